@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Run the client compatibility suite against an orgd binary:
+#   compat/run.sh target/release/orgd
+# Starts the binary in memory on a free loopback port, runs the pytest suite
+# (boto3 + raw HTTP) and then the AWS CLI session, stops the server, and exits
+# non-zero if anything failed. pytest's summary line is printed last.
+set -uo pipefail
+
+if [ $# -lt 1 ]; then
+    echo "usage: $0 ORGD_BINARY [extra pytest args...]" >&2
+    exit 2
+fi
+binary=$1
+shift
+if [ ! -x "$binary" ]; then
+    echo "compat: $binary is not an executable file" >&2
+    exit 2
+fi
+binary=$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(dirname "$here")
+
+if ! python3 -m pytest --version >/dev/null 2>&1; then
+    echo "compat: pytest is missing, installing it with pip"
+    python3 -m pip install --quiet pytest || { echo "compat: could not install pytest" >&2; exit 2; }
+fi
+
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+endpoint="http://127.0.0.1:$port"
+workdir=$(mktemp -d)
+server_log="$workdir/orgd.log"
+
+"$binary" serve --listen "127.0.0.1:$port" --in-memory >"$server_log" 2>&1 &
+server_pid=$!
+
+cleanup() {
+    if kill -0 "$server_pid" 2>/dev/null; then
+        kill "$server_pid" 2>/dev/null
+        wait "$server_pid" 2>/dev/null
+    fi
+    rm -rf "$workdir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+show_server_log() {
+    echo "---- last lines of the orgd log ($server_log) ----"
+    tail -n 40 "$server_log"
+    echo "----"
+}
+
+ready=0
+for _ in $(seq 1 150); do
+    if ! kill -0 "$server_pid" 2>/dev/null; then
+        echo "compat: orgd exited before it was ready" >&2
+        show_server_log
+        exit 1
+    fi
+    if python3 - "$endpoint" <<'EOF' 2>/dev/null; then
+import sys, urllib.request
+with urllib.request.urlopen(sys.argv[1] + "/_orgd/health", timeout=1) as r:
+    sys.exit(0 if r.status == 200 else 1)
+EOF
+        ready=1
+        break
+    fi
+    sleep 0.2
+done
+if [ "$ready" != 1 ]; then
+    echo "compat: orgd did not answer $endpoint/_orgd/health within 30s" >&2
+    show_server_log
+    exit 1
+fi
+echo "compat: orgd is up at $endpoint"
+
+export ORGD_ENDPOINT="$endpoint"
+cd "$repo"
+
+pytest_out="$workdir/pytest.out"
+python3 -m pytest compat/ -q "$@" 2>&1 | tee "$pytest_out"
+pytest_rc=${PIPESTATUS[0]}
+
+echo
+echo "compat: AWS CLI session"
+bash compat/cli_session.sh
+cli_rc=$?
+
+summary=$(grep -E '^=*[ ]*[0-9]+ (passed|failed|error|errors|skipped|deselected)' "$pytest_out" | tail -n 1)
+if [ "$pytest_rc" != 0 ] || [ "$cli_rc" != 0 ]; then
+    show_server_log
+fi
+if [ "$cli_rc" != 0 ]; then
+    echo "compat: the AWS CLI session FAILED (exit $cli_rc)"
+fi
+# pytest's own summary line, repeated so that it closes the output.
+echo "$summary"
+if [ "$pytest_rc" != 0 ]; then
+    exit "$pytest_rc"
+fi
+exit "$cli_rc"
