@@ -1,0 +1,81 @@
+//! Who may call what: the one authorization table of orgd.
+
+use crate::error::{OrgError, Result};
+use crate::model::{Organization, State};
+
+/// The callers an operation admits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Any account, in an organization or not (CreateOrganization).
+    Anyone,
+    /// Any account of the organization, management or member.
+    AnyMember,
+    /// The management account of the organization only.
+    Management,
+}
+
+/// Every operation orgd serves, with the audience AWS admits for it.
+macro_rules! operations {
+    ($($name:ident => $aud:ident,)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Operation { $($name,)* }
+        impl Operation {
+            pub const ALL: &'static [Operation] = &[$(Operation::$name,)*];
+            pub fn name(self) -> &'static str {
+                match self { $(Operation::$name => stringify!($name),)* }
+            }
+            pub fn from_name(s: &str) -> Option<Self> {
+                match s { $(stringify!($name) => Some(Operation::$name),)* _ => None }
+            }
+            pub fn audience(self) -> Audience {
+                match self { $(Operation::$name => Audience::$aud,)* }
+            }
+        }
+    };
+}
+
+operations! {
+    CreateOrganization => Anyone,
+    DescribeOrganization => AnyMember,
+    DeleteOrganization => Management,
+    ListRoots => Management,
+    CreateOrganizationalUnit => Management,
+    DescribeOrganizationalUnit => Management,
+    UpdateOrganizationalUnit => Management,
+    DeleteOrganizationalUnit => Management,
+    ListOrganizationalUnitsForParent => Management,
+    ListChildren => Management,
+    ListParents => Management,
+    CreateAccount => Management,
+    DescribeCreateAccountStatus => Management,
+    ListCreateAccountStatus => Management,
+    DescribeAccount => Management,
+    ListAccounts => Management,
+    ListAccountsForParent => Management,
+    MoveAccount => Management,
+    RemoveAccountFromOrganization => Management,
+    CloseAccount => Management,
+    TagResource => Management,
+    UntagResource => Management,
+    ListTagsForResource => Management,
+}
+
+/// Checks that `caller` may call `op` and returns the caller's organization (None only for
+/// `Audience::Anyone` callers outside any organization).
+pub fn authorize<'s>(
+    state: &'s State,
+    caller: &str,
+    op: Operation,
+) -> Result<Option<&'s Organization>> {
+    let org = state.org_of(caller);
+    match (op.audience(), org) {
+        (Audience::Anyone, org) => Ok(org),
+        (_, None) => Err(OrgError::NotInUse),
+        (Audience::AnyMember, Some(org)) => Ok(Some(org)),
+        (Audience::Management, Some(org)) if org.management_account_id == caller => Ok(Some(org)),
+        (Audience::Management, Some(_)) => Err(OrgError::AccessDenied(format!(
+            "You don't have permissions to call {}: only the organization's management account can.",
+            op.name()
+        ))),
+    }
+}

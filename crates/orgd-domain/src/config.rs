@@ -1,0 +1,33 @@
+//! Quotas and timings. AWS documents the quotas; orgd's defaults are chosen so that test suites do
+//! not trip over them, and every one can be changed (see the README's "Quotas" table).
+
+use crate::model::Millis;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Accounts per organization, the management account included (AWS default quota: 10).
+    pub max_accounts: usize,
+    /// OUs per organization (AWS maximum: 1,000).
+    pub max_ous: usize,
+    /// Levels of OUs below the root (AWS: 5, not adjustable).
+    pub max_ou_depth: usize,
+    /// Tags per resource (AWS: 50, not adjustable).
+    pub max_tags: usize,
+    /// How long a CreateAccount request stays `IN_PROGRESS`.
+    pub create_account_delay: Millis,
+    /// How long a closed account stays `PENDING_CLOSURE` before it is `SUSPENDED`.
+    pub close_account_delay: Millis,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_accounts: 100_000,
+            max_ous: 1_000,
+            max_ou_depth: 5,
+            max_tags: 50,
+            create_account_delay: 0,
+            close_account_delay: 0,
+        }
+    }
+}

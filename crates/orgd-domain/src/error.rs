@@ -1,0 +1,165 @@
+//! Every error the domain can raise, in AWS's vocabulary. The protocol adapters map each variant to
+//! their wire form in one place (for AWS: `__type`, `Message` and, where the shape has one, `Reason`).
+
+use std::fmt;
+
+/// The exception an operation fails with. `code()` is AWS's exception name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OrgError {
+    #[error("{0}")]
+    AccessDenied(String),
+    #[error("Your account is not a member of an organization.")]
+    NotInUse,
+    #[error("The provided account is already a member of an organization.")]
+    AlreadyInOrganization,
+    #[error("{message}")]
+    ConstraintViolation {
+        reason: ConstraintReason,
+        message: String,
+    },
+    #[error("{message}")]
+    InvalidInput {
+        reason: InputReason,
+        message: String,
+    },
+    #[error("You cannot perform this operation with the management account.")]
+    MasterCannotLeave,
+    #[error("The organization still contains member accounts or organizational units.")]
+    OrganizationNotEmpty,
+    #[error("The organizational unit still contains accounts or organizational units.")]
+    OrganizationalUnitNotEmpty,
+    #[error("An organizational unit with this name already exists in the parent.")]
+    DuplicateOrganizationalUnit,
+    #[error("The account is already in the destination parent.")]
+    DuplicateAccount,
+    #[error("The account cannot be found.")]
+    AccountNotFound,
+    #[error("The account is already closed.")]
+    AccountAlreadyClosed,
+    #[error("The organizational unit cannot be found.")]
+    OrganizationalUnitNotFound,
+    #[error("The parent cannot be found.")]
+    ParentNotFound,
+    #[error("The source parent cannot be found.")]
+    SourceParentNotFound,
+    #[error("The destination parent cannot be found.")]
+    DestinationParentNotFound,
+    #[error("The child cannot be found.")]
+    ChildNotFound,
+    #[error("The create account request cannot be found.")]
+    CreateAccountStatusNotFound,
+    #[error("The target cannot be found.")]
+    TargetNotFound,
+    #[error("The root cannot be found.")]
+    RootNotFound,
+    #[error("{0}")]
+    Conflict(String),
+}
+
+impl OrgError {
+    /// AWS's exception name for this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            OrgError::AccessDenied(_) => "AccessDeniedException",
+            OrgError::NotInUse => "AWSOrganizationsNotInUseException",
+            OrgError::AlreadyInOrganization => "AlreadyInOrganizationException",
+            OrgError::ConstraintViolation { .. } => "ConstraintViolationException",
+            OrgError::InvalidInput { .. } => "InvalidInputException",
+            OrgError::MasterCannotLeave => "MasterCannotLeaveOrganizationException",
+            OrgError::OrganizationNotEmpty => "OrganizationNotEmptyException",
+            OrgError::OrganizationalUnitNotEmpty => "OrganizationalUnitNotEmptyException",
+            OrgError::DuplicateOrganizationalUnit => "DuplicateOrganizationalUnitException",
+            OrgError::DuplicateAccount => "DuplicateAccountException",
+            OrgError::AccountNotFound => "AccountNotFoundException",
+            OrgError::AccountAlreadyClosed => "AccountAlreadyClosedException",
+            OrgError::OrganizationalUnitNotFound => "OrganizationalUnitNotFoundException",
+            OrgError::ParentNotFound => "ParentNotFoundException",
+            OrgError::SourceParentNotFound => "SourceParentNotFoundException",
+            OrgError::DestinationParentNotFound => "DestinationParentNotFoundException",
+            OrgError::ChildNotFound => "ChildNotFoundException",
+            OrgError::CreateAccountStatusNotFound => "CreateAccountStatusNotFoundException",
+            OrgError::TargetNotFound => "TargetNotFoundException",
+            OrgError::RootNotFound => "RootNotFoundException",
+            OrgError::Conflict(_) => "ConflictException",
+        }
+    }
+
+    /// The `Reason` member, for the exceptions whose shape has one.
+    pub fn reason(&self) -> Option<&'static str> {
+        match self {
+            OrgError::ConstraintViolation { reason, .. } => Some(reason.as_str()),
+            OrgError::InvalidInput { reason, .. } => Some(reason.as_str()),
+            _ => None,
+        }
+    }
+
+    pub fn constraint(reason: ConstraintReason, message: impl Into<String>) -> Self {
+        OrgError::ConstraintViolation {
+            reason,
+            message: message.into(),
+        }
+    }
+
+    pub fn invalid(reason: InputReason, message: impl Into<String>) -> Self {
+        OrgError::InvalidInput {
+            reason,
+            message: message.into(),
+        }
+    }
+
+    pub fn denied() -> Self {
+        OrgError::AccessDenied("You don't have permissions to access this resource.".to_string())
+    }
+}
+
+macro_rules! reasons {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $text:literal,)* }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $name { $($variant,)* }
+        impl $name {
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text,)* }
+            }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
+        }
+    };
+}
+
+reasons!(
+    /// `ConstraintViolationException.Reason` values orgd raises.
+    ConstraintReason {
+        AccountNumberLimitExceeded = "ACCOUNT_NUMBER_LIMIT_EXCEEDED",
+        OuNumberLimitExceeded = "OU_NUMBER_LIMIT_EXCEEDED",
+        OuDepthLimitExceeded = "OU_DEPTH_LIMIT_EXCEEDED",
+        MaxTagLimitExceeded = "MAX_TAG_LIMIT_EXCEEDED",
+        CannotCloseManagementAccount = "CANNOT_CLOSE_MANAGEMENT_ACCOUNT",
+        OrganizationNotInAllFeaturesMode = "ORGANIZATION_NOT_IN_ALL_FEATURES_MODE",
+        CloseAccountQuotaExceeded = "CLOSE_ACCOUNT_QUOTA_EXCEEDED",
+        AccountCreationNotComplete = "ACCOUNT_CREATION_NOT_COMPLETE",
+    }
+);
+
+reasons!(
+    /// `InvalidInputException.Reason` values orgd raises.
+    InputReason {
+        InputRequired = "INPUT_REQUIRED",
+        InvalidEnum = "INVALID_ENUM",
+        InvalidPattern = "INVALID_PATTERN",
+        InvalidPatternTargetId = "INVALID_PATTERN_TARGET_ID",
+        MaxLengthExceeded = "MAX_LENGTH_EXCEEDED",
+        MinLengthExceeded = "MIN_LENGTH_EXCEEDED",
+        MaxValueExceeded = "MAX_VALUE_EXCEEDED",
+        MinValueExceeded = "MIN_VALUE_EXCEEDED",
+        InvalidNextToken = "INVALID_NEXT_TOKEN",
+        InvalidSystemTagsParameter = "INVALID_SYSTEM_TAGS_PARAMETER",
+        DuplicateTagKey = "DUPLICATE_TAG_KEY",
+        MovingAccountBetweenDifferentRoots = "MOVING_ACCOUNT_BETWEEN_DIFFERENT_ROOTS",
+        InvalidRoleName = "INVALID_ROLE_NAME",
+        InvalidEmailAddressTarget = "INVALID_EMAIL_ADDRESS_TARGET",
+    }
+);
+
+pub type Result<T, E = OrgError> = std::result::Result<T, E>;

@@ -1,0 +1,148 @@
+//! AWS Organizations identifier formats: how orgd mints IDs and how it recognises them.
+//! Generation goes through `IdSource` so tests can make it deterministic.
+
+pub const ENTITY_PATH_SEP: char = '/';
+
+const LOWER_ALNUM: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+const DIGITS: &[u8] = b"0123456789";
+
+/// A source of randomness for identifiers. The engine injects a real one; tests a seeded one.
+pub trait IdSource {
+    /// A uniformly random index in `0..n`.
+    fn below(&mut self, n: usize) -> usize;
+}
+
+fn draw(src: &mut dyn IdSource, alphabet: &[u8], len: usize) -> String {
+    (0..len)
+        .map(|_| alphabet[src.below(alphabet.len())] as char)
+        .collect()
+}
+
+/// `o-` and 10 lowercase letters or digits.
+pub fn new_organization_id(src: &mut dyn IdSource) -> String {
+    format!("o-{}", draw(src, LOWER_ALNUM, 10))
+}
+
+/// `r-` and 4 lowercase letters or digits.
+pub fn new_root_id(src: &mut dyn IdSource) -> String {
+    format!("r-{}", draw(src, LOWER_ALNUM, 4))
+}
+
+/// `ou-`, the root's suffix, `-`, and 8 lowercase letters or digits.
+pub fn new_ou_id(src: &mut dyn IdSource, root_id: &str) -> String {
+    let suffix = root_id.strip_prefix("r-").unwrap_or(root_id);
+    format!("ou-{}-{}", suffix, draw(src, LOWER_ALNUM, 8))
+}
+
+/// 12 digits, never starting with 0 (so it never looks like a padded number).
+pub fn new_account_id(src: &mut dyn IdSource) -> String {
+    let first = (b'1' + src.below(9) as u8) as char;
+    format!("{first}{}", draw(src, DIGITS, 11))
+}
+
+/// `car-` and 32 lowercase letters or digits.
+pub fn new_create_account_request_id(src: &mut dyn IdSource) -> String {
+    format!("car-{}", draw(src, LOWER_ALNUM, 32))
+}
+
+fn all(s: &str, f: impl Fn(u8) -> bool) -> bool {
+    s.bytes().all(f)
+}
+
+fn is_lower_alnum(b: u8) -> bool {
+    b.is_ascii_lowercase() || b.is_ascii_digit()
+}
+
+fn suffix_ok(s: &str, min: usize, max: usize) -> bool {
+    (min..=max).contains(&s.len()) && all(s, is_lower_alnum)
+}
+
+/// `^\d{12}$`
+pub fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && all(s, |b| b.is_ascii_digit())
+}
+
+/// `^r-[0-9a-z]{4,32}$`
+pub fn is_root_id(s: &str) -> bool {
+    s.strip_prefix("r-").is_some_and(|t| suffix_ok(t, 4, 32))
+}
+
+/// `^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`
+pub fn is_ou_id(s: &str) -> bool {
+    let Some(rest) = s.strip_prefix("ou-") else {
+        return false;
+    };
+    let Some((a, b)) = rest.split_once('-') else {
+        return false;
+    };
+    suffix_ok(a, 4, 32) && suffix_ok(b, 8, 32)
+}
+
+/// A root or an OU id.
+pub fn is_parent_id(s: &str) -> bool {
+    is_root_id(s) || is_ou_id(s)
+}
+
+/// An account or an OU id.
+pub fn is_child_id(s: &str) -> bool {
+    is_account_id(s) || is_ou_id(s)
+}
+
+/// `^car-[a-z0-9]{8,32}$`
+pub fn is_create_account_request_id(s: &str) -> bool {
+    s.strip_prefix("car-").is_some_and(|t| suffix_ok(t, 8, 32))
+}
+
+/// `^p-[0-9a-zA-Z_]{8,128}$`
+pub fn is_policy_id(s: &str) -> bool {
+    s.strip_prefix("p-").is_some_and(|t| {
+        (8..=128).contains(&t.len()) && all(t, |b| b.is_ascii_alphanumeric() || b == b'_')
+    })
+}
+
+/// A resource that can carry tags: root, OU, account or policy.
+pub fn is_taggable_id(s: &str) -> bool {
+    is_root_id(s) || is_ou_id(s) || is_account_id(s) || is_policy_id(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Counter(usize);
+    impl IdSource for Counter {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 += 7;
+            self.0 % n
+        }
+    }
+
+    #[test]
+    fn minted_ids_match_the_model_patterns() {
+        let mut src = Counter(0);
+        let root = new_root_id(&mut src);
+        assert!(is_root_id(&root), "{root}");
+        let ou = new_ou_id(&mut src, &root);
+        assert!(is_ou_id(&ou), "{ou}");
+        assert!(ou.starts_with(&format!("ou-{}-", &root[2..])));
+        let acct = new_account_id(&mut src);
+        assert!(is_account_id(&acct) && !acct.starts_with('0'), "{acct}");
+        let car = new_create_account_request_id(&mut src);
+        assert!(is_create_account_request_id(&car), "{car}");
+        let org = new_organization_id(&mut src);
+        assert!(org.len() == 12 && org.starts_with("o-"));
+    }
+
+    #[test]
+    fn recognisers_reject_near_misses() {
+        assert!(!is_account_id("12345678901"));
+        assert!(!is_account_id("12345678901a"));
+        assert!(!is_root_id("r-ab"));
+        assert!(!is_root_id("r-ABCD"));
+        assert!(!is_ou_id("ou-abcd-1234567"));
+        assert!(!is_ou_id("ou-abcd"));
+        assert!(is_ou_id("ou-abcd-12345678"));
+        assert!(is_policy_id("p-FullAWSAccess"));
+        assert!(!is_create_account_request_id("car-short"));
+    }
+}

@@ -1,0 +1,20 @@
+//! The pure core of orgd: the organization model and every rule of AWS Organizations, with no I/O,
+//! no async and no protocol types. Time (`now`) and randomness (`IdSource`) are passed in.
+//!
+//! - `model`: entities, the indexed `State`, and `Change`, the unit of every write.
+//! - `ops`: one function per operation; reads take `&State`, writes return the `Change`s to store.
+//! - `access`: who may call which operation.
+//! - `ids`: identifier formats.
+//! - `error`: the exceptions, in AWS's vocabulary.
+//! - `config`: quotas and timings.
+
+pub mod access;
+pub mod config;
+pub mod error;
+pub mod ids;
+pub mod model;
+pub mod ops;
+
+pub use config::Limits;
+pub use error::{ConstraintReason, InputReason, OrgError, Result};
+pub use model::{Change, Millis, State};

@@ -1,0 +1,454 @@
+//! The organization model: the entities orgd keeps, the in-memory `State` that indexes them, and
+//! `Change`, the unit of every write. Operations read a `State` and return the `Change`s they decide;
+//! the engine makes them durable and then applies them, so nothing is visible before it is stored.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{self, ENTITY_PATH_SEP};
+
+/// Milliseconds since the Unix epoch. The domain never reads a clock: callers pass `now`.
+pub type Millis = i64;
+
+/// Tags of one resource, kept sorted by key.
+pub type Tags = BTreeMap<String, String>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum FeatureSet {
+    All,
+    ConsolidatedBilling,
+}
+
+impl FeatureSet {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeatureSet::All => "ALL",
+            FeatureSet::ConsolidatedBilling => "CONSOLIDATED_BILLING",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Organization {
+    pub id: String,
+    pub feature_set: FeatureSet,
+    pub management_account_id: String,
+    pub root_id: String,
+    pub created_at: Millis,
+}
+
+impl Organization {
+    pub fn arn(&self) -> String {
+        format!(
+            "arn:aws:organizations::{}:organization/{}",
+            self.management_account_id, self.id
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Root {
+    pub id: String,
+    pub org_id: String,
+    pub name: String,
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationalUnit {
+    pub id: String,
+    pub org_id: String,
+    pub parent_id: String,
+    pub name: String,
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AccountStatus {
+    Active,
+    PendingClosure,
+    Suspended,
+}
+
+impl AccountStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountStatus::Active => "ACTIVE",
+            AccountStatus::PendingClosure => "PENDING_CLOSURE",
+            AccountStatus::Suspended => "SUSPENDED",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum JoinedMethod {
+    Invited,
+    Created,
+}
+
+impl JoinedMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JoinedMethod::Invited => "INVITED",
+            JoinedMethod::Created => "CREATED",
+        }
+    }
+}
+
+/// Where an account stands in an organization. Standalone accounts have none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Membership {
+    pub org_id: String,
+    pub parent_id: String,
+    pub joined_method: JoinedMethod,
+    pub joined_at: Millis,
+}
+
+/// An AWS account orgd knows: a member of an organization, or a standalone account that has called
+/// orgd (or left or was removed from an organization).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub status: AccountStatus,
+    /// When a `PENDING_CLOSURE` account becomes `SUSPENDED`.
+    #[serde(default)]
+    pub closes_at: Option<Millis>,
+    #[serde(default)]
+    pub membership: Option<Membership>,
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+impl Account {
+    /// The account ARN, which names the management account of the organization it belongs to.
+    pub fn arn(&self, org: &Organization) -> String {
+        format!(
+            "arn:aws:organizations::{}:account/{}/{}",
+            org.management_account_id, org.id, self.id
+        )
+    }
+
+    pub fn org_id(&self) -> Option<&str> {
+        self.membership.as_ref().map(|m| m.org_id.as_str())
+    }
+
+    pub fn parent_id(&self) -> Option<&str> {
+        self.membership.as_ref().map(|m| m.parent_id.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CreateAccountState {
+    InProgress,
+    Succeeded,
+    Failed,
+}
+
+impl CreateAccountState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CreateAccountState::InProgress => "IN_PROGRESS",
+            CreateAccountState::Succeeded => "SUCCEEDED",
+            CreateAccountState::Failed => "FAILED",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "IN_PROGRESS" => Some(CreateAccountState::InProgress),
+            "SUCCEEDED" => Some(CreateAccountState::Succeeded),
+            "FAILED" => Some(CreateAccountState::Failed),
+            _ => None,
+        }
+    }
+}
+
+/// A CreateAccount request and its asynchronous outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateAccountRequest {
+    pub id: String,
+    pub org_id: String,
+    pub account_name: String,
+    pub email: String,
+    pub state: CreateAccountState,
+    pub requested_at: Millis,
+    /// When the request settles (it is `IN_PROGRESS` until then).
+    pub completes_at: Millis,
+    #[serde(default)]
+    pub completed_at: Option<Millis>,
+    /// Chosen when the request is made, so the outcome is decided then and only revealed later.
+    pub account_id: String,
+    #[serde(default)]
+    pub failure_reason: Option<String>,
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+/// One durable write. Every mutation of the state is a list of these, stored atomically.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Change {
+    PutOrganization(Organization),
+    DeleteOrganization(String),
+    PutRoot(Root),
+    DeleteRoot(String),
+    PutOu(OrganizationalUnit),
+    DeleteOu(String),
+    PutAccount(Account),
+    PutCreateAccountRequest(CreateAccountRequest),
+    DeleteCreateAccountRequest(String),
+}
+
+/// Everything orgd knows, with the indexes operations need. Only `apply` mutates it.
+#[derive(Debug, Default, Clone)]
+pub struct State {
+    pub organizations: BTreeMap<String, Organization>,
+    pub roots: BTreeMap<String, Root>,
+    pub ous: BTreeMap<String, OrganizationalUnit>,
+    pub accounts: BTreeMap<String, Account>,
+    pub create_requests: BTreeMap<String, CreateAccountRequest>,
+    /// parent id (root or OU) -> child OU ids
+    child_ous: HashMap<String, BTreeSet<String>>,
+    /// parent id (root or OU) -> child account ids
+    child_accounts: HashMap<String, BTreeSet<String>>,
+    /// organization id -> member account ids
+    members: HashMap<String, BTreeSet<String>>,
+    /// organization id -> create account request ids
+    org_requests: HashMap<String, BTreeSet<String>>,
+    /// organization id -> number of OUs
+    ou_count: HashMap<String, usize>,
+    /// lowercased email -> account id
+    emails: HashMap<String, String>,
+    /// Earliest time at which a pending transition (account creation, closure) is due.
+    next_due: Option<Millis>,
+}
+
+static EMPTY: BTreeSet<String> = BTreeSet::new();
+
+impl State {
+    pub fn from_changes(changes: impl IntoIterator<Item = Change>) -> Self {
+        let mut s = State::default();
+        for c in changes {
+            s.apply(c);
+        }
+        s
+    }
+
+    /// Applies one change and keeps every index true.
+    pub fn apply(&mut self, change: Change) {
+        match change {
+            Change::PutOrganization(o) => {
+                self.organizations.insert(o.id.clone(), o);
+            }
+            Change::DeleteOrganization(id) => {
+                self.organizations.remove(&id);
+                self.members.remove(&id);
+                self.org_requests.remove(&id);
+                self.ou_count.remove(&id);
+            }
+            Change::PutRoot(r) => {
+                self.roots.insert(r.id.clone(), r);
+            }
+            Change::DeleteRoot(id) => {
+                self.roots.remove(&id);
+                self.child_ous.remove(&id);
+                self.child_accounts.remove(&id);
+            }
+            Change::PutOu(ou) => {
+                if let Some(old) = self.ous.get(&ou.id) {
+                    if let Some(set) = self.child_ous.get_mut(&old.parent_id) {
+                        set.remove(&old.id);
+                    }
+                } else {
+                    *self.ou_count.entry(ou.org_id.clone()).or_default() += 1;
+                }
+                self.child_ous
+                    .entry(ou.parent_id.clone())
+                    .or_default()
+                    .insert(ou.id.clone());
+                self.ous.insert(ou.id.clone(), ou);
+            }
+            Change::DeleteOu(id) => {
+                if let Some(old) = self.ous.remove(&id) {
+                    if let Some(set) = self.child_ous.get_mut(&old.parent_id) {
+                        set.remove(&id);
+                    }
+                    if let Some(n) = self.ou_count.get_mut(&old.org_id) {
+                        *n = n.saturating_sub(1);
+                    }
+                }
+                self.child_ous.remove(&id);
+                self.child_accounts.remove(&id);
+            }
+            Change::PutAccount(a) => {
+                if let Some(m) = self
+                    .accounts
+                    .get(&a.id)
+                    .and_then(|old| old.membership.clone())
+                {
+                    if let Some(set) = self.child_accounts.get_mut(&m.parent_id) {
+                        set.remove(&a.id);
+                    }
+                    if let Some(set) = self.members.get_mut(&m.org_id) {
+                        set.remove(&a.id);
+                    }
+                }
+                if let Some(old) = self.accounts.get(&a.id) {
+                    self.emails.remove(&old.email.to_ascii_lowercase());
+                }
+                self.emails
+                    .insert(a.email.to_ascii_lowercase(), a.id.clone());
+                if let Some(m) = &a.membership {
+                    self.child_accounts
+                        .entry(m.parent_id.clone())
+                        .or_default()
+                        .insert(a.id.clone());
+                    self.members
+                        .entry(m.org_id.clone())
+                        .or_default()
+                        .insert(a.id.clone());
+                }
+                if let Some(t) = a.closes_at {
+                    self.note_due(t);
+                }
+                self.accounts.insert(a.id.clone(), a);
+            }
+            Change::PutCreateAccountRequest(r) => {
+                if r.state == CreateAccountState::InProgress {
+                    self.note_due(r.completes_at);
+                }
+                self.org_requests
+                    .entry(r.org_id.clone())
+                    .or_default()
+                    .insert(r.id.clone());
+                self.create_requests.insert(r.id.clone(), r);
+            }
+            Change::DeleteCreateAccountRequest(id) => {
+                if let Some(r) = self.create_requests.remove(&id)
+                    && let Some(set) = self.org_requests.get_mut(&r.org_id)
+                {
+                    set.remove(&id);
+                }
+            }
+        }
+    }
+
+    fn note_due(&mut self, t: Millis) {
+        self.next_due = Some(self.next_due.map_or(t, |d| d.min(t)));
+    }
+
+    /// True when some pending transition may be due at `now` (see `ops::settle`).
+    pub fn has_due(&self, now: Millis) -> bool {
+        self.next_due.is_some_and(|d| d <= now)
+    }
+
+    /// Recomputes the earliest pending deadline after `settle` has run.
+    pub fn recompute_due(&mut self) {
+        let accounts = self.accounts.values().filter_map(|a| a.closes_at);
+        let requests = self
+            .create_requests
+            .values()
+            .filter(|r| r.state == CreateAccountState::InProgress)
+            .map(|r| r.completes_at);
+        self.next_due = accounts.chain(requests).min();
+    }
+
+    /// Whether an account already uses this email (compared without regard to ASCII case).
+    pub fn email_in_use(&self, email: &str) -> bool {
+        self.emails.contains_key(&email.to_ascii_lowercase())
+    }
+
+    pub fn child_ous(&self, parent_id: &str) -> &BTreeSet<String> {
+        self.child_ous.get(parent_id).unwrap_or(&EMPTY)
+    }
+
+    pub fn child_accounts(&self, parent_id: &str) -> &BTreeSet<String> {
+        self.child_accounts.get(parent_id).unwrap_or(&EMPTY)
+    }
+
+    pub fn members(&self, org_id: &str) -> &BTreeSet<String> {
+        self.members.get(org_id).unwrap_or(&EMPTY)
+    }
+
+    pub fn requests_of(&self, org_id: &str) -> &BTreeSet<String> {
+        self.org_requests.get(org_id).unwrap_or(&EMPTY)
+    }
+
+    pub fn ou_count(&self, org_id: &str) -> usize {
+        self.ou_count.get(org_id).copied().unwrap_or(0)
+    }
+
+    /// The organization an account belongs to, if any.
+    pub fn org_of(&self, account_id: &str) -> Option<&Organization> {
+        let org_id = self.accounts.get(account_id)?.org_id()?;
+        self.organizations.get(org_id)
+    }
+
+    /// The organization a root or OU belongs to, if the parent exists.
+    pub fn org_of_parent(&self, parent_id: &str) -> Option<&str> {
+        if ids::is_root_id(parent_id) {
+            self.roots.get(parent_id).map(|r| r.org_id.as_str())
+        } else {
+            self.ous.get(parent_id).map(|o| o.org_id.as_str())
+        }
+    }
+
+    /// Depth of a parent below its root: the root is 0, its child OUs 1, and so on.
+    pub fn depth(&self, parent_id: &str) -> usize {
+        let mut depth = 0;
+        let mut cur = parent_id;
+        while let Some(ou) = self.ous.get(cur) {
+            depth += 1;
+            cur = &ou.parent_id;
+        }
+        depth
+    }
+
+    /// The entity path of a root or OU: `o-.../r-.../ou-.../` (ending with `/`).
+    pub fn path_of_parent(&self, org_id: &str, parent_id: &str) -> String {
+        let mut chain = Vec::new();
+        let mut cur = parent_id;
+        while let Some(ou) = self.ous.get(cur) {
+            chain.push(cur);
+            cur = &ou.parent_id;
+        }
+        chain.push(cur);
+        let mut path = String::with_capacity(16 + chain.len() * 20);
+        path.push_str(org_id);
+        for id in chain.iter().rev() {
+            path.push(ENTITY_PATH_SEP);
+            path.push_str(id);
+        }
+        path.push(ENTITY_PATH_SEP);
+        path
+    }
+
+    /// All changes that rebuild this state from empty (what a store holds).
+    pub fn to_changes(&self) -> Vec<Change> {
+        let mut out = Vec::new();
+        out.extend(
+            self.organizations
+                .values()
+                .cloned()
+                .map(Change::PutOrganization),
+        );
+        out.extend(self.roots.values().cloned().map(Change::PutRoot));
+        out.extend(self.ous.values().cloned().map(Change::PutOu));
+        out.extend(self.accounts.values().cloned().map(Change::PutAccount));
+        out.extend(
+            self.create_requests
+                .values()
+                .cloned()
+                .map(Change::PutCreateAccountRequest),
+        );
+        out
+    }
+}

@@ -1,0 +1,231 @@
+//! Accounts: CreateAccount and its status, DescribeAccount, ListAccounts, ListAccountsForParent,
+//! MoveAccount, RemoveAccountFromOrganization, CloseAccount.
+
+use super::{
+    AccountView, CreateAccountStatusView, Ctx, Page, PageRequest, Write, account_view,
+    ous::parent_in_org, page_keys, page_keys_where, tags::new_tags,
+};
+use crate::access::Operation;
+use crate::error::{ConstraintReason, OrgError, Result};
+use crate::ids::{self, IdSource};
+use crate::model::{
+    Account, AccountStatus, Change, CreateAccountRequest, CreateAccountState, FeatureSet,
+    Organization,
+};
+
+/// A member account of the caller's organization, or `AccountNotFoundException`.
+fn member<'s>(cx: &Ctx<'s>, org: &Organization, account_id: &str) -> Result<&'s Account> {
+    cx.state
+        .accounts
+        .get(account_id)
+        .filter(|a| a.org_id() == Some(org.id.as_str()))
+        .ok_or(OrgError::AccountNotFound)
+}
+
+/// Starts creating an account; it settles (see `settle`) after the configured delay.
+pub fn create_account(
+    cx: &Ctx,
+    ids: &mut dyn IdSource,
+    email: &str,
+    account_name: &str,
+    tags: &[(String, String)],
+) -> Result<Write<CreateAccountStatusView>> {
+    let org = cx.org(Operation::CreateAccount)?;
+    let tags = new_tags(cx, tags)?;
+    let pending = cx
+        .state
+        .requests_of(&org.id)
+        .iter()
+        .filter_map(|id| cx.state.create_requests.get(id))
+        .filter(|r| r.state == CreateAccountState::InProgress)
+        .count();
+    if cx.state.members(&org.id).len() + pending >= cx.limits.max_accounts {
+        return Err(OrgError::constraint(
+            ConstraintReason::AccountNumberLimitExceeded,
+            format!(
+                "The organization already has the maximum of {} accounts.",
+                cx.limits.max_accounts
+            ),
+        ));
+    }
+    let reserved = |id: &str| {
+        cx.state.accounts.contains_key(id)
+            || cx
+                .state
+                .create_requests
+                .values()
+                .any(|r| r.account_id == id)
+    };
+    let account_id = loop {
+        let id = ids::new_account_id(ids);
+        if !reserved(&id) {
+            break id;
+        }
+    };
+    let id = loop {
+        let id = ids::new_create_account_request_id(ids);
+        if !cx.state.create_requests.contains_key(&id) {
+            break id;
+        }
+    };
+    let req = CreateAccountRequest {
+        id,
+        org_id: org.id.clone(),
+        account_name: account_name.to_string(),
+        email: email.to_string(),
+        state: CreateAccountState::InProgress,
+        requested_at: cx.now,
+        completes_at: cx.now + cx.limits.create_account_delay,
+        completed_at: None,
+        account_id,
+        failure_reason: None,
+        tags,
+    };
+    Ok(Write::new(
+        req.clone(),
+        vec![Change::PutCreateAccountRequest(req)],
+    ))
+}
+
+pub fn describe_create_account_status(
+    cx: &Ctx,
+    request_id: &str,
+) -> Result<CreateAccountStatusView> {
+    let org = cx.org(Operation::DescribeCreateAccountStatus)?;
+    cx.state
+        .create_requests
+        .get(request_id)
+        .filter(|r| r.org_id == org.id)
+        .cloned()
+        .ok_or(OrgError::CreateAccountStatusNotFound)
+}
+
+/// The organization's CreateAccount requests, optionally only those in `states`.
+pub fn list_create_account_status(
+    cx: &Ctx,
+    states: &[CreateAccountState],
+    page: &PageRequest,
+) -> Result<Page<CreateAccountStatusView>> {
+    let org = cx.org(Operation::ListCreateAccountStatus)?;
+    let keep = |id: &str| {
+        states.is_empty()
+            || cx
+                .state
+                .create_requests
+                .get(id)
+                .is_some_and(|r| states.contains(&r.state))
+    };
+    let keys = page_keys_where(cx.state.requests_of(&org.id), page, keep);
+    let items = keys
+        .items
+        .iter()
+        .filter_map(|id| cx.state.create_requests.get(*id))
+        .cloned()
+        .collect();
+    Ok(Page {
+        items,
+        next: keys.next,
+    })
+}
+
+pub fn describe_account(cx: &Ctx, account_id: &str) -> Result<AccountView> {
+    let org = cx.org(Operation::DescribeAccount)?;
+    Ok(account_view(cx.state, org, member(cx, org, account_id)?))
+}
+
+fn account_page(cx: &Ctx, org: &Organization, keys: Page<&String>) -> Page<AccountView> {
+    let items = keys
+        .items
+        .iter()
+        .filter_map(|id| cx.state.accounts.get(*id))
+        .map(|a| account_view(cx.state, org, a))
+        .collect();
+    Page {
+        items,
+        next: keys.next,
+    }
+}
+
+pub fn list_accounts(cx: &Ctx, page: &PageRequest) -> Result<Page<AccountView>> {
+    let org = cx.org(Operation::ListAccounts)?;
+    Ok(account_page(
+        cx,
+        org,
+        page_keys(cx.state.members(&org.id), page),
+    ))
+}
+
+pub fn list_accounts_for_parent(
+    cx: &Ctx,
+    parent_id: &str,
+    page: &PageRequest,
+) -> Result<Page<AccountView>> {
+    let org = cx.org(Operation::ListAccountsForParent)?;
+    parent_in_org(cx, org, parent_id, OrgError::ParentNotFound)?;
+    Ok(account_page(
+        cx,
+        org,
+        page_keys(cx.state.child_accounts(parent_id), page),
+    ))
+}
+
+pub fn move_account(
+    cx: &Ctx,
+    account_id: &str,
+    source: &str,
+    destination: &str,
+) -> Result<Write<()>> {
+    let org = cx.org(Operation::MoveAccount)?;
+    let account = member(cx, org, account_id)?;
+    parent_in_org(cx, org, source, OrgError::SourceParentNotFound)?;
+    parent_in_org(cx, org, destination, OrgError::DestinationParentNotFound)?;
+    if account.parent_id() != Some(source) {
+        return Err(OrgError::AccountNotFound);
+    }
+    if source == destination {
+        return Err(OrgError::DuplicateAccount);
+    }
+    let mut moved = account.clone();
+    if let Some(m) = moved.membership.as_mut() {
+        m.parent_id = destination.to_string();
+    }
+    Ok(Write::new((), vec![Change::PutAccount(moved)]))
+}
+
+/// The account leaves the organization and becomes standalone.
+pub fn remove_account_from_organization(cx: &Ctx, account_id: &str) -> Result<Write<()>> {
+    let org = cx.org(Operation::RemoveAccountFromOrganization)?;
+    let account = member(cx, org, account_id)?;
+    if account.id == org.management_account_id {
+        return Err(OrgError::MasterCannotLeave);
+    }
+    let mut removed = account.clone();
+    removed.membership = None;
+    removed.tags.clear();
+    Ok(Write::new((), vec![Change::PutAccount(removed)]))
+}
+
+/// Starts closing a member account: `PENDING_CLOSURE` now, `SUSPENDED` once the delay has passed.
+pub fn close_account(cx: &Ctx, account_id: &str) -> Result<Write<()>> {
+    let org = cx.org(Operation::CloseAccount)?;
+    if org.feature_set != FeatureSet::All {
+        return Err(OrgError::constraint(
+            ConstraintReason::OrganizationNotInAllFeaturesMode,
+            "Accounts can be closed only in an organization with all features enabled.",
+        ));
+    }
+    let account = member(cx, org, account_id)?;
+    if account.id == org.management_account_id {
+        return Err(OrgError::constraint(
+            ConstraintReason::CannotCloseManagementAccount,
+            "The management account cannot be closed with CloseAccount.",
+        ));
+    }
+    if account.status != AccountStatus::Active {
+        return Err(OrgError::AccountAlreadyClosed);
+    }
+    let mut closing = account.clone();
+    closing.status = AccountStatus::PendingClosure;
+    closing.closes_at = Some(cx.now + cx.limits.close_account_delay);
+    Ok(Write::new((), vec![Change::PutAccount(closing)]))
+}

@@ -1,0 +1,118 @@
+//! Tags on roots, OUs and accounts: TagResource, UntagResource, ListTagsForResource, and the tag
+//! rules shared with the Create operations that take `Tags`.
+
+use super::{Ctx, Write};
+use crate::access::Operation;
+use crate::error::{ConstraintReason, InputReason, OrgError, Result};
+use crate::ids;
+use crate::model::{Account, Change, Organization, OrganizationalUnit, Root, Tags};
+
+/// Keys AWS reserves for itself.
+const SYSTEM_PREFIX: &str = "aws:";
+
+fn check_key(key: &str) -> Result<()> {
+    if key.to_ascii_lowercase().starts_with(SYSTEM_PREFIX) {
+        return Err(OrgError::invalid(
+            InputReason::InvalidSystemTagsParameter,
+            format!("The tag key '{key}' is reserved for AWS use."),
+        ));
+    }
+    Ok(())
+}
+
+fn check_count(cx: &Ctx, tags: &Tags) -> Result<()> {
+    if tags.len() > cx.limits.max_tags {
+        return Err(OrgError::constraint(
+            ConstraintReason::MaxTagLimitExceeded,
+            format!("A resource can have at most {} tags.", cx.limits.max_tags),
+        ));
+    }
+    Ok(())
+}
+
+/// Merges `input` into `tags`: no system keys, no key twice in one request, at most the quota.
+fn merge(cx: &Ctx, tags: &mut Tags, input: &[(String, String)]) -> Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    for (k, v) in input {
+        check_key(k)?;
+        if !seen.insert(k.as_str()) {
+            return Err(OrgError::invalid(
+                InputReason::DuplicateTagKey,
+                format!("The tag key '{k}' appears more than once in the request."),
+            ));
+        }
+        tags.insert(k.clone(), v.clone());
+    }
+    check_count(cx, tags)
+}
+
+/// The tags of a resource being created.
+pub(crate) fn new_tags(cx: &Ctx, input: &[(String, String)]) -> Result<Tags> {
+    let mut tags = Tags::new();
+    merge(cx, &mut tags, input)?;
+    Ok(tags)
+}
+
+/// A taggable resource of the caller's organization: its tags, and how to rewrite them.
+struct Taggable {
+    tags: Tags,
+    rewrite: Box<dyn FnOnce(Tags) -> Change>,
+}
+
+fn resource(cx: &Ctx, org: &Organization, id: &str) -> Result<Taggable> {
+    let s = cx.state;
+    let found: Option<Taggable> = if ids::is_account_id(id) {
+        s.accounts
+            .get(id)
+            .filter(|a| a.org_id() == Some(org.id.as_str()))
+            .map(|a| {
+                let a = a.clone();
+                Taggable {
+                    tags: a.tags.clone(),
+                    rewrite: Box::new(move |tags| Change::PutAccount(Account { tags, ..a })),
+                }
+            })
+    } else if ids::is_ou_id(id) {
+        s.ous.get(id).filter(|ou| ou.org_id == org.id).map(|ou| {
+            let ou = ou.clone();
+            Taggable {
+                tags: ou.tags.clone(),
+                rewrite: Box::new(move |tags| Change::PutOu(OrganizationalUnit { tags, ..ou })),
+            }
+        })
+    } else if ids::is_root_id(id) {
+        s.roots.get(id).filter(|r| r.org_id == org.id).map(|r| {
+            let r = r.clone();
+            Taggable {
+                tags: r.tags.clone(),
+                rewrite: Box::new(move |tags| Change::PutRoot(Root { tags, ..r })),
+            }
+        })
+    } else {
+        None
+    };
+    found.ok_or(OrgError::TargetNotFound)
+}
+
+pub fn tag_resource(cx: &Ctx, resource_id: &str, input: &[(String, String)]) -> Result<Write<()>> {
+    let org = cx.org(Operation::TagResource)?;
+    let Taggable { mut tags, rewrite } = resource(cx, org, resource_id)?;
+    merge(cx, &mut tags, input)?;
+    Ok(Write::new((), vec![rewrite(tags)]))
+}
+
+pub fn untag_resource(cx: &Ctx, resource_id: &str, keys: &[String]) -> Result<Write<()>> {
+    let org = cx.org(Operation::UntagResource)?;
+    let Taggable { mut tags, rewrite } = resource(cx, org, resource_id)?;
+    for k in keys {
+        check_key(k)?;
+        tags.remove(k);
+    }
+    Ok(Write::new((), vec![rewrite(tags)]))
+}
+
+/// All tags of a resource, sorted by key (at most the tag quota, so never more than one page).
+pub fn list_tags_for_resource(cx: &Ctx, resource_id: &str) -> Result<Tags> {
+    let org = cx.org(Operation::ListTagsForResource)?;
+    Ok(resource(cx, org, resource_id)?.tags)
+}

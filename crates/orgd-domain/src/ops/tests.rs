@@ -1,0 +1,361 @@
+//! Rule tests on the pure domain, with a deterministic clock and IDs.
+
+use super::testkit::World;
+use super::*;
+use crate::model::{AccountStatus, CreateAccountState, FeatureSet};
+
+const MGMT: &str = "111111111111";
+const OUTSIDER: &str = "999999999999";
+
+fn org_world() -> (World, String) {
+    let mut w = World::new();
+    w.write(MGMT, |cx, ids| create_organization(cx, ids, None))
+        .unwrap();
+    let root = w
+        .read(MGMT, |cx| {
+            list_roots(
+                cx,
+                &PageRequest {
+                    after: None,
+                    limit: 20,
+                },
+            )
+        })
+        .unwrap();
+    let root_id = root.items[0].id.clone();
+    (w, root_id)
+}
+
+fn create_account_now(w: &mut World, email: &str) -> CreateAccountStatusView {
+    let req = w
+        .write(MGMT, |cx, ids| create_account(cx, ids, email, "A", &[]))
+        .unwrap();
+    assert_eq!(req.state, CreateAccountState::InProgress);
+    w.advance(0);
+    w.read(MGMT, |cx| describe_create_account_status(cx, &req.id))
+        .unwrap()
+}
+
+#[test]
+fn ous_nest_five_levels_and_no_deeper() {
+    let (mut w, root) = org_world();
+    let mut parent = root;
+    for level in 1..=5 {
+        let ou = w
+            .write(MGMT, |cx, ids| {
+                create_organizational_unit(cx, ids, &parent, &format!("L{level}"), &[])
+            })
+            .unwrap();
+        assert_eq!(ou.path.matches("/ou-").count(), level);
+        parent = ou.id;
+    }
+    let err = w
+        .write(MGMT, |cx, ids| {
+            create_organizational_unit(cx, ids, &parent, "L6", &[])
+        })
+        .unwrap_err();
+    assert_eq!(err.reason(), Some("OU_DEPTH_LIMIT_EXCEEDED"));
+}
+
+#[test]
+fn ou_names_are_unique_within_a_parent_only() {
+    let (mut w, root) = org_world();
+    let a = w
+        .write(MGMT, |cx, ids| {
+            create_organizational_unit(cx, ids, &root, "Prod", &[])
+        })
+        .unwrap();
+    let dup = w.write(MGMT, |cx, ids| {
+        create_organizational_unit(cx, ids, &root, "Prod", &[])
+    });
+    assert_eq!(dup.unwrap_err(), OrgError::DuplicateOrganizationalUnit);
+    w.write(MGMT, |cx, ids| {
+        create_organizational_unit(cx, ids, &a.id, "Prod", &[])
+    })
+    .unwrap();
+}
+
+#[test]
+fn account_creation_settles_with_the_clock_and_rejects_a_used_email() {
+    let (mut w, root) = org_world();
+    w.limits.create_account_delay = 5_000;
+    let req = w
+        .write(MGMT, |cx, ids| {
+            create_account(cx, ids, "a@example.com", "A", &[])
+        })
+        .unwrap();
+    w.advance(4_999);
+    let st = w
+        .read(MGMT, |cx| describe_create_account_status(cx, &req.id))
+        .unwrap();
+    assert_eq!(st.state, CreateAccountState::InProgress);
+    w.advance(1);
+    let st = w
+        .read(MGMT, |cx| describe_create_account_status(cx, &req.id))
+        .unwrap();
+    assert_eq!(st.state, CreateAccountState::Succeeded);
+    let acct = w
+        .read(MGMT, |cx| describe_account(cx, &st.account_id))
+        .unwrap();
+    assert_eq!(
+        acct.paths,
+        vec![format!(
+            "{}{}/",
+            w.state
+                .path_of_parent(&w.state.organizations.values().next().unwrap().id, &root),
+            acct.id
+        )]
+    );
+
+    w.limits.create_account_delay = 0;
+    let again = create_account_now(&mut w, "A@EXAMPLE.com");
+    assert_eq!(again.state, CreateAccountState::Failed);
+    assert_eq!(
+        again.failure_reason.as_deref(),
+        Some("EMAIL_ALREADY_EXISTS")
+    );
+}
+
+#[test]
+fn account_quota_counts_the_management_account() {
+    let (mut w, _) = org_world();
+    w.limits.max_accounts = 2;
+    create_account_now(&mut w, "a@example.com");
+    let err = w
+        .write(MGMT, |cx, ids| {
+            create_account(cx, ids, "b@example.com", "B", &[])
+        })
+        .unwrap_err();
+    assert_eq!(err.reason(), Some("ACCOUNT_NUMBER_LIMIT_EXCEEDED"));
+}
+
+#[test]
+fn pages_list_every_account_once_while_accounts_are_added() {
+    let (mut w, _) = org_world();
+    for i in 0..5 {
+        create_account_now(&mut w, &format!("a{i}@example.com"));
+    }
+    let mut seen = Vec::new();
+    let mut after = None;
+    let before: Vec<String> = w
+        .state
+        .members(&w.state.organizations.values().next().unwrap().id)
+        .iter()
+        .cloned()
+        .collect();
+    loop {
+        let page = w
+            .read(MGMT, |cx| {
+                list_accounts(
+                    cx,
+                    &PageRequest {
+                        after: after.clone(),
+                        limit: 2,
+                    },
+                )
+            })
+            .unwrap();
+        seen.extend(page.items.into_iter().map(|a| a.id));
+        create_account_now(&mut w, &format!("late{}@example.com", seen.len()));
+        match page.next {
+            Some(n) => after = Some(n),
+            None => break,
+        }
+    }
+    let mut dedup = seen.clone();
+    dedup.sort();
+    dedup.dedup();
+    assert_eq!(dedup.len(), seen.len(), "an account appeared twice");
+    assert!(
+        before.iter().all(|id| seen.contains(id)),
+        "an account present throughout was skipped"
+    );
+}
+
+#[test]
+fn closing_goes_through_pending_closure_to_suspended_once() {
+    let (mut w, _) = org_world();
+    w.limits.close_account_delay = 1_000;
+    let id = create_account_now(&mut w, "a@example.com").account_id;
+    w.write(MGMT, |cx, _| close_account(cx, &id)).unwrap();
+    assert_eq!(w.state.accounts[&id].status, AccountStatus::PendingClosure);
+    assert_eq!(
+        w.write(MGMT, |cx, _| close_account(cx, &id)).unwrap_err(),
+        OrgError::AccountAlreadyClosed
+    );
+    w.advance(1_000);
+    assert_eq!(w.state.accounts[&id].status, AccountStatus::Suspended);
+    let err = w.write(MGMT, |cx, _| close_account(cx, MGMT)).unwrap_err();
+    assert_eq!(err.reason(), Some("CANNOT_CLOSE_MANAGEMENT_ACCOUNT"));
+}
+
+#[test]
+fn closing_needs_all_features() {
+    let mut w = World::new();
+    w.write(MGMT, |cx, ids| {
+        create_organization(cx, ids, Some(FeatureSet::ConsolidatedBilling))
+    })
+    .unwrap();
+    let id = create_account_now(&mut w, "a@example.com").account_id;
+    let err = w.write(MGMT, |cx, _| close_account(cx, &id)).unwrap_err();
+    assert_eq!(err.reason(), Some("ORGANIZATION_NOT_IN_ALL_FEATURES_MODE"));
+}
+
+#[test]
+fn who_may_call_what() {
+    let (mut w, _) = org_world();
+    let member = create_account_now(&mut w, "a@example.com").account_id;
+    assert!(w.read(&member, describe_organization).is_ok());
+    assert!(matches!(
+        w.read(&member, |cx| list_accounts(
+            cx,
+            &PageRequest {
+                after: None,
+                limit: 5
+            }
+        )),
+        Err(OrgError::AccessDenied(_))
+    ));
+    assert_eq!(
+        w.read(OUTSIDER, describe_organization).unwrap_err(),
+        OrgError::NotInUse
+    );
+    assert_eq!(
+        w.write(&member, |cx, ids| create_organization(cx, ids, None))
+            .unwrap_err(),
+        OrgError::AlreadyInOrganization
+    );
+}
+
+#[test]
+fn an_organization_is_deleted_only_without_members_and_takes_its_ous() {
+    let (mut w, root) = org_world();
+    w.write(MGMT, |cx, ids| {
+        create_organizational_unit(cx, ids, &root, "Prod", &[])
+    })
+    .unwrap();
+    let member = create_account_now(&mut w, "a@example.com").account_id;
+    assert_eq!(
+        w.write(MGMT, |cx, _| delete_organization(cx)).unwrap_err(),
+        OrgError::OrganizationNotEmpty
+    );
+    assert_eq!(
+        w.write(MGMT, |cx, _| remove_account_from_organization(cx, MGMT))
+            .unwrap_err(),
+        OrgError::MasterCannotLeave
+    );
+    w.write(MGMT, |cx, _| remove_account_from_organization(cx, &member))
+        .unwrap();
+    w.write(MGMT, |cx, _| delete_organization(cx)).unwrap();
+    assert!(w.state.organizations.is_empty() && w.state.ous.is_empty() && w.state.roots.is_empty());
+    assert_eq!(
+        w.read(MGMT, describe_organization).unwrap_err(),
+        OrgError::NotInUse
+    );
+    // Both accounts are remembered as standalone accounts and may start again.
+    assert!(w.state.accounts[&member].membership.is_none());
+    w.write(MGMT, |cx, ids| create_organization(cx, ids, None))
+        .unwrap();
+}
+
+#[test]
+fn tags_respect_the_quota_system_keys_and_duplicates() {
+    let (mut w, root) = org_world();
+    let fifty: Vec<(String, String)> = (0..50).map(|i| (format!("k{i}"), "v".into())).collect();
+    w.write(MGMT, |cx, _| tag_resource(cx, &root, &fifty))
+        .unwrap();
+    let err = w
+        .write(MGMT, |cx, _| {
+            tag_resource(cx, &root, &[("k50".into(), "v".into())])
+        })
+        .unwrap_err();
+    assert_eq!(err.reason(), Some("MAX_TAG_LIMIT_EXCEEDED"));
+    let err = w
+        .write(MGMT, |cx, _| {
+            tag_resource(cx, &root, &[("aws:x".into(), "v".into())])
+        })
+        .unwrap_err();
+    assert_eq!(err.reason(), Some("INVALID_SYSTEM_TAGS_PARAMETER"));
+    let dup = [
+        ("a".to_string(), "1".to_string()),
+        ("a".to_string(), "2".to_string()),
+    ];
+    let err = w
+        .write(MGMT, |cx, ids| {
+            create_organizational_unit(cx, ids, &root, "X", &dup)
+        })
+        .unwrap_err();
+    assert_eq!(err.reason(), Some("DUPLICATE_TAG_KEY"));
+    w.write(MGMT, |cx, _| untag_resource(cx, &root, &["k0".into()]))
+        .unwrap();
+    assert_eq!(
+        w.read(MGMT, |cx| list_tags_for_resource(cx, &root))
+            .unwrap()
+            .len(),
+        49
+    );
+    assert_eq!(
+        w.read(MGMT, |cx| list_tags_for_resource(cx, "r-zzzz"))
+            .unwrap_err(),
+        OrgError::TargetNotFound
+    );
+}
+
+#[test]
+fn moving_checks_source_destination_and_membership() {
+    let (mut w, root) = org_world();
+    let ou = w
+        .write(MGMT, |cx, ids| {
+            create_organizational_unit(cx, ids, &root, "Prod", &[])
+        })
+        .unwrap();
+    let id = create_account_now(&mut w, "a@example.com").account_id;
+    assert_eq!(
+        w.write(MGMT, |cx, _| move_account(cx, &id, &ou.id, &root))
+            .unwrap_err(),
+        OrgError::AccountNotFound
+    );
+    assert_eq!(
+        w.write(MGMT, |cx, _| move_account(cx, &id, &root, &root))
+            .unwrap_err(),
+        OrgError::DuplicateAccount
+    );
+    assert_eq!(
+        w.write(MGMT, |cx, _| move_account(cx, &id, "r-zzzz", &ou.id))
+            .unwrap_err(),
+        OrgError::SourceParentNotFound
+    );
+    assert_eq!(
+        w.write(MGMT, |cx, _| move_account(
+            cx,
+            &id,
+            &root,
+            "ou-zzzz-zzzzzzzz"
+        ))
+        .unwrap_err(),
+        OrgError::DestinationParentNotFound
+    );
+    w.write(MGMT, |cx, _| move_account(cx, &id, &root, &ou.id))
+        .unwrap();
+    assert_eq!(
+        w.write(MGMT, |cx, _| delete_organizational_unit(cx, &ou.id))
+            .unwrap_err(),
+        OrgError::OrganizationalUnitNotEmpty
+    );
+    let parents = w
+        .read(MGMT, |cx| {
+            list_parents(
+                cx,
+                &id,
+                &PageRequest {
+                    after: None,
+                    limit: 20,
+                },
+            )
+        })
+        .unwrap();
+    assert_eq!(
+        parents.items,
+        vec![(ou.id.clone(), ParentType::OrganizationalUnit)]
+    );
+}

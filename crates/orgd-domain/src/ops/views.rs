@@ -1,0 +1,140 @@
+//! Resolved, owned views of entities: everything a protocol adapter needs to answer, ARNs and
+//! paths included, so adapters never reach into the model's rules.
+
+use crate::model::{
+    Account, AccountStatus, CreateAccountRequest, JoinedMethod, Millis, Organization,
+    OrganizationalUnit, Root, State,
+};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganizationView {
+    pub id: String,
+    pub arn: String,
+    pub feature_set: &'static str,
+    pub management_account_id: String,
+    pub management_account_arn: String,
+    pub management_account_email: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RootView {
+    pub id: String,
+    pub arn: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OuView {
+    pub id: String,
+    pub arn: String,
+    pub name: String,
+    pub path: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountView {
+    pub id: String,
+    pub arn: String,
+    pub email: String,
+    pub name: String,
+    pub status: AccountStatus,
+    pub joined_method: JoinedMethod,
+    pub joined_at: Millis,
+    pub paths: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChildType {
+    Account,
+    OrganizationalUnit,
+}
+
+impl ChildType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChildType::Account => "ACCOUNT",
+            ChildType::OrganizationalUnit => "ORGANIZATIONAL_UNIT",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParentType {
+    Root,
+    OrganizationalUnit,
+}
+
+impl ParentType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParentType::Root => "ROOT",
+            ParentType::OrganizationalUnit => "ORGANIZATIONAL_UNIT",
+        }
+    }
+}
+
+pub fn organization_view(state: &State, org: &Organization) -> OrganizationView {
+    let mgmt = state.accounts.get(&org.management_account_id);
+    OrganizationView {
+        id: org.id.clone(),
+        arn: org.arn(),
+        feature_set: org.feature_set.as_str(),
+        management_account_id: org.management_account_id.clone(),
+        management_account_arn: format!(
+            "arn:aws:organizations::{0}:account/{1}/{0}",
+            org.management_account_id, org.id
+        ),
+        management_account_email: mgmt.map(|a| a.email.clone()).unwrap_or_default(),
+    }
+}
+
+pub fn root_view(org: &Organization, root: &Root) -> RootView {
+    RootView {
+        id: root.id.clone(),
+        arn: format!(
+            "arn:aws:organizations::{}:root/{}/{}",
+            org.management_account_id, org.id, root.id
+        ),
+        name: root.name.clone(),
+    }
+}
+
+pub fn ou_view(state: &State, org: &Organization, ou: &OrganizationalUnit) -> OuView {
+    OuView {
+        id: ou.id.clone(),
+        arn: format!(
+            "arn:aws:organizations::{}:ou/{}/{}",
+            org.management_account_id, org.id, ou.id
+        ),
+        name: ou.name.clone(),
+        path: state.path_of_parent(&org.id, &ou.id),
+    }
+}
+
+/// The view of a member account. Panics in debug builds if the account is standalone.
+pub fn account_view(state: &State, org: &Organization, account: &Account) -> AccountView {
+    let m = account.membership.as_ref();
+    debug_assert!(m.is_some(), "account_view of a standalone account");
+    let paths = m
+        .map(|m| {
+            vec![format!(
+                "{}{}/",
+                state.path_of_parent(&org.id, &m.parent_id),
+                account.id
+            )]
+        })
+        .unwrap_or_default();
+    AccountView {
+        id: account.id.clone(),
+        arn: account.arn(org),
+        email: account.email.clone(),
+        name: account.name.clone(),
+        status: account.status,
+        joined_method: m.map_or(JoinedMethod::Created, |m| m.joined_method),
+        joined_at: m.map_or(0, |m| m.joined_at),
+        paths,
+    }
+}
+
+/// A CreateAccount request is its own view.
+pub type CreateAccountStatusView = CreateAccountRequest;

@@ -1,0 +1,202 @@
+//! The embedded backend: one SQLite database, `orgd.db`, in the data directory. Each kind of entity
+//! has its own table of `(id, body)`, the body being the entity as JSON. The database runs in WAL
+//! mode with `synchronous=FULL`, so a commit has reached the disk when `commit` returns.
+
+use std::path::Path;
+
+use orgd_domain::Change;
+use orgd_domain::model::{Account, CreateAccountRequest, Organization, OrganizationalUnit, Root};
+use rusqlite::{Connection, params};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::{Result, Store, StoreError};
+
+/// The entity tables, in load order.
+const TABLES: [&str; 5] = [
+    "organizations",
+    "roots",
+    "ous",
+    "accounts",
+    "create_account_requests",
+];
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS organizations (id TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS roots (id TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS ous (id TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS accounts (id TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS create_account_requests (id TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
+";
+
+pub struct SqliteStore {
+    conn: Connection,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) `orgd.db` in `dir`.
+    pub fn open(dir: &Path) -> Result<Self> {
+        std::fs::create_dir_all(dir)?;
+        let conn = Connection::open(dir.join("orgd.db"))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(SqliteStore { conn })
+    }
+}
+
+fn body<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("domain entities always serialize")
+}
+
+fn put(tx: &rusqlite::Transaction, table: &str, id: &str, body: String) -> Result<()> {
+    let sql = format!(
+        "INSERT INTO {table} (id, body) VALUES (?1, ?2) ON CONFLICT(id) DO UPDATE SET body = excluded.body"
+    );
+    tx.prepare_cached(&sql)?.execute(params![id, body])?;
+    Ok(())
+}
+
+fn delete(tx: &rusqlite::Transaction, table: &str, id: &str) -> Result<()> {
+    tx.prepare_cached(&format!("DELETE FROM {table} WHERE id = ?1"))?
+        .execute(params![id])?;
+    Ok(())
+}
+
+fn load_table<T: DeserializeOwned>(
+    conn: &Connection,
+    table: &'static str,
+    wrap: fn(T) -> Change,
+    out: &mut Vec<Change>,
+) -> Result<()> {
+    let mut stmt = conn.prepare(&format!("SELECT id, body FROM {table}"))?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let id: String = row.get(0)?;
+        let text: String = row.get(1)?;
+        let value = serde_json::from_str(&text).map_err(|source| StoreError::Corrupt {
+            kind: table,
+            id,
+            source,
+        })?;
+        out.push(wrap(value));
+    }
+    Ok(())
+}
+
+impl Store for SqliteStore {
+    fn load(&mut self) -> Result<Vec<Change>> {
+        let mut out = Vec::new();
+        load_table::<Organization>(&self.conn, TABLES[0], Change::PutOrganization, &mut out)?;
+        load_table::<Root>(&self.conn, TABLES[1], Change::PutRoot, &mut out)?;
+        load_table::<OrganizationalUnit>(&self.conn, TABLES[2], Change::PutOu, &mut out)?;
+        load_table::<Account>(&self.conn, TABLES[3], Change::PutAccount, &mut out)?;
+        load_table::<CreateAccountRequest>(
+            &self.conn,
+            TABLES[4],
+            Change::PutCreateAccountRequest,
+            &mut out,
+        )?;
+        Ok(out)
+    }
+
+    fn commit(&mut self, changes: &[Change]) -> Result<()> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let tx = self.conn.transaction()?;
+        for change in changes {
+            match change {
+                Change::PutOrganization(o) => put(&tx, "organizations", &o.id, body(o))?,
+                Change::DeleteOrganization(id) => delete(&tx, "organizations", id)?,
+                Change::PutRoot(r) => put(&tx, "roots", &r.id, body(r))?,
+                Change::DeleteRoot(id) => delete(&tx, "roots", id)?,
+                Change::PutOu(ou) => put(&tx, "ous", &ou.id, body(ou))?,
+                Change::DeleteOu(id) => delete(&tx, "ous", id)?,
+                Change::PutAccount(a) => put(&tx, "accounts", &a.id, body(a))?,
+                Change::PutCreateAccountRequest(r) => {
+                    put(&tx, "create_account_requests", &r.id, body(r))?
+                }
+                Change::DeleteCreateAccountRequest(id) => {
+                    delete(&tx, "create_account_requests", id)?
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn reset(&mut self) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        for table in TABLES.iter().chain(["meta"].iter()) {
+            tx.execute(&format!("DELETE FROM {table}"), [])?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn meta(&mut self, key: &str) -> Result<Option<Vec<u8>>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT value FROM meta WHERE key = ?1")?;
+        let mut rows = stmt.query(params![key])?;
+        Ok(match rows.next()? {
+            Some(row) => Some(row.get(0)?),
+            None => None,
+        })
+    }
+
+    fn set_meta(&mut self, key: &str, value: &[u8]) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use orgd_domain::model::{FeatureSet, Root};
+
+    #[test]
+    fn committed_changes_survive_reopening_and_reset_wipes_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let org = Organization {
+            id: "o-abcdefghij".into(),
+            feature_set: FeatureSet::All,
+            management_account_id: "111111111111".into(),
+            root_id: "r-abcd".into(),
+            created_at: 5,
+        };
+        let root = Root {
+            id: "r-abcd".into(),
+            org_id: org.id.clone(),
+            name: "Root".into(),
+            tags: Default::default(),
+        };
+        {
+            let mut s = SqliteStore::open(dir.path()).unwrap();
+            s.commit(&[
+                Change::PutOrganization(org.clone()),
+                Change::PutRoot(root.clone()),
+            ])
+            .unwrap();
+            s.set_meta("k", b"v").unwrap();
+        }
+        let mut s = SqliteStore::open(dir.path()).unwrap();
+        assert_eq!(
+            s.load().unwrap(),
+            vec![Change::PutOrganization(org), Change::PutRoot(root)]
+        );
+        assert_eq!(s.meta("k").unwrap().as_deref(), Some(&b"v"[..]));
+        s.commit(&[Change::DeleteRoot("r-abcd".into())]).unwrap();
+        assert_eq!(s.load().unwrap().len(), 1);
+        s.reset().unwrap();
+        assert!(s.load().unwrap().is_empty());
+        assert_eq!(s.meta("k").unwrap(), None);
+    }
+}

@@ -1,0 +1,479 @@
+//! The AWS JSON 1.1 adapter: decodes a request, identifies the caller, calls the domain through
+//! the engine and encodes the answer. `X-Amz-Target: AWSOrganizationsV20161128.<Operation>`.
+
+pub mod identity;
+mod input;
+mod token;
+mod wire;
+
+use std::sync::Arc;
+
+use orgd_domain::access::Operation;
+use orgd_domain::ids::IdSource;
+use orgd_domain::model::{CreateAccountState, FeatureSet};
+use orgd_domain::ops::{self, ChildType, Ctx, Page, PageRequest, Write};
+use orgd_domain::{InputReason, OrgError};
+use serde_json::{Map, Value, json};
+
+use crate::engine::Engine;
+use identity::AuthError;
+use input::Input;
+pub use wire::WireError;
+
+pub const TARGET_PREFIX: &str = "AWSOrganizationsV20161128.";
+pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
+
+/// The AWS Organizations API over one engine.
+pub struct AwsApi {
+    engine: Arc<Engine>,
+    default_account: String,
+}
+
+/// What the HTTP layer needs to answer and log a request.
+pub struct Reply {
+    pub status: u16,
+    pub body: Vec<u8>,
+    pub operation: Option<&'static str>,
+    pub caller: Option<String>,
+    pub error: Option<String>,
+}
+
+/// The parts of an HTTP request the adapter reads.
+pub struct Request<'a> {
+    pub target: Option<&'a str>,
+    pub authorization: Option<&'a str>,
+    pub query: Option<&'a str>,
+    pub body: &'a [u8],
+}
+
+impl AwsApi {
+    pub fn new(engine: Arc<Engine>, default_account: String) -> Self {
+        AwsApi {
+            engine,
+            default_account,
+        }
+    }
+
+    pub async fn handle(&self, req: Request<'_>) -> Reply {
+        let mut reply = Reply {
+            status: 200,
+            body: Vec::new(),
+            operation: None,
+            caller: None,
+            error: None,
+        };
+        let result = self.serve(&req, &mut reply).await;
+        match result {
+            Ok(v) => reply.body = serde_json::to_vec(&v).unwrap_or_default(),
+            Err(e) => {
+                reply.status = e.status();
+                reply.error = Some(e.code().to_string());
+                reply.body = serde_json::to_vec(&e.body()).unwrap_or_default();
+            }
+        }
+        reply
+    }
+
+    fn caller(&self, req: &Request) -> Result<String, WireError> {
+        let key = match (
+            req.authorization,
+            req.query.and_then(identity::access_key_from_query),
+        ) {
+            (Some(h), _) => identity::access_key_from_header(h).map(str::to_string),
+            (None, Some(q)) => q,
+            (None, None) => Err(AuthError::Missing),
+        }
+        .map_err(WireError::Auth)?;
+        Ok(identity::account_for_key(&key, &self.default_account))
+    }
+
+    async fn serve(&self, req: &Request<'_>, reply: &mut Reply) -> Result<Value, WireError> {
+        let caller = self.caller(req)?;
+        reply.caller = Some(caller.clone());
+        let target = req.target.unwrap_or_default();
+        let op = target
+            .strip_prefix(TARGET_PREFIX)
+            .and_then(Operation::from_name)
+            .ok_or_else(|| WireError::UnknownOperation(target.to_string()))?;
+        reply.operation = Some(op.name());
+        let input = Input::parse(req.body)?;
+        self.prepare(&caller).await?;
+        self.dispatch(op, &input, caller).await
+    }
+
+    /// Remembers a first-time caller and settles whatever time made due, before the operation.
+    async fn prepare(&self, caller: &str) -> Result<(), WireError> {
+        let known = self.engine.knows(caller);
+        let due = self.engine.is_due();
+        if known && !due {
+            return Ok(());
+        }
+        let engine = self.engine.clone();
+        let caller = caller.to_string();
+        tokio::task::spawn_blocking(move || {
+            if !known {
+                engine.remember(&caller)?;
+            }
+            engine.settle()
+        })
+        .await
+        .map_err(|e| WireError::Service(e.to_string()))?
+        .map_err(|e| WireError::Service(e.to_string()))
+    }
+
+    fn read<T>(
+        &self,
+        caller: &str,
+        f: impl FnOnce(&Ctx) -> Result<T, OrgError>,
+    ) -> Result<T, WireError> {
+        Ok(self.engine.read(caller, f)?)
+    }
+
+    async fn write<T: Send + 'static>(
+        &self,
+        caller: String,
+        f: impl FnOnce(&Ctx, &mut dyn IdSource) -> Result<Write<T>, OrgError> + Send + 'static,
+    ) -> Result<T, WireError> {
+        let engine = self.engine.clone();
+        tokio::task::spawn_blocking(move || engine.write(&caller, f))
+            .await
+            .map_err(|e| WireError::Service(e.to_string()))?
+            .map_err(Into::into)
+    }
+
+    /// Reads `MaxResults` and `NextToken` for a listing identified by `listing`.
+    fn page_request(&self, input: &Input, listing: &str) -> Result<PageRequest, WireError> {
+        let limit = input::max_results(input)?;
+        let after = match input.opt_str("NextToken")?.filter(|t| !t.is_empty()) {
+            None => None,
+            Some(t) => Some(
+                token::open(
+                    &self.engine.token_key(),
+                    listing,
+                    t,
+                    self.engine.clock().now(),
+                )
+                .ok_or_else(|| {
+                    OrgError::invalid(
+                        InputReason::InvalidNextToken,
+                        "The specified NextToken is not valid.",
+                    )
+                })?,
+            ),
+        };
+        Ok(PageRequest { after, limit })
+    }
+
+    /// `{ <member>: [items], NextToken? }`
+    fn page<T>(
+        &self,
+        listing: &str,
+        member: &str,
+        page: Page<T>,
+        encode: impl Fn(&T) -> Value,
+    ) -> Value {
+        let mut m = Map::new();
+        m.insert(
+            member.into(),
+            Value::Array(page.items.iter().map(encode).collect()),
+        );
+        if let Some(after) = page.next {
+            let t = token::seal(
+                &self.engine.token_key(),
+                listing,
+                &after,
+                self.engine.clock().now(),
+            );
+            m.insert("NextToken".into(), Value::from(t));
+        }
+        Value::Object(m)
+    }
+
+    async fn dispatch(
+        &self,
+        op: Operation,
+        input: &Input,
+        caller: String,
+    ) -> Result<Value, WireError> {
+        // Each listing's token is bound to the operation, the caller and the listing's parameters.
+        let listing = |params: &[&str]| {
+            let mut s = format!("{}\0{}", op.name(), caller);
+            for p in params {
+                s.push('\0');
+                s.push_str(p);
+            }
+            s
+        };
+        Ok(match op {
+            Operation::CreateOrganization => {
+                let fs = match input.opt_str("FeatureSet")? {
+                    None => None,
+                    Some(s) => Some(input::one_of(
+                        "FeatureSet",
+                        s,
+                        parse_feature_set,
+                        "ALL, CONSOLIDATED_BILLING",
+                    )?),
+                };
+                let org = self
+                    .write(caller, move |cx, ids| ops::create_organization(cx, ids, fs))
+                    .await?;
+                json!({ "Organization": wire::organization(&org) })
+            }
+            Operation::DescribeOrganization => {
+                let org = self.read(&caller, ops::describe_organization)?;
+                json!({ "Organization": wire::organization(&org) })
+            }
+            Operation::DeleteOrganization => {
+                self.write(caller, |cx, _| ops::delete_organization(cx))
+                    .await?;
+                json!({})
+            }
+            Operation::ListRoots => {
+                let l = listing(&[]);
+                let page = self.page_request(input, &l)?;
+                let roots = self.read(&caller, |cx| ops::list_roots(cx, &page))?;
+                self.page(&l, "Roots", roots, wire::root)
+            }
+            Operation::CreateOrganizationalUnit => {
+                let parent = input.str("ParentId")?.to_string();
+                input::parent_id("ParentId", &parent)?;
+                let name = input.str("Name")?.to_string();
+                input::ou_name("Name", &name)?;
+                let tags = input.tags("Tags")?.unwrap_or_default();
+                let ou = self
+                    .write(caller, move |cx, ids| {
+                        ops::create_organizational_unit(cx, ids, &parent, &name, &tags)
+                    })
+                    .await?;
+                json!({ "OrganizationalUnit": wire::ou(&ou) })
+            }
+            Operation::DescribeOrganizationalUnit => {
+                let id = input.str("OrganizationalUnitId")?;
+                input::ou_id("OrganizationalUnitId", id)?;
+                let ou = self.read(&caller, |cx| ops::describe_organizational_unit(cx, id))?;
+                json!({ "OrganizationalUnit": wire::ou(&ou) })
+            }
+            Operation::UpdateOrganizationalUnit => {
+                let id = input.str("OrganizationalUnitId")?.to_string();
+                input::ou_id("OrganizationalUnitId", &id)?;
+                let name = input.opt_str("Name")?.map(str::to_string);
+                if let Some(n) = &name {
+                    input::ou_name("Name", n)?;
+                }
+                let ou = self
+                    .write(caller, move |cx, _| {
+                        ops::update_organizational_unit(cx, &id, name.as_deref())
+                    })
+                    .await?;
+                json!({ "OrganizationalUnit": wire::ou(&ou) })
+            }
+            Operation::DeleteOrganizationalUnit => {
+                let id = input.str("OrganizationalUnitId")?.to_string();
+                input::ou_id("OrganizationalUnitId", &id)?;
+                self.write(caller, move |cx, _| {
+                    ops::delete_organizational_unit(cx, &id)
+                })
+                .await?;
+                json!({})
+            }
+            Operation::ListOrganizationalUnitsForParent => {
+                let parent = input.str("ParentId")?;
+                input::parent_id("ParentId", parent)?;
+                let l = listing(&[parent]);
+                let page = self.page_request(input, &l)?;
+                let ous = self.read(&caller, |cx| {
+                    ops::list_organizational_units_for_parent(cx, parent, &page)
+                })?;
+                self.page(&l, "OrganizationalUnits", ous, wire::ou)
+            }
+            Operation::ListChildren => {
+                let parent = input.str("ParentId")?;
+                input::parent_id("ParentId", parent)?;
+                let kind = input.str("ChildType")?;
+                let child_type = input::one_of(
+                    "ChildType",
+                    kind,
+                    parse_child_type,
+                    "ACCOUNT, ORGANIZATIONAL_UNIT",
+                )?;
+                let l = listing(&[parent, kind]);
+                let page = self.page_request(input, &l)?;
+                let children = self.read(&caller, |cx| {
+                    ops::list_children(cx, parent, child_type, &page)
+                })?;
+                self.page(
+                    &l,
+                    "Children",
+                    children,
+                    |(id, t)| json!({ "Id": id, "Type": t.as_str() }),
+                )
+            }
+            Operation::ListParents => {
+                let child = input.str("ChildId")?;
+                input::child_id("ChildId", child)?;
+                let l = listing(&[child]);
+                let page = self.page_request(input, &l)?;
+                let parents = self.read(&caller, |cx| ops::list_parents(cx, child, &page))?;
+                self.page(
+                    &l,
+                    "Parents",
+                    parents,
+                    |(id, t)| json!({ "Id": id, "Type": t.as_str() }),
+                )
+            }
+            Operation::CreateAccount => {
+                let email = input.str("Email")?.to_string();
+                input::email("Email", &email)?;
+                let name = input.str("AccountName")?.to_string();
+                input::account_name("AccountName", &name)?;
+                if let Some(role) = input.opt_str("RoleName")? {
+                    input::role_name("RoleName", role)?;
+                }
+                if let Some(b) = input.opt_str("IamUserAccessToBilling")? {
+                    input::one_of(
+                        "IamUserAccessToBilling",
+                        b,
+                        |s| matches!(s, "ALLOW" | "DENY").then_some(()),
+                        "ALLOW, DENY",
+                    )?;
+                }
+                let tags = input.tags("Tags")?.unwrap_or_default();
+                let status = self
+                    .write(caller, move |cx, ids| {
+                        ops::create_account(cx, ids, &email, &name, &tags)
+                    })
+                    .await?;
+                json!({ "CreateAccountStatus": wire::create_account_status(&status) })
+            }
+            Operation::DescribeCreateAccountStatus => {
+                let id = input.str("CreateAccountRequestId")?;
+                input::create_account_request_id("CreateAccountRequestId", id)?;
+                let status =
+                    self.read(&caller, |cx| ops::describe_create_account_status(cx, id))?;
+                json!({ "CreateAccountStatus": wire::create_account_status(&status) })
+            }
+            Operation::ListCreateAccountStatus => {
+                let names = input.str_list("States")?.unwrap_or_default();
+                let states = names
+                    .iter()
+                    .map(|s| {
+                        input::one_of(
+                            "States",
+                            s,
+                            CreateAccountState::parse,
+                            "IN_PROGRESS, SUCCEEDED, FAILED",
+                        )
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                let l = listing(&[&names.join(",")]);
+                let page = self.page_request(input, &l)?;
+                let statuses = self.read(&caller, |cx| {
+                    ops::list_create_account_status(cx, &states, &page)
+                })?;
+                self.page(
+                    &l,
+                    "CreateAccountStatuses",
+                    statuses,
+                    wire::create_account_status,
+                )
+            }
+            Operation::DescribeAccount => {
+                let id = input.str("AccountId")?;
+                input::account_id("AccountId", id)?;
+                let account = self.read(&caller, |cx| ops::describe_account(cx, id))?;
+                json!({ "Account": wire::account(&account) })
+            }
+            Operation::ListAccounts => {
+                let l = listing(&[]);
+                let page = self.page_request(input, &l)?;
+                let accounts = self.read(&caller, |cx| ops::list_accounts(cx, &page))?;
+                self.page(&l, "Accounts", accounts, wire::account)
+            }
+            Operation::ListAccountsForParent => {
+                let parent = input.str("ParentId")?;
+                input::parent_id("ParentId", parent)?;
+                let l = listing(&[parent]);
+                let page = self.page_request(input, &l)?;
+                let accounts = self.read(&caller, |cx| {
+                    ops::list_accounts_for_parent(cx, parent, &page)
+                })?;
+                self.page(&l, "Accounts", accounts, wire::account)
+            }
+            Operation::MoveAccount => {
+                let id = input.str("AccountId")?.to_string();
+                input::account_id("AccountId", &id)?;
+                let src = input.str("SourceParentId")?.to_string();
+                input::parent_id("SourceParentId", &src)?;
+                let dst = input.str("DestinationParentId")?.to_string();
+                input::parent_id("DestinationParentId", &dst)?;
+                self.write(caller, move |cx, _| ops::move_account(cx, &id, &src, &dst))
+                    .await?;
+                json!({})
+            }
+            Operation::RemoveAccountFromOrganization => {
+                let id = input.str("AccountId")?.to_string();
+                input::account_id("AccountId", &id)?;
+                self.write(caller, move |cx, _| {
+                    ops::remove_account_from_organization(cx, &id)
+                })
+                .await?;
+                json!({})
+            }
+            Operation::CloseAccount => {
+                let id = input.str("AccountId")?.to_string();
+                input::account_id("AccountId", &id)?;
+                self.write(caller, move |cx, _| ops::close_account(cx, &id))
+                    .await?;
+                json!({})
+            }
+            Operation::TagResource => {
+                let id = input.str("ResourceId")?.to_string();
+                input::taggable_id("ResourceId", &id)?;
+                let tags = input.tags("Tags")?.ok_or_else(|| input::required("Tags"))?;
+                self.write(caller, move |cx, _| ops::tag_resource(cx, &id, &tags))
+                    .await?;
+                json!({})
+            }
+            Operation::UntagResource => {
+                let id = input.str("ResourceId")?.to_string();
+                input::taggable_id("ResourceId", &id)?;
+                let keys = input
+                    .str_list("TagKeys")?
+                    .ok_or_else(|| input::required("TagKeys"))?;
+                for k in &keys {
+                    input::tag_key("TagKeys", k)?;
+                }
+                let keys: Vec<String> = keys.into_iter().map(str::to_string).collect();
+                self.write(caller, move |cx, _| ops::untag_resource(cx, &id, &keys))
+                    .await?;
+                json!({})
+            }
+            Operation::ListTagsForResource => {
+                let id = input.str("ResourceId")?;
+                input::taggable_id("ResourceId", id)?;
+                let l = listing(&[id]);
+                // All tags fit one page; a token is still checked so a forged one is refused.
+                self.page_request(input, &l)?;
+                let tags = self.read(&caller, |cx| ops::list_tags_for_resource(cx, id))?;
+                json!({ "Tags": wire::tags(&tags) })
+            }
+        })
+    }
+}
+
+fn parse_feature_set(s: &str) -> Option<FeatureSet> {
+    match s {
+        "ALL" => Some(FeatureSet::All),
+        "CONSOLIDATED_BILLING" => Some(FeatureSet::ConsolidatedBilling),
+        _ => None,
+    }
+}
+
+fn parse_child_type(s: &str) -> Option<ChildType> {
+    match s {
+        "ACCOUNT" => Some(ChildType::Account),
+        "ORGANIZATIONAL_UNIT" => Some(ChildType::OrganizationalUnit),
+        _ => None,
+    }
+}

@@ -1,0 +1,140 @@
+//! The AWS JSON 1.1 wire: errors (`__type`, `Message`, `Reason`) and the JSON shapes of the
+//! domain's views. This is the one place where domain errors become wire errors.
+
+use orgd_domain::OrgError;
+use orgd_domain::ops::{AccountView, CreateAccountStatusView, OrganizationView, OuView, RootView};
+use serde_json::{Map, Value, json};
+
+use super::identity::AuthError;
+
+/// Everything a request can fail with, as AWS names it.
+#[derive(Debug)]
+pub enum WireError {
+    Domain(OrgError),
+    Auth(AuthError),
+    /// The body is not JSON, or a member has the wrong type.
+    Serialization(String),
+    UnknownOperation(String),
+    /// orgd failed (storage): the write was not acknowledged and changed nothing.
+    Service(String),
+}
+
+impl From<OrgError> for WireError {
+    fn from(e: OrgError) -> Self {
+        WireError::Domain(e)
+    }
+}
+
+impl From<crate::engine::EngineError> for WireError {
+    fn from(e: crate::engine::EngineError) -> Self {
+        match e {
+            crate::engine::EngineError::Domain(e) => WireError::Domain(e),
+            crate::engine::EngineError::Store(e) => WireError::Service(e.to_string()),
+        }
+    }
+}
+
+impl WireError {
+    pub fn code(&self) -> &str {
+        match self {
+            WireError::Domain(e) => e.code(),
+            WireError::Auth(e) => e.code(),
+            WireError::Serialization(_) => "SerializationException",
+            WireError::UnknownOperation(_) => "UnknownOperationException",
+            WireError::Service(_) => "ServiceException",
+        }
+    }
+
+    /// AWS Organizations answers every client error with 400 and its own failures with 500.
+    pub fn status(&self) -> u16 {
+        match self {
+            WireError::Service(_) => 500,
+            _ => 400,
+        }
+    }
+
+    pub fn body(&self) -> Value {
+        let message = match self {
+            WireError::Domain(e) => e.to_string(),
+            WireError::Auth(e) => e.message(),
+            WireError::Serialization(m) | WireError::Service(m) => m.clone(),
+            WireError::UnknownOperation(target) => format!("Unknown operation {target}"),
+        };
+        let mut body = json!({ "__type": self.code(), "Message": message });
+        if let WireError::Domain(e) = self
+            && let Some(reason) = e.reason()
+        {
+            body["Reason"] = Value::from(reason);
+        }
+        body
+    }
+}
+
+/// Epoch seconds with millisecond precision, as the JSON protocols carry timestamps.
+pub fn timestamp(ms: i64) -> Value {
+    if ms % 1000 == 0 {
+        Value::from(ms / 1000)
+    } else {
+        Value::from(ms as f64 / 1000.0)
+    }
+}
+
+pub fn organization(o: &OrganizationView) -> Value {
+    json!({
+        "Id": o.id,
+        "Arn": o.arn,
+        "FeatureSet": o.feature_set,
+        "MasterAccountArn": o.management_account_arn,
+        "MasterAccountId": o.management_account_id,
+        "MasterAccountEmail": o.management_account_email,
+        "AvailablePolicyTypes": [],
+    })
+}
+
+pub fn root(r: &RootView) -> Value {
+    json!({ "Id": r.id, "Arn": r.arn, "Name": r.name, "PolicyTypes": [] })
+}
+
+pub fn ou(o: &OuView) -> Value {
+    json!({ "Id": o.id, "Arn": o.arn, "Name": o.name, "Path": o.path })
+}
+
+pub fn account(a: &AccountView) -> Value {
+    json!({
+        "Id": a.id,
+        "Arn": a.arn,
+        "Email": a.email,
+        "Name": a.name,
+        "Status": a.status.as_str(),
+        "State": a.status.as_str(),
+        "Paths": a.paths,
+        "JoinedMethod": a.joined_method.as_str(),
+        "JoinedTimestamp": timestamp(a.joined_at),
+    })
+}
+
+pub fn create_account_status(r: &CreateAccountStatusView) -> Value {
+    let mut m = Map::new();
+    m.insert("Id".into(), Value::from(r.id.as_str()));
+    m.insert("AccountName".into(), Value::from(r.account_name.as_str()));
+    m.insert("State".into(), Value::from(r.state.as_str()));
+    m.insert("RequestedTimestamp".into(), timestamp(r.requested_at));
+    if let Some(t) = r.completed_at {
+        m.insert("CompletedTimestamp".into(), timestamp(t));
+    }
+    if r.state == orgd_domain::model::CreateAccountState::Succeeded {
+        m.insert("AccountId".into(), Value::from(r.account_id.as_str()));
+    }
+    if let Some(reason) = &r.failure_reason {
+        m.insert("FailureReason".into(), Value::from(reason.as_str()));
+    }
+    Value::Object(m)
+}
+
+pub fn tags(t: &orgd_domain::model::Tags) -> Value {
+    Value::Array(
+        t.iter()
+            .map(|(k, v)| json!({ "Key": k, "Value": v }))
+            .collect(),
+    )
+}

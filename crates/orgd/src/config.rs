@@ -1,0 +1,96 @@
+//! Command-line flags; every flag also reads an `ORGD_*` environment variable.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use orgd_domain::Limits;
+
+#[derive(Debug, Parser)]
+#[command(name = "orgd", version, about = "An AWS Organizations server")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the AWS Organizations API over HTTP.
+    Serve(ServeConfig),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeConfig {
+    /// Address to listen on.
+    #[arg(long, env = "ORGD_LISTEN", default_value = "127.0.0.1:4566")]
+    pub listen: SocketAddr,
+    /// Directory of the embedded database.
+    #[arg(long, env = "ORGD_DATA_DIR", default_value = "./orgd-data")]
+    pub data_dir: PathBuf,
+    /// Keep nothing on disk: state lives and dies with the process.
+    #[arg(long, env = "ORGD_IN_MEMORY", conflicts_with = "data_dir")]
+    pub in_memory: bool,
+    /// The account of callers whose access key ID is not 12 digits.
+    #[arg(long, env = "ORGD_DEFAULT_ACCOUNT", default_value = "123456789012", value_parser = parse_account)]
+    pub default_account: String,
+    /// Milliseconds a CreateAccount request stays IN_PROGRESS.
+    #[arg(long, env = "ORGD_CREATE_ACCOUNT_DELAY_MS", default_value_t = 0)]
+    pub create_account_delay_ms: u32,
+    /// Milliseconds a closed account stays PENDING_CLOSURE before it is SUSPENDED.
+    #[arg(long, env = "ORGD_CLOSE_ACCOUNT_DELAY_MS", default_value_t = 0)]
+    pub close_account_delay_ms: u32,
+    /// Accounts per organization, the management account included.
+    #[arg(long, env = "ORGD_MAX_ACCOUNTS", default_value_t = Limits::default().max_accounts)]
+    pub max_accounts: usize,
+    /// OUs per organization.
+    #[arg(long, env = "ORGD_MAX_OUS", default_value_t = Limits::default().max_ous)]
+    pub max_ous: usize,
+    /// Log line format.
+    #[arg(long, env = "ORGD_LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+    /// Log filter (tracing's EnvFilter syntax), e.g. `info` or `orgd=debug`.
+    #[arg(long, env = "ORGD_LOG", default_value = "info")]
+    pub log: String,
+}
+
+fn parse_account(s: &str) -> Result<String, String> {
+    if orgd_domain::ids::is_account_id(s) {
+        Ok(s.to_string())
+    } else {
+        Err("must be 12 digits".into())
+    }
+}
+
+impl ServeConfig {
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_accounts: self.max_accounts,
+            max_ous: self.max_ous,
+            create_account_delay: self.create_account_delay_ms.into(),
+            close_account_delay: self.close_account_delay_ms.into(),
+            ..Limits::default()
+        }
+    }
+
+    /// A configuration for tests: in memory, on an ephemeral loopback port.
+    pub fn ephemeral() -> Self {
+        ServeConfig {
+            listen: "127.0.0.1:0".parse().expect("valid address"),
+            data_dir: PathBuf::from("./orgd-data"),
+            in_memory: true,
+            default_account: "123456789012".into(),
+            create_account_delay_ms: 0,
+            close_account_delay_ms: 0,
+            max_accounts: Limits::default().max_accounts,
+            max_ous: Limits::default().max_ous,
+            log_format: LogFormat::Text,
+            log: "info".into(),
+        }
+    }
+}
