@@ -440,6 +440,9 @@ def test_tagging_something_that_does_not_exist(org):
         with pytest.raises(ClientError) as exc:
             c.list_tags_for_resource(ResourceId=resource)
         assert error_of(exc)[0] == "TargetNotFoundException", resource
+        with pytest.raises(ClientError) as exc:
+            c.untag_resource(ResourceId=resource, TagKeys=["k"])
+        assert error_of(exc)[0] == "TargetNotFoundException", resource
 
 
 def test_at_most_fifty_tags_per_resource(org):
@@ -581,6 +584,12 @@ def test_ou_name_longer_than_128_characters(org):
         make_ou(org, org.root_id, "n" * 129)
     assert error_of(exc) == ("InvalidInputException", "MAX_LENGTH_EXCEEDED")
     make_ou(org, org.root_id, "n" * 128)
+
+
+def test_account_name_longer_than_50_characters(org):
+    with pytest.raises(ClientError) as exc:
+        org.client.create_account(AccountName="a" * 51, Email="long-name@example.com")
+    assert error_of(exc) == ("InvalidInputException", "MAX_LENGTH_EXCEEDED")
 
 
 def test_well_formed_ids_that_name_nothing(org):
