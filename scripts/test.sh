@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test of orgd: formatting and lints, the Rust unit and integration tests (the AWS SDK
+# for Rust against an in-process server), then the client compatibility suite (boto3, raw HTTP,
+# AWS CLI) against the release binary. Builds once, in the release profile, and reuses it.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy"
+cargo clippy --release --workspace --all-targets -- -D warnings
+
+step "cargo build --release"
+cargo build --release --workspace
+
+step "Rust tests (unit and AWS SDK integration)"
+cargo test --release --workspace
+
+step "client compatibility suite"
+bash compat/run.sh target/release/orgd
