@@ -60,6 +60,7 @@ impl Server {
             .route("/", post(aws_endpoint))
             .route("/_orgd/health", get(health))
             .route("/_orgd/reset", post(reset))
+            .route("/_orgd/clock", get(clock_now).post(advance_clock))
             .with_state(app);
         let (tx, rx) = oneshot::channel::<()>();
         let ticker = tokio::spawn(tick(engine.clone()));
@@ -184,6 +185,35 @@ async fn reset(State(app): State<Arc<App>>) -> Response {
             tracing::info!("state reset");
             (StatusCode::OK, "reset").into_response()
         }
+        Ok(Err(e)) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    }
+}
+
+/// `GET /_orgd/clock`: the server's current time, in epoch milliseconds.
+async fn clock_now(State(app): State<Arc<App>>) -> Response {
+    let body = serde_json::json!({ "now_ms": app.engine.clock().now() }).to_string();
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// `POST /_orgd/clock` with `{"advance_ms": N}` moves the clock forward (never back) and settles
+/// whatever became due, so a test can watch timings pass without waiting.
+async fn advance_clock(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    let advance = serde_json::from_slice::<serde_json::Value>(&body)
+        .ok()
+        .and_then(|v| v.get("advance_ms").and_then(serde_json::Value::as_i64))
+        .filter(|ms| *ms >= 0);
+    let Some(ms) = advance else {
+        return (
+            StatusCode::BAD_REQUEST,
+            "expected {\"advance_ms\": <non-negative integer>}",
+        )
+            .into_response();
+    };
+    app.engine.clock().advance(ms);
+    let engine = app.engine.clone();
+    match tokio::task::spawn_blocking(move || engine.settle()).await {
+        Ok(Ok(())) => clock_now(State(app)).await,
         Ok(Err(e)) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
     }
