@@ -1,6 +1,7 @@
 """What users of boto3 rely on, journey by journey. Every response is also
 checked against the service model by the clients' validator (conftest.py)."""
 
+import datetime
 import re
 
 import pytest
@@ -34,6 +35,12 @@ def make_ou(org, parent, name=None, **kwargs):
 
 def ids(items):
     return [item["Id"] for item in items]
+
+
+def parent_of(c, child):
+    parents = c.list_parents(ChildId=child)["Parents"]
+    assert len(parents) == 1, parents
+    return parents[0]["Id"]
 
 
 # --- the organization -------------------------------------------------------
@@ -210,6 +217,9 @@ def test_create_account_is_asynchronous(org):
     account_id = final["AccountId"]
     assert ACCOUNT_ID.match(account_id) and account_id != MGMT
     assert final["CompletedTimestamp"] >= final["RequestedTimestamp"]
+    # The server keeps real time: the request happened just now.
+    now = datetime.datetime.now(datetime.timezone.utc)
+    assert abs((final["RequestedTimestamp"] - now).total_seconds()) < 600, final
 
     account = c.describe_account(AccountId=account_id)["Account"]
     assert account["Id"] == account_id
@@ -249,6 +259,13 @@ def test_duplicate_email_fails_asynchronously(org, new_account):
     assert "AccountId" not in final
     names = [a["Name"] for a in all_pages(c, "list_accounts", "Accounts")]
     assert names.count("second") == 0
+
+
+def test_management_account_email_is_taken(org):
+    email = org.organization["MasterAccountEmail"]
+    started = org.client.create_account(AccountName="copycat", Email=email)["CreateAccountStatus"]
+    final = wait_for_create(org.client, started["Id"])
+    assert (final["State"], final.get("FailureReason")) == ("FAILED", "EMAIL_ALREADY_EXISTS")
 
 
 def test_management_account_is_listed_in_the_root(org, new_account):
@@ -426,6 +443,18 @@ def test_tagging_accounts_ous_and_the_root(org, new_account):
         ], resource
 
 
+def test_names_and_tags_round_trip_exactly(org):
+    """Non-ASCII text, quotes and backslashes survive JSON both ways."""
+    name = 'Équipe "Ops" \\ 東京 🚀'
+    ou = make_ou(org, org.root_id, name)
+    assert ou["Name"] == name
+    assert org.client.describe_organizational_unit(OrganizationalUnitId=ou["Id"])["OrganizationalUnit"]["Name"] == name
+    tags = [{"Key": "Kostenstelle", "Value": "café 42"}, {"Key": "équipe", "Value": "über"}]
+    org.client.tag_resource(ResourceId=ou["Id"], Tags=tags)
+    listed = org.client.list_tags_for_resource(ResourceId=ou["Id"])["Tags"]
+    assert sorted(listed, key=lambda t: t["Key"]) == sorted(tags, key=lambda t: t["Key"])
+
+
 def test_tags_given_at_ou_creation(org):
     ou = make_ou(org, org.root_id, Tags=[{"Key": "tier", "Value": "prod"}])["Id"]
     assert org.client.list_tags_for_resource(ResourceId=ou)["Tags"] == [{"Key": "tier", "Value": "prod"}]
@@ -508,6 +537,24 @@ def test_remove_account_from_organization(org, new_account, client):
 # --- what a member account may do --------------------------------------------
 
 
+def test_member_account_cannot_create_an_organization(org, new_account, client):
+    with pytest.raises(ClientError) as exc:
+        client(new_account()).create_organization(FeatureSet="ALL")
+    assert error_of(exc)[0] == "AlreadyInOrganizationException"
+
+
+def test_removed_account_can_found_its_own_organization(org, new_account, client):
+    account = new_account()
+    org.client.remove_account_from_organization(AccountId=account)
+    former = client(account)
+    organization = former.create_organization(FeatureSet="ALL")["Organization"]
+    assert organization["MasterAccountId"] == account
+    assert organization["Id"] != org.id
+    assert ids(all_pages(former, "list_accounts", "Accounts")) == [account]
+    # The first organization no longer knows the account.
+    assert account not in ids(all_pages(org.client, "list_accounts", "Accounts"))
+
+
 def test_member_account_sees_its_organization(org, new_account, client):
     member = client(new_account())
     organization = member.describe_organization()["Organization"]
@@ -535,6 +582,38 @@ def test_member_account_is_denied_management_operations(org, new_account, client
     with pytest.raises(ClientError) as exc:
         call(member, org)
     assert error_of(exc)[0] == "AccessDeniedException"
+
+
+# --- several organizations ------------------------------------------------------
+
+
+def test_organizations_are_isolated(org, new_account, client):
+    """A second management account sees nothing of the first organization."""
+    mine = new_account()
+    my_ou = make_ou(org, org.root_id)["Id"]
+    other = client("555555555555")
+    other.create_organization(FeatureSet="ALL")
+    other_root = other.list_roots()["Roots"][0]["Id"]
+    other_ou = other.create_organizational_unit(ParentId=other_root, Name="theirs")["OrganizationalUnit"]["Id"]
+
+    assert ids(all_pages(other, "list_accounts", "Accounts")) == ["555555555555"]
+    cases = [
+        (lambda: other.describe_account(AccountId=mine), "AccountNotFoundException"),
+        (lambda: other.describe_organizational_unit(OrganizationalUnitId=my_ou),
+         "OrganizationalUnitNotFoundException"),
+        (lambda: other.list_children(ParentId=org.root_id, ChildType="ACCOUNT"), "ParentNotFoundException"),
+        (lambda: other.tag_resource(ResourceId=org.root_id, Tags=[{"Key": "k", "Value": "v"}]),
+         "TargetNotFoundException"),
+        (lambda: other.close_account(AccountId=mine), "AccountNotFoundException"),
+        (lambda: other.remove_account_from_organization(AccountId=mine), "AccountNotFoundException"),
+        (lambda: org.client.move_account(AccountId=mine, SourceParentId=org.root_id,
+                                         DestinationParentId=other_ou), "DestinationParentNotFoundException"),
+    ]
+    for call, expected in cases:
+        with pytest.raises(ClientError) as exc:
+            call()
+        assert error_of(exc)[0] == expected
+    assert parent_of(org.client, mine) == org.root_id
 
 
 # --- deleting the organization ------------------------------------------------
@@ -579,11 +658,37 @@ def test_malformed_ids_are_invalid_input(org):
         assert error_of(exc) == ("InvalidInputException", "INVALID_PATTERN")
 
 
+def test_values_outside_an_enum_are_invalid_input(org):
+    c = org.client
+    calls = [
+        lambda: c.list_children(ParentId=org.root_id, ChildType="ACCOUNTS"),
+        lambda: c.list_create_account_status(States=["DONE"]),
+        lambda: c.create_account(AccountName="x", Email="x@example.com", IamUserAccessToBilling="YES"),
+    ]
+    for call in calls:
+        with pytest.raises(ClientError) as exc:
+            call()
+        assert error_of(exc) == ("InvalidInputException", "INVALID_ENUM")
+
+
+def test_aws_prefixed_tag_keys_are_reserved(org):
+    with pytest.raises(ClientError) as exc:
+        org.client.tag_resource(ResourceId=org.root_id, Tags=[{"Key": "aws:owner", "Value": "me"}])
+    assert error_of(exc) == ("InvalidInputException", "INVALID_SYSTEM_TAGS_PARAMETER")
+    assert org.client.list_tags_for_resource(ResourceId=org.root_id)["Tags"] == []
+
+
 def test_ou_name_longer_than_128_characters(org):
     with pytest.raises(ClientError) as exc:
         make_ou(org, org.root_id, "n" * 129)
     assert error_of(exc) == ("InvalidInputException", "MAX_LENGTH_EXCEEDED")
     make_ou(org, org.root_id, "n" * 128)
+
+
+def test_account_name_must_be_printable_ascii(org):
+    with pytest.raises(ClientError) as exc:
+        org.client.create_account(AccountName="Zürich", Email="zurich@example.com")
+    assert error_of(exc) == ("InvalidInputException", "INVALID_PATTERN")
 
 
 def test_account_name_longer_than_50_characters(org):

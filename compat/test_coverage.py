@@ -214,6 +214,21 @@ def test_member_of_the_wrong_json_type(endpoint):
         assert code in ("SerializationException", "InvalidInputException"), (payload, body)
 
 
+def test_missing_required_member_and_out_of_range_number(endpoint):
+    """What botocore would have caught client-side, other clients send: the
+    server explains it with InvalidInputException and a Reason."""
+    _fresh_org(endpoint)
+    cases = [
+        ("DescribeAccount", {}, "INPUT_REQUIRED"),
+        ("MoveAccount", {"AccountId": "222222222222"}, "INPUT_REQUIRED"),
+        ("ListAccounts", {"MaxResults": 0}, "MIN_VALUE_EXCEEDED"),
+    ]
+    for operation, payload, reason in cases:
+        status, _, body, decoded, code = _error(endpoint, operation, payload)
+        assert status == 400, (operation, payload, status, body)
+        assert (code, decoded.get("Reason")) == ("InvalidInputException", reason), (operation, body)
+
+
 def test_request_without_credentials_is_refused(endpoint):
     _fresh_org(endpoint)
     status, _, body, decoded, code = _error(endpoint, "DescribeOrganization", {}, auth=False)
@@ -225,6 +240,23 @@ def test_request_without_credentials_is_refused(endpoint):
         "InvalidSignatureException",
     ), body
     assert isinstance(decoded.get("Message", decoded.get("message")), str), body
+
+
+def test_authorization_that_is_not_sigv4_is_refused(endpoint):
+    _fresh_org(endpoint)
+    status, headers, body = orgkit.http(
+        endpoint, "POST", "/", b"{}",
+        {"X-Amz-Target": f"{TARGET_PREFIX}.DescribeOrganization",
+         "Content-Type": "application/x-amz-json-1.1", "Authorization": "Bearer abc"},
+    )
+    decoded = _decode(body)
+    assert 400 <= status < 500, (status, body)
+    assert error_code(decoded) in (
+        "IncompleteSignatureException",
+        "MissingAuthenticationTokenException",
+        "InvalidSignatureException",
+        "UnrecognizedClientException",
+    ), body
 
 
 def test_every_response_carries_a_request_id(endpoint):
