@@ -10,6 +10,9 @@ pub enum Audience {
     Anyone,
     /// Any account of the organization, management or member.
     AnyMember,
+    /// The management account, or a member account that is a delegated administrator for some
+    /// service (AWS gives them the read-only operations).
+    ManagementOrDelegatedAdmin,
     /// The management account of the organization only.
     Management,
 }
@@ -38,26 +41,33 @@ operations! {
     CreateOrganization => Anyone,
     DescribeOrganization => AnyMember,
     DeleteOrganization => Management,
-    ListRoots => Management,
+    ListRoots => ManagementOrDelegatedAdmin,
     CreateOrganizationalUnit => Management,
-    DescribeOrganizationalUnit => Management,
+    DescribeOrganizationalUnit => ManagementOrDelegatedAdmin,
     UpdateOrganizationalUnit => Management,
     DeleteOrganizationalUnit => Management,
-    ListOrganizationalUnitsForParent => Management,
-    ListChildren => Management,
-    ListParents => Management,
+    ListOrganizationalUnitsForParent => ManagementOrDelegatedAdmin,
+    ListChildren => ManagementOrDelegatedAdmin,
+    ListParents => ManagementOrDelegatedAdmin,
     CreateAccount => Management,
-    DescribeCreateAccountStatus => Management,
-    ListCreateAccountStatus => Management,
-    DescribeAccount => Management,
-    ListAccounts => Management,
-    ListAccountsForParent => Management,
+    DescribeCreateAccountStatus => ManagementOrDelegatedAdmin,
+    ListCreateAccountStatus => ManagementOrDelegatedAdmin,
+    DescribeAccount => ManagementOrDelegatedAdmin,
+    ListAccounts => ManagementOrDelegatedAdmin,
+    ListAccountsForParent => ManagementOrDelegatedAdmin,
     MoveAccount => Management,
     RemoveAccountFromOrganization => Management,
     CloseAccount => Management,
     TagResource => Management,
     UntagResource => Management,
-    ListTagsForResource => Management,
+    ListTagsForResource => ManagementOrDelegatedAdmin,
+    EnableAWSServiceAccess => Management,
+    DisableAWSServiceAccess => Management,
+    ListAWSServiceAccessForOrganization => ManagementOrDelegatedAdmin,
+    RegisterDelegatedAdministrator => Management,
+    DeregisterDelegatedAdministrator => Management,
+    ListDelegatedAdministrators => ManagementOrDelegatedAdmin,
+    ListDelegatedServicesForAccount => ManagementOrDelegatedAdmin,
 }
 
 /// Checks that `caller` may call `op` and returns the caller's organization (None only for
@@ -72,10 +82,18 @@ pub fn authorize<'s>(
         (Audience::Anyone, org) => Ok(org),
         (_, None) => Err(OrgError::NotInUse),
         (Audience::AnyMember, Some(org)) => Ok(Some(org)),
-        (Audience::Management, Some(org)) if org.management_account_id == caller => Ok(Some(org)),
-        (Audience::Management, Some(_)) => Err(OrgError::AccessDenied(format!(
-            "You don't have permissions to call {}: only the organization's management account can.",
-            op.name()
+        (_, Some(org)) if org.management_account_id == caller => Ok(Some(org)),
+        (Audience::ManagementOrDelegatedAdmin, Some(org)) if org.is_delegated_admin(caller) => {
+            Ok(Some(org))
+        }
+        (_, Some(_)) => Err(OrgError::AccessDenied(format!(
+            "You don't have permissions to call {}: only the organization's management account{} can.",
+            op.name(),
+            if op.audience() == Audience::ManagementOrDelegatedAdmin {
+                " or a delegated administrator"
+            } else {
+                ""
+            }
         ))),
     }
 }

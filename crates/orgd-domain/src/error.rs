@@ -54,6 +54,10 @@ pub enum OrgError {
     RootNotFound,
     #[error("{0}")]
     Conflict(String),
+    #[error("The account is already a delegated administrator for this service.")]
+    AccountAlreadyRegistered,
+    #[error("The account is not a delegated administrator for this service.")]
+    AccountNotRegistered,
 }
 
 impl OrgError {
@@ -81,6 +85,8 @@ impl OrgError {
             OrgError::TargetNotFound => "TargetNotFoundException",
             OrgError::RootNotFound => "RootNotFoundException",
             OrgError::Conflict(_) => "ConflictException",
+            OrgError::AccountAlreadyRegistered => "AccountAlreadyRegisteredException",
+            OrgError::AccountNotRegistered => "AccountNotRegisteredException",
         }
     }
 
@@ -139,6 +145,10 @@ reasons!(
         OrganizationNotInAllFeaturesMode = "ORGANIZATION_NOT_IN_ALL_FEATURES_MODE",
         CloseAccountQuotaExceeded = "CLOSE_ACCOUNT_QUOTA_EXCEEDED",
         AccountCreationNotComplete = "ACCOUNT_CREATION_NOT_COMPLETE",
+        CannotRegisterMasterAsDelegatedAdministrator = "CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR",
+        CannotRegisterSuspendedAccountAsDelegatedAdministrator = "CANNOT_REGISTER_SUSPENDED_ACCOUNT_AS_DELEGATED_ADMINISTRATOR",
+        CannotRemoveDelegatedAdministratorFromOrg = "CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG",
+        ServiceAccessNotEnabled = "SERVICE_ACCESS_NOT_ENABLED",
     }
 );
 
@@ -159,6 +169,7 @@ reasons!(
         MovingAccountBetweenDifferentRoots = "MOVING_ACCOUNT_BETWEEN_DIFFERENT_ROOTS",
         InvalidRoleName = "INVALID_ROLE_NAME",
         InvalidEmailAddressTarget = "INVALID_EMAIL_ADDRESS_TARGET",
+        UnrecognizedServicePrincipal = "UNRECOGNIZED_SERVICE_PRINCIPAL",
     }
 );
 

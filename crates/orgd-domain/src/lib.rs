@@ -7,6 +7,7 @@
 //! - `ids`: identifier formats.
 //! - `error`: the exceptions, in AWS's vocabulary.
 //! - `config`: quotas and timings.
+//! - `services`: the AWS services that integrate with Organizations.
 
 pub mod access;
 pub mod config;
@@ -14,6 +15,7 @@ pub mod error;
 pub mod ids;
 pub mod model;
 pub mod ops;
+pub mod services;
 
 pub use config::Limits;
 pub use error::{ConstraintReason, InputReason, OrgError, Result};

@@ -37,9 +37,22 @@ pub struct Organization {
     pub management_account_id: String,
     pub root_id: String,
     pub created_at: Millis,
+    /// Service principals with trusted access, and when it was enabled.
+    #[serde(default)]
+    pub service_access: BTreeMap<String, Millis>,
+    /// Service principal -> delegated administrator accounts, and when each was registered.
+    #[serde(default)]
+    pub delegated_admins: BTreeMap<String, BTreeMap<String, Millis>>,
 }
 
 impl Organization {
+    /// Whether `account_id` is a delegated administrator for any service.
+    pub fn is_delegated_admin(&self, account_id: &str) -> bool {
+        self.delegated_admins
+            .values()
+            .any(|accounts| accounts.contains_key(account_id))
+    }
+
     pub fn arn(&self) -> String {
         format!(
             "arn:aws:organizations::{}:organization/{}",

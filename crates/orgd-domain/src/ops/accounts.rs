@@ -199,6 +199,12 @@ pub fn remove_account_from_organization(cx: &Ctx, account_id: &str) -> Result<Wr
     if account.id == org.management_account_id {
         return Err(OrgError::MasterCannotLeave);
     }
+    if org.is_delegated_admin(&account.id) {
+        return Err(OrgError::constraint(
+            ConstraintReason::CannotRemoveDelegatedAdministratorFromOrg,
+            "The account is a delegated administrator: deregister it first.",
+        ));
+    }
     let mut removed = account.clone();
     removed.membership = None;
     removed.tags.clear();

@@ -2,6 +2,7 @@
 //! `IdSource` and return a `Write`: the output and the `Change`s that make it true.
 
 mod accounts;
+mod delegation;
 mod organization;
 mod ous;
 mod settle;
@@ -9,6 +10,7 @@ mod tags;
 mod views;
 
 pub use accounts::*;
+pub use delegation::*;
 pub use organization::*;
 pub use ous::*;
 pub use settle::{remember_caller, settle};

@@ -25,6 +25,8 @@ pub fn create_organization(
         management_account_id: cx.caller.to_string(),
         root_id: root_id.clone(),
         created_at: cx.now,
+        service_access: Default::default(),
+        delegated_admins: Default::default(),
     };
     let root = Root {
         id: root_id.clone(),

@@ -359,3 +359,129 @@ fn moving_checks_source_destination_and_membership() {
         vec![(ou.id.clone(), ParentType::OrganizationalUnit)]
     );
 }
+
+#[test]
+fn delegated_administrators_need_trusted_access_and_get_read_access_only() {
+    let (mut w, root) = org_world();
+    let admin = create_account_now(&mut w, "sec@example.com").account_id;
+    let gd = "guardduty.amazonaws.com";
+    let err = w
+        .write(MGMT, |cx, _| {
+            register_delegated_administrator(cx, &admin, gd)
+        })
+        .unwrap_err();
+    assert_eq!(err.reason(), Some("SERVICE_ACCESS_NOT_ENABLED"));
+    let err = w
+        .write(MGMT, |cx, _| {
+            enable_aws_service_access(cx, "nope.amazonaws.com")
+        })
+        .unwrap_err();
+    assert_eq!(err.reason(), Some("UNRECOGNIZED_SERVICE_PRINCIPAL"));
+    w.write(MGMT, |cx, _| enable_aws_service_access(cx, gd))
+        .unwrap();
+    w.write(MGMT, |cx, _| enable_aws_service_access(cx, gd))
+        .unwrap();
+    let err = w
+        .write(MGMT, |cx, _| register_delegated_administrator(cx, MGMT, gd))
+        .unwrap_err();
+    assert_eq!(
+        err.reason(),
+        Some("CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR")
+    );
+    assert!(matches!(
+        w.read(&admin, |cx| list_accounts(
+            cx,
+            &PageRequest {
+                after: None,
+                limit: 5
+            }
+        )),
+        Err(OrgError::AccessDenied(_))
+    ));
+    w.write(MGMT, |cx, _| {
+        register_delegated_administrator(cx, &admin, gd)
+    })
+    .unwrap();
+    assert_eq!(
+        w.write(MGMT, |cx, _| register_delegated_administrator(
+            cx, &admin, gd
+        ))
+        .unwrap_err(),
+        OrgError::AccountAlreadyRegistered
+    );
+    // Read-only operations open up for the delegated administrator; writes stay closed.
+    let listed = w
+        .read(&admin, |cx| {
+            list_accounts(
+                cx,
+                &PageRequest {
+                    after: None,
+                    limit: 5,
+                },
+            )
+        })
+        .unwrap();
+    assert_eq!(listed.items.len(), 2);
+    assert!(matches!(
+        w.write(&admin, |cx, ids| create_organizational_unit(
+            cx,
+            ids,
+            &root,
+            "X",
+            &[]
+        )),
+        Err(OrgError::AccessDenied(_))
+    ));
+    let services = w
+        .read(MGMT, |cx| {
+            list_delegated_services_for_account(
+                cx,
+                &admin,
+                &PageRequest {
+                    after: None,
+                    limit: 5,
+                },
+            )
+        })
+        .unwrap();
+    assert_eq!(
+        services
+            .items
+            .iter()
+            .map(|(p, _)| p.as_str())
+            .collect::<Vec<_>>(),
+        vec![gd]
+    );
+    let err = w
+        .write(MGMT, |cx, _| remove_account_from_organization(cx, &admin))
+        .unwrap_err();
+    assert_eq!(
+        err.reason(),
+        Some("CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG")
+    );
+    w.write(MGMT, |cx, _| {
+        deregister_delegated_administrator(cx, &admin, gd)
+    })
+    .unwrap();
+    assert_eq!(
+        w.write(MGMT, |cx, _| deregister_delegated_administrator(
+            cx, &admin, gd
+        ))
+        .unwrap_err(),
+        OrgError::AccountNotRegistered
+    );
+    assert_eq!(
+        w.read(MGMT, |cx| list_delegated_services_for_account(
+            cx,
+            &admin,
+            &PageRequest {
+                after: None,
+                limit: 5
+            }
+        ))
+        .unwrap_err(),
+        OrgError::AccountNotRegistered
+    );
+    w.write(MGMT, |cx, _| remove_account_from_organization(cx, &admin))
+        .unwrap();
+}

@@ -272,6 +272,15 @@ pub fn tag_value(name: &str, s: &str) -> Result<(), WireError> {
     )
 }
 
+/// `[\w+=,.@-]*`, 1 to 128 characters.
+pub fn service_principal(name: &str, s: &str) -> Result<(), WireError> {
+    length(name, s, 1, 128)?;
+    let ok = s
+        .chars()
+        .all(|c| c.is_alphanumeric() || "_+=,.@-".contains(c));
+    pattern(name, s, ok, "letters, digits and _+=,.@-")
+}
+
 /// `MaxResults`: 1 to 20; AWS's page size when absent is the maximum.
 pub fn max_results(input: &Input) -> Result<usize, WireError> {
     match input.opt_int("MaxResults")? {

@@ -458,6 +458,77 @@ impl AwsApi {
                 let tags = self.read(&caller, |cx| ops::list_tags_for_resource(cx, id))?;
                 json!({ "Tags": wire::tags(&tags) })
             }
+            Operation::EnableAWSServiceAccess | Operation::DisableAWSServiceAccess => {
+                let principal = input.str("ServicePrincipal")?.to_string();
+                input::service_principal("ServicePrincipal", &principal)?;
+                let enable = op == Operation::EnableAWSServiceAccess;
+                self.write(caller, move |cx, _| {
+                    if enable {
+                        ops::enable_aws_service_access(cx, &principal)
+                    } else {
+                        ops::disable_aws_service_access(cx, &principal)
+                    }
+                })
+                .await?;
+                json!({})
+            }
+            Operation::ListAWSServiceAccessForOrganization => {
+                let l = listing(&[]);
+                let page = self.page_request(input, &l)?;
+                let enabled = self.read(&caller, |cx| ops::list_aws_service_access(cx, &page))?;
+                self.page(
+                    &l,
+                    "EnabledServicePrincipals",
+                    enabled,
+                    |(p, t)| json!({ "ServicePrincipal": p, "DateEnabled": wire::timestamp(*t) }),
+                )
+            }
+            Operation::RegisterDelegatedAdministrator
+            | Operation::DeregisterDelegatedAdministrator => {
+                let id = input.str("AccountId")?.to_string();
+                input::account_id("AccountId", &id)?;
+                let principal = input.str("ServicePrincipal")?.to_string();
+                input::service_principal("ServicePrincipal", &principal)?;
+                let register = op == Operation::RegisterDelegatedAdministrator;
+                self.write(caller, move |cx, _| {
+                    if register {
+                        ops::register_delegated_administrator(cx, &id, &principal)
+                    } else {
+                        ops::deregister_delegated_administrator(cx, &id, &principal)
+                    }
+                })
+                .await?;
+                json!({})
+            }
+            Operation::ListDelegatedAdministrators => {
+                let principal = input.opt_str("ServicePrincipal")?;
+                if let Some(p) = principal {
+                    input::service_principal("ServicePrincipal", p)?;
+                }
+                let l = listing(&[principal.unwrap_or_default()]);
+                let page = self.page_request(input, &l)?;
+                let admins = self.read(&caller, |cx| {
+                    ops::list_delegated_administrators(cx, principal, &page)
+                })?;
+                self.page(
+                    &l,
+                    "DelegatedAdministrators",
+                    admins,
+                    wire::delegated_administrator,
+                )
+            }
+            Operation::ListDelegatedServicesForAccount => {
+                let id = input.str("AccountId")?;
+                input::account_id("AccountId", id)?;
+                let l = listing(&[id]);
+                let page = self.page_request(input, &l)?;
+                let services = self.read(&caller, |cx| {
+                    ops::list_delegated_services_for_account(cx, id, &page)
+                })?;
+                self.page(&l, "DelegatedServices", services, |(p, t)| {
+                    json!({ "ServicePrincipal": p, "DelegationEnabledDate": wire::timestamp(*t) })
+                })
+            }
         })
     }
 }

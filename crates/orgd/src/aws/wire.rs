@@ -100,7 +100,18 @@ pub fn ou(o: &OuView) -> Value {
 }
 
 pub fn account(a: &AccountView) -> Value {
-    json!({
+    account_members(a, Map::new())
+}
+
+pub fn delegated_administrator(d: &orgd_domain::ops::DelegatedAdministratorView) -> Value {
+    let mut m = Map::new();
+    m.insert("DelegationEnabledDate".into(), timestamp(d.enabled_at));
+    account_members(&d.account, m)
+}
+
+/// The members of an `Account` (shared by `DelegatedAdministrator`), added to `extra`.
+fn account_members(a: &AccountView, mut extra: Map<String, Value>) -> Value {
+    let base = json!({
         "Id": a.id,
         "Arn": a.arn,
         "Email": a.email,
@@ -110,7 +121,11 @@ pub fn account(a: &AccountView) -> Value {
         "Paths": a.paths,
         "JoinedMethod": a.joined_method.as_str(),
         "JoinedTimestamp": timestamp(a.joined_at),
-    })
+    });
+    if let Value::Object(m) = base {
+        extra.extend(m);
+    }
+    Value::Object(extra)
 }
 
 pub fn create_account_status(r: &CreateAccountStatusView) -> Value {
