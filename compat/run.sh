@@ -30,7 +30,7 @@ endpoint="http://127.0.0.1:$port"
 workdir=$(mktemp -d)
 server_log="$workdir/orgd.log"
 
-"$binary" serve --listen "127.0.0.1:$port" --in-memory >"$server_log" 2>&1 &
+NO_COLOR=1 "$binary" serve --listen "127.0.0.1:$port" --in-memory >"$server_log" 2>&1 &
 server_pid=$!
 
 cleanup() {

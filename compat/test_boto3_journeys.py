@@ -68,12 +68,18 @@ def test_consolidated_billing_organization(mgmt):
     organization = mgmt.create_organization(FeatureSet="CONSOLIDATED_BILLING")["Organization"]
     assert organization["FeatureSet"] == "CONSOLIDATED_BILLING"
     assert mgmt.describe_organization()["Organization"]["FeatureSet"] == "CONSOLIDATED_BILLING"
+    # No policy type is enabled in a consolidated-billing organization.
+    assert mgmt.list_roots()["Roots"][0]["PolicyTypes"] == []
 
 
 def test_all_features_enables_service_control_policies_in_the_root(org):
-    """Seed 003, CreateOrganization: with ALL, SCPs are enabled in the root."""
+    """Seeds 002/003/004, CreateOrganization: with ALL (the default), service
+    control policies are enabled in the root; examples-1.json shows it in
+    ListRoots and in the organization's AvailablePolicyTypes."""
+    scp = {"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}
     root = org.client.list_roots()["Roots"][0]
-    assert {"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"} in root["PolicyTypes"]
+    assert scp in root["PolicyTypes"]
+    assert scp in org.client.describe_organization()["Organization"]["AvailablePolicyTypes"]
 
 
 def test_creating_a_second_organization_is_refused(org):
@@ -402,6 +408,17 @@ def test_paginators_of_the_tree(org, new_account, operation, key, kwargs):
         org.client, operation, key, ParentId=org.root_id, PaginationConfig={"PageSize": 2}, **kwargs
     )
     assert sorted(ids(items)) == sorted(expected)
+
+
+def test_unpaginated_call_pages_at_twenty(org, new_account):
+    """Callers who forget to paginate get at most 20 accounts (the largest
+    MaxResults the model allows) and a NextToken, as on AWS."""
+    for _ in range(21):
+        new_account()
+    first = org.client.list_accounts()
+    assert len(first["Accounts"]) <= 20
+    assert first.get("NextToken"), "22 accounts but no NextToken"
+    assert len(all_pages(org.client, "list_accounts", "Accounts")) == 22
 
 
 def test_forged_next_token(org):
