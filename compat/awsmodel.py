@@ -268,9 +268,11 @@ def check_response(operation, status, headers, body):
             problems.append(f"body must be a JSON object, got {_short(decoded)}")
             return problems
         validate_value(output["shape"], decoded, operation + "Response", problems)
-        for member in SHAPES[output["shape"]].get("members", {}):
-            if member != "NextToken" and member not in decoded:
-                problems.append(f"{operation}Response.{member}: missing from a successful response")
+        # An output that wraps a single result (Organization, Accounts, ...)
+        # always carries it; a list result is sent even when empty.
+        results = [m for m in SHAPES[output["shape"]].get("members", {}) if m != "NextToken"]
+        if len(results) == 1 and results[0] not in decoded:
+            problems.append(f"{operation}Response.{results[0]}: missing from a successful response")
         return problems
 
     if status < 400 or status > 599:
