@@ -1,6 +1,7 @@
 """What users of boto3 rely on, journey by journey. Every response is also
 checked against the service model by the clients' validator (conftest.py)."""
 
+import concurrent.futures
 import datetime
 import re
 
@@ -599,6 +600,38 @@ def test_member_account_is_denied_management_operations(org, new_account, client
     with pytest.raises(ClientError) as exc:
         call(member, org)
     assert error_of(exc)[0] == "AccessDeniedException"
+
+
+# --- concurrent callers --------------------------------------------------------
+
+
+def test_concurrent_account_creation(org, endpoint):
+    def create(i):
+        c = orgkit.make_client(endpoint, MGMT)
+        return orgkit.create_account(c, name=f"parallel{i}", email=f"parallel{i}@example.com")
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        created = list(pool.map(create, range(16)))
+    assert len(set(created)) == 16
+    assert sorted(ids(all_pages(org.client, "list_accounts", "Accounts"))) == sorted(created + [MGMT])
+
+
+def test_concurrent_duplicate_ou_names(org, endpoint):
+    """Eight callers race to create the same OU: exactly one wins."""
+    def create(_):
+        c = orgkit.make_client(endpoint, MGMT)
+        try:
+            return c.create_organizational_unit(ParentId=org.root_id, Name="Contended")["OrganizationalUnit"]["Id"]
+        except ClientError as err:
+            return err.response["Error"]["Code"]
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(create, range(8)))
+    winners = [o for o in outcomes if o.startswith("ou-")]
+    assert len(winners) == 1, outcomes
+    assert sorted(set(outcomes) - set(winners)) == ["DuplicateOrganizationalUnitException"], outcomes
+    listed = org.client.list_organizational_units_for_parent(ParentId=org.root_id)["OrganizationalUnits"]
+    assert ids(listed) == winners
 
 
 # --- several organizations ------------------------------------------------------
