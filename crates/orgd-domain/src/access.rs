@@ -68,6 +68,10 @@ operations! {
     DeregisterDelegatedAdministrator => Management,
     ListDelegatedAdministrators => ManagementOrDelegatedAdmin,
     ListDelegatedServicesForAccount => ManagementOrDelegatedAdmin,
+    PutResourcePolicy => Management,
+    DescribeResourcePolicy => ManagementOrDelegatedAdmin,
+    DeleteResourcePolicy => Management,
+    LeaveOrganization => AnyMember,
 }
 
 /// Checks that `caller` may call `op` and returns the caller's organization (None only for

@@ -58,6 +58,8 @@ pub enum OrgError {
     AccountAlreadyRegistered,
     #[error("The account is not a delegated administrator for this service.")]
     AccountNotRegistered,
+    #[error("The organization has no resource policy.")]
+    ResourcePolicyNotFound,
 }
 
 impl OrgError {
@@ -87,6 +89,7 @@ impl OrgError {
             OrgError::Conflict(_) => "ConflictException",
             OrgError::AccountAlreadyRegistered => "AccountAlreadyRegisteredException",
             OrgError::AccountNotRegistered => "AccountNotRegisteredException",
+            OrgError::ResourcePolicyNotFound => "ResourcePolicyNotFoundException",
         }
     }
 
@@ -170,6 +173,8 @@ reasons!(
         InvalidRoleName = "INVALID_ROLE_NAME",
         InvalidEmailAddressTarget = "INVALID_EMAIL_ADDRESS_TARGET",
         UnrecognizedServicePrincipal = "UNRECOGNIZED_SERVICE_PRINCIPAL",
+        InvalidResourcePolicyJson = "INVALID_RESOURCE_POLICY_JSON",
+        TargetNotSupported = "TARGET_NOT_SUPPORTED",
     }
 );
 

@@ -45,6 +45,18 @@ pub fn new_create_account_request_id(src: &mut dyn IdSource) -> String {
     format!("car-{}", draw(src, LOWER_ALNUM, 32))
 }
 
+/// `rp-` and 8 lowercase letters or digits.
+pub fn new_resource_policy_id(src: &mut dyn IdSource) -> String {
+    format!("rp-{}", draw(src, LOWER_ALNUM, 8))
+}
+
+/// `^rp-[0-9a-zA-Z_]{4,128}$`
+pub fn is_resource_policy_id(s: &str) -> bool {
+    s.strip_prefix("rp-").is_some_and(|t| {
+        (4..=128).contains(&t.len()) && all(t, |b| b.is_ascii_alphanumeric() || b == b'_')
+    })
+}
+
 fn all(s: &str, f: impl Fn(u8) -> bool) -> bool {
     s.bytes().all(f)
 }
@@ -100,9 +112,9 @@ pub fn is_policy_id(s: &str) -> bool {
     })
 }
 
-/// A resource that can carry tags: root, OU, account or policy.
+/// A resource that can carry tags: root, OU, account, policy or resource policy.
 pub fn is_taggable_id(s: &str) -> bool {
-    is_root_id(s) || is_ou_id(s) || is_account_id(s) || is_policy_id(s)
+    is_root_id(s) || is_ou_id(s) || is_account_id(s) || is_policy_id(s) || is_resource_policy_id(s)
 }
 
 #[cfg(test)]

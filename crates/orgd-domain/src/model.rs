@@ -43,6 +43,18 @@ pub struct Organization {
     /// Service principal -> delegated administrator accounts, and when each was registered.
     #[serde(default)]
     pub delegated_admins: BTreeMap<String, BTreeMap<String, Millis>>,
+    /// The organization's resource policy, if one was put.
+    #[serde(default)]
+    pub resource_policy: Option<ResourcePolicy>,
+}
+
+/// The organization's resource policy: who outside the management account may do what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourcePolicy {
+    pub id: String,
+    pub content: String,
+    #[serde(default)]
+    pub tags: Tags,
 }
 
 impl Organization {
@@ -57,6 +69,13 @@ impl Organization {
         format!(
             "arn:aws:organizations::{}:organization/{}",
             self.management_account_id, self.id
+        )
+    }
+
+    pub fn resource_policy_arn(&self, policy_id: &str) -> String {
+        format!(
+            "arn:aws:organizations::{}:resourcepolicy/{}/{}",
+            self.management_account_id, self.id, policy_id
         )
     }
 }

@@ -27,6 +27,7 @@ pub fn create_organization(
         created_at: cx.now,
         service_access: Default::default(),
         delegated_admins: Default::default(),
+        resource_policy: None,
     };
     let root = Root {
         id: root_id.clone(),

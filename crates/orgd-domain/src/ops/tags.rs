@@ -88,6 +88,22 @@ fn resource(cx: &Ctx, org: &Organization, id: &str) -> Result<Taggable> {
                 rewrite: Box::new(move |tags| Change::PutRoot(Root { tags, ..r })),
             }
         })
+    } else if ids::is_resource_policy_id(id) {
+        org.resource_policy
+            .as_ref()
+            .filter(|rp| rp.id == id)
+            .map(|rp| {
+                let mut org = org.clone();
+                Taggable {
+                    tags: rp.tags.clone(),
+                    rewrite: Box::new(move |tags| {
+                        if let Some(rp) = org.resource_policy.as_mut() {
+                            rp.tags = tags;
+                        }
+                        Change::PutOrganization(org)
+                    }),
+                }
+            })
     } else {
         None
     };

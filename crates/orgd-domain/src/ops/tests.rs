@@ -485,3 +485,68 @@ fn delegated_administrators_need_trusted_access_and_get_read_access_only() {
     w.write(MGMT, |cx, _| remove_account_from_organization(cx, &admin))
         .unwrap();
 }
+
+#[test]
+fn the_resource_policy_is_put_described_replaced_and_deleted() {
+    let (mut w, _) = org_world();
+    assert_eq!(
+        w.read(MGMT, describe_resource_policy).unwrap_err(),
+        OrgError::ResourcePolicyNotFound
+    );
+    let doc = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"},"Action":"organizations:DescribeOrganization","Resource":"*"}]}"#;
+    let bad = w
+        .write(MGMT, |cx, ids| {
+            put_resource_policy(cx, ids, "{not json", &[])
+        })
+        .unwrap_err();
+    assert_eq!(bad.reason(), Some("INVALID_RESOURCE_POLICY_JSON"));
+    let tags = [("team".to_string(), "sec".to_string())];
+    let first = w
+        .write(MGMT, |cx, ids| put_resource_policy(cx, ids, doc, &tags))
+        .unwrap();
+    assert!(first.id.starts_with("rp-") && first.arn.contains(":resourcepolicy/o-"));
+    assert_eq!(
+        w.read(MGMT, |cx| list_tags_for_resource(cx, &first.id))
+            .unwrap()
+            .len(),
+        1
+    );
+    let again = w
+        .write(MGMT, |cx, ids| put_resource_policy(cx, ids, doc, &[]))
+        .unwrap();
+    assert_eq!(
+        again.id, first.id,
+        "a put replaces the content and keeps the policy"
+    );
+    let err = w
+        .write(MGMT, |cx, ids| put_resource_policy(cx, ids, doc, &tags))
+        .unwrap_err();
+    assert_eq!(err.reason(), Some("TARGET_NOT_SUPPORTED"));
+    w.write(MGMT, |cx, _| delete_resource_policy(cx)).unwrap();
+    assert_eq!(
+        w.write(MGMT, |cx, _| delete_resource_policy(cx))
+            .unwrap_err(),
+        OrgError::ResourcePolicyNotFound
+    );
+}
+
+#[test]
+fn members_leave_but_the_management_account_cannot() {
+    let (mut w, _) = org_world();
+    let member = create_account_now(&mut w, "a@example.com").account_id;
+    assert_eq!(
+        w.write(MGMT, |cx, _| leave_organization(cx)).unwrap_err(),
+        OrgError::MasterCannotLeave
+    );
+    w.write(&member, |cx, _| leave_organization(cx)).unwrap();
+    assert!(w.state.accounts[&member].membership.is_none());
+    assert_eq!(
+        w.read(&member, describe_organization).unwrap_err(),
+        OrgError::NotInUse
+    );
+    assert_eq!(
+        w.write(&member, |cx, _| leave_organization(cx))
+            .unwrap_err(),
+        OrgError::NotInUse
+    );
+}

@@ -529,6 +529,31 @@ impl AwsApi {
                     json!({ "ServicePrincipal": p, "DelegationEnabledDate": wire::timestamp(*t) })
                 })
             }
+            Operation::PutResourcePolicy => {
+                let content = input.str("Content")?.to_string();
+                input::length("Content", &content, 1, 40_000)?;
+                let tags = input.tags("Tags")?.unwrap_or_default();
+                let policy = self
+                    .write(caller, move |cx, ids| {
+                        ops::put_resource_policy(cx, ids, &content, &tags)
+                    })
+                    .await?;
+                json!({ "ResourcePolicy": wire::resource_policy(&policy) })
+            }
+            Operation::DescribeResourcePolicy => {
+                let policy = self.read(&caller, ops::describe_resource_policy)?;
+                json!({ "ResourcePolicy": wire::resource_policy(&policy) })
+            }
+            Operation::DeleteResourcePolicy => {
+                self.write(caller, |cx, _| ops::delete_resource_policy(cx))
+                    .await?;
+                json!({})
+            }
+            Operation::LeaveOrganization => {
+                self.write(caller, |cx, _| ops::leave_organization(cx))
+                    .await?;
+                json!({})
+            }
         })
     }
 }

@@ -153,3 +153,7 @@ pub fn tags(t: &orgd_domain::model::Tags) -> Value {
             .collect(),
     )
 }
+
+pub fn resource_policy(p: &orgd_domain::ops::ResourcePolicyView) -> Value {
+    json!({ "ResourcePolicySummary": { "Id": p.id, "Arn": p.arn }, "Content": p.content })
+}

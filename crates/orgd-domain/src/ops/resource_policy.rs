@@ -1,0 +1,120 @@
+//! The organization's resource policy (PutResourcePolicy, DescribeResourcePolicy,
+//! DeleteResourcePolicy) and LeaveOrganization.
+
+use super::{Ctx, Write, tags::new_tags};
+use crate::access::Operation;
+use crate::error::{ConstraintReason, InputReason, OrgError, Result};
+use crate::ids::{self, IdSource};
+use crate::model::{Change, ResourcePolicy};
+
+/// A resource policy as adapters answer it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourcePolicyView {
+    pub id: String,
+    pub arn: String,
+    pub content: String,
+}
+
+/// The content must be a JSON policy document: an object with a `Statement`.
+fn check_document(content: &str) -> Result<()> {
+    let bad = |why: &str| {
+        OrgError::invalid(
+            InputReason::InvalidResourcePolicyJson,
+            format!("The resource policy is not valid: {why}."),
+        )
+    };
+    let doc: serde_json::Value =
+        serde_json::from_str(content).map_err(|e| bad(&format!("not JSON ({e})")))?;
+    let obj = doc
+        .as_object()
+        .ok_or_else(|| bad("the document must be a JSON object"))?;
+    match obj.get("Statement") {
+        Some(serde_json::Value::Array(a)) if !a.is_empty() && a.iter().all(|s| s.is_object()) => {
+            Ok(())
+        }
+        Some(serde_json::Value::Object(_)) => Ok(()),
+        _ => Err(bad("it needs a Statement (an object or a list of objects)")),
+    }
+}
+
+/// Creates or replaces the resource policy. Tags are accepted only when it is created.
+pub fn put_resource_policy(
+    cx: &Ctx,
+    ids: &mut dyn IdSource,
+    content: &str,
+    tags: &[(String, String)],
+) -> Result<Write<ResourcePolicyView>> {
+    let org = cx.org(Operation::PutResourcePolicy)?;
+    check_document(content)?;
+    let mut org = org.clone();
+    let policy = match org.resource_policy.take() {
+        Some(_) if !tags.is_empty() => {
+            return Err(OrgError::invalid(
+                InputReason::TargetNotSupported,
+                "Tags can be given only when the resource policy is created; use TagResource to change them.",
+            ));
+        }
+        Some(existing) => ResourcePolicy {
+            content: content.to_string(),
+            ..existing
+        },
+        None => ResourcePolicy {
+            id: ids::new_resource_policy_id(ids),
+            content: content.to_string(),
+            tags: new_tags(cx, tags)?,
+        },
+    };
+    let view = ResourcePolicyView {
+        id: policy.id.clone(),
+        arn: org.resource_policy_arn(&policy.id),
+        content: policy.content.clone(),
+    };
+    org.resource_policy = Some(policy);
+    Ok(Write::new(view, vec![Change::PutOrganization(org)]))
+}
+
+pub fn describe_resource_policy(cx: &Ctx) -> Result<ResourcePolicyView> {
+    let org = cx.org(Operation::DescribeResourcePolicy)?;
+    let p = org
+        .resource_policy
+        .as_ref()
+        .ok_or(OrgError::ResourcePolicyNotFound)?;
+    Ok(ResourcePolicyView {
+        id: p.id.clone(),
+        arn: org.resource_policy_arn(&p.id),
+        content: p.content.clone(),
+    })
+}
+
+pub fn delete_resource_policy(cx: &Ctx) -> Result<Write<()>> {
+    let org = cx.org(Operation::DeleteResourcePolicy)?;
+    if org.resource_policy.is_none() {
+        return Err(OrgError::ResourcePolicyNotFound);
+    }
+    let mut org = org.clone();
+    org.resource_policy = None;
+    Ok(Write::new((), vec![Change::PutOrganization(org)]))
+}
+
+/// A member account leaves its organization and becomes standalone.
+pub fn leave_organization(cx: &Ctx) -> Result<Write<()>> {
+    let org = cx.org(Operation::LeaveOrganization)?;
+    if org.management_account_id == cx.caller {
+        return Err(OrgError::MasterCannotLeave);
+    }
+    if org.is_delegated_admin(cx.caller) {
+        return Err(OrgError::constraint(
+            ConstraintReason::CannotRemoveDelegatedAdministratorFromOrg,
+            "A delegated administrator must be deregistered before it leaves the organization.",
+        ));
+    }
+    let mut account = cx
+        .state
+        .accounts
+        .get(cx.caller)
+        .cloned()
+        .ok_or(OrgError::AccountNotFound)?;
+    account.membership = None;
+    account.tags.clear();
+    Ok(Write::new((), vec![Change::PutAccount(account)]))
+}
