@@ -72,6 +72,14 @@ operations! {
     DescribeResourcePolicy => ManagementOrDelegatedAdmin,
     DeleteResourcePolicy => Management,
     LeaveOrganization => AnyMember,
+    InviteAccountToOrganization => Management,
+    AcceptHandshake => Anyone,
+    DeclineHandshake => Anyone,
+    CancelHandshake => Management,
+    DescribeHandshake => Anyone,
+    ListHandshakesForAccount => Anyone,
+    ListHandshakesForOrganization => ManagementOrDelegatedAdmin,
+    EnableAllFeatures => Management,
 }
 
 /// Checks that `caller` may call `op` and returns the caller's organization (None only for

@@ -3,6 +3,8 @@
 
 use crate::model::Millis;
 
+const DAY: Millis = 24 * 60 * 60 * 1000;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
     /// Accounts per organization, the management account included (AWS default quota: 10).
@@ -13,6 +15,14 @@ pub struct Limits {
     pub max_ou_depth: usize,
     /// Tags per resource (AWS: 50, not adjustable).
     pub max_tags: usize,
+    /// Invitations an organization may send in a rolling 24 hours (AWS: 20).
+    pub max_invitations_per_day: usize,
+    /// How long an invitation stays open (AWS: 15 days).
+    pub invitation_ttl: Millis,
+    /// How long an enable-all-features request stays open (AWS: 90 days).
+    pub enable_all_features_ttl: Millis,
+    /// How long a completed handshake stays visible (AWS: 30 days).
+    pub handshake_retention: Millis,
     /// How long a CreateAccount request stays `IN_PROGRESS`.
     pub create_account_delay: Millis,
     /// How long a closed account stays `PENDING_CLOSURE` before it is `SUSPENDED`.
@@ -26,6 +36,10 @@ impl Default for Limits {
             max_ous: 1_000,
             max_ou_depth: 5,
             max_tags: 50,
+            max_invitations_per_day: 20,
+            invitation_ttl: 15 * DAY,
+            enable_all_features_ttl: 90 * DAY,
+            handshake_retention: 30 * DAY,
             create_account_delay: 0,
             close_account_delay: 0,
         }

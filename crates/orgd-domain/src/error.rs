@@ -60,6 +60,19 @@ pub enum OrgError {
     AccountNotRegistered,
     #[error("The organization has no resource policy.")]
     ResourcePolicyNotFound,
+    #[error("{message}")]
+    HandshakeConstraintViolation {
+        reason: HandshakeReason,
+        message: String,
+    },
+    #[error("An open handshake of this kind already exists for this party.")]
+    DuplicateHandshake,
+    #[error("The handshake cannot be found.")]
+    HandshakeNotFound,
+    #[error("{0}")]
+    InvalidHandshakeTransition(String),
+    #[error("The handshake is already in the requested state.")]
+    HandshakeAlreadyInState,
 }
 
 impl OrgError {
@@ -90,6 +103,13 @@ impl OrgError {
             OrgError::AccountAlreadyRegistered => "AccountAlreadyRegisteredException",
             OrgError::AccountNotRegistered => "AccountNotRegisteredException",
             OrgError::ResourcePolicyNotFound => "ResourcePolicyNotFoundException",
+            OrgError::HandshakeConstraintViolation { .. } => {
+                "HandshakeConstraintViolationException"
+            }
+            OrgError::DuplicateHandshake => "DuplicateHandshakeException",
+            OrgError::HandshakeNotFound => "HandshakeNotFoundException",
+            OrgError::InvalidHandshakeTransition(_) => "InvalidHandshakeTransitionException",
+            OrgError::HandshakeAlreadyInState => "HandshakeAlreadyInStateException",
         }
     }
 
@@ -98,6 +118,7 @@ impl OrgError {
         match self {
             OrgError::ConstraintViolation { reason, .. } => Some(reason.as_str()),
             OrgError::InvalidInput { reason, .. } => Some(reason.as_str()),
+            OrgError::HandshakeConstraintViolation { reason, .. } => Some(reason.as_str()),
             _ => None,
         }
     }
@@ -111,6 +132,13 @@ impl OrgError {
 
     pub fn invalid(reason: InputReason, message: impl Into<String>) -> Self {
         OrgError::InvalidInput {
+            reason,
+            message: message.into(),
+        }
+    }
+
+    pub fn handshake_constraint(reason: HandshakeReason, message: impl Into<String>) -> Self {
+        OrgError::HandshakeConstraintViolation {
             reason,
             message: message.into(),
         }
@@ -175,6 +203,20 @@ reasons!(
         UnrecognizedServicePrincipal = "UNRECOGNIZED_SERVICE_PRINCIPAL",
         InvalidResourcePolicyJson = "INVALID_RESOURCE_POLICY_JSON",
         TargetNotSupported = "TARGET_NOT_SUPPORTED",
+        InvalidPartyTypeTarget = "INVALID_PARTY_TYPE_TARGET",
+        MaxLimitExceededFilter = "MAX_LIMIT_EXCEEDED_FILTER",
+    }
+);
+
+reasons!(
+    /// `HandshakeConstraintViolationException.Reason` values orgd raises.
+    HandshakeReason {
+        AccountNumberLimitExceeded = "ACCOUNT_NUMBER_LIMIT_EXCEEDED",
+        HandshakeRateLimitExceeded = "HANDSHAKE_RATE_LIMIT_EXCEEDED",
+        AlreadyInAnOrganization = "ALREADY_IN_AN_ORGANIZATION",
+        OrganizationAlreadyHasAllFeatures = "ORGANIZATION_ALREADY_HAS_ALL_FEATURES",
+        OrganizationIsAlreadyPendingAllFeaturesMigration = "ORGANIZATION_IS_ALREADY_PENDING_ALL_FEATURES_MIGRATION",
+        InviteDisabledDuringEnableAllFeatures = "INVITE_DISABLED_DURING_ENABLE_ALL_FEATURES",
     }
 );
 

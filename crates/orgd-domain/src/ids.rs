@@ -45,6 +45,16 @@ pub fn new_create_account_request_id(src: &mut dyn IdSource) -> String {
     format!("car-{}", draw(src, LOWER_ALNUM, 32))
 }
 
+/// `h-` and 10 lowercase letters or digits.
+pub fn new_handshake_id(src: &mut dyn IdSource) -> String {
+    format!("h-{}", draw(src, LOWER_ALNUM, 10))
+}
+
+/// `^h-[0-9a-z]{8,32}$`
+pub fn is_handshake_id(s: &str) -> bool {
+    s.strip_prefix("h-").is_some_and(|t| suffix_ok(t, 8, 32))
+}
+
 /// `rp-` and 8 lowercase letters or digits.
 pub fn new_resource_policy_id(src: &mut dyn IdSource) -> String {
     format!("rp-{}", draw(src, LOWER_ALNUM, 8))

@@ -18,5 +18,5 @@ pub mod ops;
 pub mod services;
 
 pub use config::Limits;
-pub use error::{ConstraintReason, InputReason, OrgError, Result};
+pub use error::{ConstraintReason, HandshakeReason, InputReason, OrgError, Result};
 pub use model::{Change, Millis, State};

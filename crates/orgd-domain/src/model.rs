@@ -225,6 +225,104 @@ pub struct CreateAccountRequest {
     pub tags: Tags,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum HandshakeAction {
+    Invite,
+    EnableAllFeatures,
+    ApproveAllFeatures,
+}
+
+impl HandshakeAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HandshakeAction::Invite => "INVITE",
+            HandshakeAction::EnableAllFeatures => "ENABLE_ALL_FEATURES",
+            HandshakeAction::ApproveAllFeatures => "APPROVE_ALL_FEATURES",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum HandshakeState {
+    Requested,
+    Open,
+    Canceled,
+    Accepted,
+    Declined,
+    Expired,
+}
+
+impl HandshakeState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HandshakeState::Requested => "REQUESTED",
+            HandshakeState::Open => "OPEN",
+            HandshakeState::Canceled => "CANCELED",
+            HandshakeState::Accepted => "ACCEPTED",
+            HandshakeState::Declined => "DECLINED",
+            HandshakeState::Expired => "EXPIRED",
+        }
+    }
+
+    /// Still waiting for someone to act.
+    pub fn is_pending(self) -> bool {
+        matches!(self, HandshakeState::Requested | HandshakeState::Open)
+    }
+}
+
+/// Who a handshake is addressed to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Recipient {
+    Account(String),
+    Email(String),
+}
+
+/// A handshake: an invitation, or a step of enabling all features.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Handshake {
+    pub id: String,
+    pub org_id: String,
+    pub action: HandshakeAction,
+    pub state: HandshakeState,
+    pub recipient: Recipient,
+    pub requested_at: Millis,
+    pub expires_at: Millis,
+    /// When the handshake left the pending states.
+    #[serde(default)]
+    pub completed_at: Option<Millis>,
+    /// When a completed handshake stops being visible.
+    #[serde(default)]
+    pub forget_at: Option<Millis>,
+    #[serde(default)]
+    pub notes: Option<String>,
+    /// The ENABLE_ALL_FEATURES handshake an APPROVE_ALL_FEATURES one belongs to.
+    #[serde(default)]
+    pub parent_id: Option<String>,
+    /// Tags the invited account receives when it joins.
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+impl Handshake {
+    /// When something next happens to it by itself: it expires, or it is forgotten.
+    pub fn due_at(&self) -> Millis {
+        if self.state.is_pending() {
+            self.expires_at
+        } else {
+            self.forget_at.unwrap_or(Millis::MAX)
+        }
+    }
+
+    /// Moves it to a final state at `now`, to be forgotten `retention` later.
+    pub fn complete(&mut self, state: HandshakeState, now: Millis, retention: Millis) {
+        self.state = state;
+        self.completed_at = Some(now);
+        self.forget_at = Some(now.saturating_add(retention));
+    }
+}
+
 /// One durable write. Every mutation of the state is a list of these, stored atomically.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Change {
@@ -237,6 +335,8 @@ pub enum Change {
     PutAccount(Account),
     PutCreateAccountRequest(CreateAccountRequest),
     DeleteCreateAccountRequest(String),
+    PutHandshake(Handshake),
+    DeleteHandshake(String),
 }
 
 /// Everything orgd knows, with the indexes operations need. Only `apply` mutates it.
@@ -247,6 +347,7 @@ pub struct State {
     pub ous: BTreeMap<String, OrganizationalUnit>,
     pub accounts: BTreeMap<String, Account>,
     pub create_requests: BTreeMap<String, CreateAccountRequest>,
+    pub handshakes: BTreeMap<String, Handshake>,
     /// parent id (root or OU) -> child OU ids
     child_ous: HashMap<String, BTreeSet<String>>,
     /// parent id (root or OU) -> child account ids
@@ -363,6 +464,13 @@ impl State {
                     .insert(r.id.clone());
                 self.create_requests.insert(r.id.clone(), r);
             }
+            Change::PutHandshake(h) => {
+                self.note_due(h.due_at());
+                self.handshakes.insert(h.id.clone(), h);
+            }
+            Change::DeleteHandshake(id) => {
+                self.handshakes.remove(&id);
+            }
             Change::DeleteCreateAccountRequest(id) => {
                 if let Some(r) = self.create_requests.remove(&id)
                     && let Some(set) = self.org_requests.get_mut(&r.org_id)
@@ -390,7 +498,8 @@ impl State {
             .values()
             .filter(|r| r.state == CreateAccountState::InProgress)
             .map(|r| r.completes_at);
-        self.next_due = accounts.chain(requests).min();
+        let handshakes = self.handshakes.values().map(Handshake::due_at);
+        self.next_due = accounts.chain(requests).chain(handshakes).min();
     }
 
     /// Whether an account already uses this email (compared without regard to ASCII case).

@@ -5,7 +5,9 @@
 use std::path::Path;
 
 use orgd_domain::Change;
-use orgd_domain::model::{Account, CreateAccountRequest, Organization, OrganizationalUnit, Root};
+use orgd_domain::model::{
+    Account, CreateAccountRequest, Handshake, Organization, OrganizationalUnit, Root,
+};
 use rusqlite::{Connection, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -13,12 +15,13 @@ use serde::de::DeserializeOwned;
 use crate::{Result, Store, StoreError};
 
 /// The entity tables, in load order.
-const TABLES: [&str; 5] = [
+const TABLES: [&str; 6] = [
     "organizations",
     "roots",
     "ous",
     "accounts",
     "create_account_requests",
+    "handshakes",
 ];
 
 const SCHEMA: &str = "
@@ -27,6 +30,7 @@ CREATE TABLE IF NOT EXISTS roots (id TEXT PRIMARY KEY, body TEXT NOT NULL) WITHO
 CREATE TABLE IF NOT EXISTS ous (id TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS accounts (id TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS create_account_requests (id TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS handshakes (id TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
 ";
 
@@ -99,6 +103,7 @@ impl Store for SqliteStore {
             Change::PutCreateAccountRequest,
             &mut out,
         )?;
+        load_table::<Handshake>(&self.conn, TABLES[5], Change::PutHandshake, &mut out)?;
         Ok(out)
     }
 
@@ -122,6 +127,8 @@ impl Store for SqliteStore {
                 Change::DeleteCreateAccountRequest(id) => {
                     delete(&tx, "create_account_requests", id)?
                 }
+                Change::PutHandshake(h) => put(&tx, "handshakes", &h.id, body(h))?,
+                Change::DeleteHandshake(id) => delete(&tx, "handshakes", id)?,
             }
         }
         tx.commit()?;

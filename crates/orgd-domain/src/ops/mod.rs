@@ -3,6 +3,7 @@
 
 mod accounts;
 mod delegation;
+mod handshakes;
 mod organization;
 mod ous;
 mod resource_policy;
@@ -12,6 +13,7 @@ mod views;
 
 pub use accounts::*;
 pub use delegation::*;
+pub use handshakes::*;
 pub use organization::*;
 pub use ous::*;
 pub use resource_policy::*;

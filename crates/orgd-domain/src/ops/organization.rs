@@ -74,6 +74,9 @@ pub fn delete_organization(cx: &Ctx) -> Result<Write<()>> {
     for ou in cx.state.ous.values().filter(|ou| ou.org_id == org.id) {
         changes.push(Change::DeleteOu(ou.id.clone()));
     }
+    for h in cx.state.handshakes.values().filter(|h| h.org_id == org.id) {
+        changes.push(Change::DeleteHandshake(h.id.clone()));
+    }
     for req in cx.state.requests_of(&org.id) {
         changes.push(Change::DeleteCreateAccountRequest(req.clone()));
     }

@@ -31,6 +31,7 @@ pub fn remember_caller(state: &State, caller: &str) -> Option<Change> {
 /// The changes that every transition due at `now` makes.
 pub fn settle(state: &State, now: Millis, limits: &Limits) -> Vec<Change> {
     let mut changes = Vec::new();
+    super::handshakes::settle_handshakes(state, now, limits.handshake_retention, &mut changes);
     for account in state.accounts.values() {
         if account.closes_at.is_some_and(|t| t <= now) {
             let mut a = account.clone();

@@ -2,7 +2,8 @@
 
 use super::testkit::World;
 use super::*;
-use crate::model::{AccountStatus, CreateAccountState, FeatureSet};
+use crate::Result;
+use crate::model::{AccountStatus, CreateAccountState, FeatureSet, HandshakeState};
 
 const MGMT: &str = "111111111111";
 const OUTSIDER: &str = "999999999999";
@@ -549,4 +550,192 @@ fn members_leave_but_the_management_account_cannot() {
             .unwrap_err(),
         OrgError::NotInUse
     );
+}
+
+const INVITEE: &str = "222222222222";
+
+fn invite(w: &mut World, target: InviteTarget) -> Result<HandshakeView> {
+    w.write(MGMT, |cx, ids| {
+        invite_account_to_organization(
+            cx,
+            ids,
+            target,
+            Some("join us".into()),
+            &[("team".into(), "a".into())],
+        )
+    })
+}
+
+#[test]
+fn an_invited_account_accepts_and_joins_the_root() {
+    let (mut w, root) = org_world();
+    let h = invite(&mut w, InviteTarget::Account(INVITEE.into())).unwrap();
+    assert_eq!(h.handshake.state, HandshakeState::Open);
+    assert!(h.arn.ends_with(&format!("/invite/{}", h.handshake.id)));
+    assert_eq!(
+        invite(&mut w, InviteTarget::Account(INVITEE.into())).unwrap_err(),
+        OrgError::DuplicateHandshake
+    );
+    // The invitee sees it; an outsider does not; the inviter cannot accept it.
+    let mine = w
+        .read(INVITEE, |cx| {
+            list_handshakes_for_account(
+                cx,
+                &HandshakeFilter::default(),
+                &PageRequest {
+                    after: None,
+                    limit: 20,
+                },
+            )
+        })
+        .unwrap();
+    assert_eq!(mine.items.len(), 1);
+    assert_eq!(
+        w.read(OUTSIDER, |cx| describe_handshake(cx, &h.handshake.id))
+            .unwrap_err(),
+        OrgError::HandshakeNotFound
+    );
+    assert!(matches!(
+        w.write(MGMT, |cx, _| accept_handshake(cx, &h.handshake.id)),
+        Err(OrgError::AccessDenied(_))
+    ));
+    let accepted = w
+        .write(INVITEE, |cx, _| accept_handshake(cx, &h.handshake.id))
+        .unwrap();
+    assert_eq!(accepted.handshake.state, HandshakeState::Accepted);
+    let acct = w.read(MGMT, |cx| describe_account(cx, INVITEE)).unwrap();
+    assert_eq!(acct.joined_method, crate::model::JoinedMethod::Invited);
+    assert!(acct.paths[0].contains(&format!("/{root}/")));
+    assert_eq!(
+        w.read(MGMT, |cx| list_tags_for_resource(cx, INVITEE))
+            .unwrap()
+            .get("team")
+            .map(String::as_str),
+        Some("a")
+    );
+    assert_eq!(
+        w.write(INVITEE, |cx, _| accept_handshake(cx, &h.handshake.id))
+            .unwrap_err(),
+        OrgError::HandshakeAlreadyInState
+    );
+    assert!(matches!(
+        w.write(INVITEE, |cx, _| decline_handshake(cx, &h.handshake.id)),
+        Err(OrgError::InvalidHandshakeTransition(_))
+    ));
+}
+
+#[test]
+fn an_account_of_another_organization_must_leave_before_joining() {
+    let (mut w, _) = org_world();
+    w.write(INVITEE, |cx, ids| create_organization(cx, ids, None))
+        .unwrap();
+    let h = invite(&mut w, InviteTarget::Account(INVITEE.into())).unwrap();
+    let err = w
+        .write(INVITEE, |cx, _| accept_handshake(cx, &h.handshake.id))
+        .unwrap_err();
+    assert_eq!(err.reason(), Some("ALREADY_IN_AN_ORGANIZATION"));
+}
+
+#[test]
+fn invitations_by_email_expire_after_fifteen_days_and_are_forgotten_after_thirty_more() {
+    let (mut w, _) = org_world();
+    let email = format!("account-{INVITEE}@example.com");
+    let h = invite(&mut w, InviteTarget::Email(email)).unwrap();
+    w.advance(15 * 24 * 3600 * 1000);
+    let seen = w
+        .read(INVITEE, |cx| describe_handshake(cx, &h.handshake.id))
+        .unwrap();
+    assert_eq!(seen.handshake.state, HandshakeState::Expired);
+    assert!(matches!(
+        w.write(INVITEE, |cx, _| accept_handshake(cx, &h.handshake.id)),
+        Err(OrgError::InvalidHandshakeTransition(_))
+    ));
+    w.advance(30 * 24 * 3600 * 1000);
+    assert_eq!(
+        w.read(MGMT, |cx| describe_handshake(cx, &h.handshake.id))
+            .unwrap_err(),
+        OrgError::HandshakeNotFound
+    );
+}
+
+#[test]
+fn invitations_are_limited_per_day_and_canceled_by_the_organization() {
+    let (mut w, _) = org_world();
+    w.limits.max_invitations_per_day = 2;
+    let a = invite(&mut w, InviteTarget::Account("333333333333".into())).unwrap();
+    invite(&mut w, InviteTarget::Account("444444444444".into())).unwrap();
+    let err = invite(&mut w, InviteTarget::Account("555555555555".into())).unwrap_err();
+    assert_eq!(err.reason(), Some("HANDSHAKE_RATE_LIMIT_EXCEEDED"));
+    let canceled = w
+        .write(MGMT, |cx, _| cancel_handshake(cx, &a.handshake.id))
+        .unwrap();
+    assert_eq!(canceled.handshake.state, HandshakeState::Canceled);
+    let err = invite(&mut w, InviteTarget::Organization("o-abcdefghij".into())).unwrap_err();
+    assert_eq!(err.reason(), Some("INVALID_PARTY_TYPE_TARGET"));
+}
+
+#[test]
+fn enabling_all_features_needs_every_invited_member_to_approve() {
+    let mut w = World::new();
+    w.write(MGMT, |cx, ids| {
+        create_organization(cx, ids, Some(FeatureSet::ConsolidatedBilling))
+    })
+    .unwrap();
+    let h = invite(&mut w, InviteTarget::Account(INVITEE.into())).unwrap();
+    w.write(INVITEE, |cx, _| accept_handshake(cx, &h.handshake.id))
+        .unwrap();
+    create_account_now(&mut w, "created@example.com");
+    let parent = w
+        .write(MGMT, |cx, ids| enable_all_features(cx, ids))
+        .unwrap();
+    assert_eq!(parent.handshake.state, HandshakeState::Requested);
+    let err = w
+        .write(MGMT, |cx, ids| enable_all_features(cx, ids))
+        .unwrap_err();
+    assert_eq!(
+        err.reason(),
+        Some("ORGANIZATION_IS_ALREADY_PENDING_ALL_FEATURES_MIGRATION")
+    );
+    assert!(matches!(
+        w.write(MGMT, |cx, _| accept_handshake(cx, &parent.handshake.id)),
+        Err(OrgError::InvalidHandshakeTransition(_))
+    ));
+    let approvals = w
+        .read(INVITEE, |cx| {
+            list_handshakes_for_account(
+                cx,
+                &HandshakeFilter {
+                    action: Some("APPROVE_ALL_FEATURES".into()),
+                    parent_id: None,
+                },
+                &PageRequest {
+                    after: None,
+                    limit: 20,
+                },
+            )
+        })
+        .unwrap();
+    assert_eq!(
+        approvals.items.len(),
+        1,
+        "only the invited member approves; created accounts do not"
+    );
+    w.write(INVITEE, |cx, _| {
+        accept_handshake(cx, &approvals.items[0].handshake.id)
+    })
+    .unwrap();
+    assert_eq!(
+        w.state.handshakes[&parent.handshake.id].state,
+        HandshakeState::Open
+    );
+    w.write(MGMT, |cx, _| accept_handshake(cx, &parent.handshake.id))
+        .unwrap();
+    assert_eq!(
+        w.read(MGMT, describe_organization).unwrap().feature_set,
+        "ALL"
+    );
+    let err = w
+        .write(MGMT, |cx, ids| enable_all_features(cx, ids))
+        .unwrap_err();
+    assert_eq!(err.reason(), Some("ORGANIZATION_ALREADY_HAS_ALL_FEATURES"));
 }

@@ -71,6 +71,15 @@ impl Input {
         }
     }
 
+    /// A nested structure member.
+    pub fn object(&self, name: &str) -> Result<Option<Input>, WireError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(Value::Object(m)) => Ok(Some(Input(m.clone()))),
+            Some(_) => Err(type_error(name, "a structure")),
+        }
+    }
+
     pub fn str_list(&self, name: &str) -> Result<Option<Vec<&str>>, WireError> {
         let Some(list) = self.opt_list(name)? else {
             return Ok(None);
@@ -192,6 +201,16 @@ pub fn taggable_id(name: &str, s: &str) -> Result<(), WireError> {
         s,
         ids::is_taggable_id(s),
         "a root, OU, account or policy ID",
+    )
+}
+
+pub fn handshake_id(name: &str, s: &str) -> Result<(), WireError> {
+    length(name, s, 0, 34)?;
+    pattern(
+        name,
+        s,
+        ids::is_handshake_id(s),
+        "h- followed by 8 to 32 lowercase letters or digits",
     )
 }
 

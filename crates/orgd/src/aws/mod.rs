@@ -554,6 +554,100 @@ impl AwsApi {
                     .await?;
                 json!({})
             }
+            Operation::InviteAccountToOrganization => {
+                let target = input
+                    .object("Target")?
+                    .ok_or_else(|| input::required("Target"))?;
+                let id = target.str("Id")?.to_string();
+                input::length("Target.Id", &id, 1, 64)?;
+                let kind = target.str("Type")?;
+                let target = match kind {
+                    "ACCOUNT" => {
+                        input::account_id("Target.Id", &id)?;
+                        ops::InviteTarget::Account(id)
+                    }
+                    "EMAIL" => {
+                        input::email("Target.Id", &id)?;
+                        ops::InviteTarget::Email(id)
+                    }
+                    "ORGANIZATION" => ops::InviteTarget::Organization(id),
+                    other => {
+                        return Err(input::one_of::<()>(
+                            "Target.Type",
+                            other,
+                            |_| None,
+                            "ACCOUNT, ORGANIZATION, EMAIL",
+                        )
+                        .unwrap_err());
+                    }
+                };
+                let notes = input.opt_str("Notes")?.map(str::to_string);
+                if let Some(n) = &notes {
+                    input::length("Notes", n, 0, 1024)?;
+                }
+                let tags = input.tags("Tags")?.unwrap_or_default();
+                let h = self
+                    .write(caller, move |cx, ids| {
+                        ops::invite_account_to_organization(cx, ids, target, notes, &tags)
+                    })
+                    .await?;
+                json!({ "Handshake": wire::handshake(&h) })
+            }
+            Operation::AcceptHandshake
+            | Operation::DeclineHandshake
+            | Operation::CancelHandshake => {
+                let id = input.str("HandshakeId")?.to_string();
+                input::handshake_id("HandshakeId", &id)?;
+                let h = self
+                    .write(caller, move |cx, _| match op {
+                        Operation::AcceptHandshake => ops::accept_handshake(cx, &id),
+                        Operation::DeclineHandshake => ops::decline_handshake(cx, &id),
+                        _ => ops::cancel_handshake(cx, &id),
+                    })
+                    .await?;
+                json!({ "Handshake": wire::handshake(&h) })
+            }
+            Operation::DescribeHandshake => {
+                let id = input.str("HandshakeId")?;
+                input::handshake_id("HandshakeId", id)?;
+                let h = self.read(&caller, |cx| ops::describe_handshake(cx, id))?;
+                json!({ "Handshake": wire::handshake(&h) })
+            }
+            Operation::EnableAllFeatures => {
+                let h = self
+                    .write(caller, |cx, ids| ops::enable_all_features(cx, ids))
+                    .await?;
+                json!({ "Handshake": wire::handshake(&h) })
+            }
+            Operation::ListHandshakesForAccount | Operation::ListHandshakesForOrganization => {
+                let mut filter = ops::HandshakeFilter::default();
+                let mut params = Vec::new();
+                if let Some(f) = input.object("Filter")? {
+                    if let Some(a) = f.opt_str("ActionType")? {
+                        let allowed = "INVITE, ENABLE_ALL_FEATURES, APPROVE_ALL_FEATURES, ADD_ORGANIZATIONS_SERVICE_LINKED_ROLE, TRANSFER_RESPONSIBILITY";
+                        let known = |s: &str| allowed.split(", ").any(|k| k == s).then_some(());
+                        input::one_of("Filter.ActionType", a, known, allowed)?;
+                        filter.action = Some(a.to_string());
+                        params.push(a.to_string());
+                    }
+                    if let Some(p) = f.opt_str("ParentHandshakeId")? {
+                        input::handshake_id("Filter.ParentHandshakeId", p)?;
+                        filter.parent_id = Some(p.to_string());
+                        params.push(p.to_string());
+                    }
+                }
+                let refs: Vec<&str> = params.iter().map(String::as_str).collect();
+                let l = listing(&refs);
+                let page = self.page_request(input, &l)?;
+                let handshakes = self.read(&caller, |cx| {
+                    if op == Operation::ListHandshakesForAccount {
+                        ops::list_handshakes_for_account(cx, &filter, &page)
+                    } else {
+                        ops::list_handshakes_for_organization(cx, &filter, &page)
+                    }
+                })?;
+                self.page(&l, "Handshakes", handshakes, wire::handshake)
+            }
         })
     }
 }

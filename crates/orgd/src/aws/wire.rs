@@ -157,3 +157,52 @@ pub fn tags(t: &orgd_domain::model::Tags) -> Value {
 pub fn resource_policy(p: &orgd_domain::ops::ResourcePolicyView) -> Value {
     json!({ "ResourcePolicySummary": { "Id": p.id, "Arn": p.arn }, "Content": p.content })
 }
+
+pub fn handshake(v: &orgd_domain::ops::HandshakeView) -> Value {
+    use orgd_domain::model::{HandshakeAction, Recipient};
+    let h = &v.handshake;
+    let (target_type, target) = match &h.recipient {
+        Recipient::Account(id) => ("ACCOUNT", id.as_str()),
+        Recipient::Email(email) => ("EMAIL", email.as_str()),
+    };
+    let resource = |t: &str, value: &str| json!({ "Type": t, "Value": value });
+    let mut resources = Vec::new();
+    match h.action {
+        HandshakeAction::Invite => {
+            resources.push(json!({
+                "Type": "ORGANIZATION",
+                "Value": h.org_id,
+                "Resources": [
+                    resource("MASTER_EMAIL", &v.management_email),
+                    resource("MASTER_NAME", &v.management_name),
+                    resource("ORGANIZATION_FEATURE_SET", v.feature_set),
+                ],
+            }));
+            resources.push(resource(target_type, target));
+            if let Some(notes) = &h.notes {
+                resources.push(resource("NOTES", notes));
+            }
+        }
+        HandshakeAction::EnableAllFeatures => resources.push(resource("ORGANIZATION", &h.org_id)),
+        HandshakeAction::ApproveAllFeatures => {
+            resources.push(resource("ORGANIZATION", &h.org_id));
+            resources.push(resource(
+                "PARENT_HANDSHAKE",
+                h.parent_id.as_deref().unwrap_or_default(),
+            ));
+        }
+    }
+    json!({
+        "Id": h.id,
+        "Arn": v.arn,
+        "Parties": [
+            { "Id": h.org_id, "Type": "ORGANIZATION" },
+            { "Id": target, "Type": target_type },
+        ],
+        "State": h.state.as_str(),
+        "RequestedTimestamp": timestamp(h.requested_at),
+        "ExpirationTimestamp": timestamp(h.expires_at),
+        "Action": h.action.as_str(),
+        "Resources": resources,
+    })
+}
