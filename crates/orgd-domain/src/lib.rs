@@ -15,6 +15,7 @@ pub mod error;
 pub mod ids;
 pub mod model;
 pub mod ops;
+pub mod policy;
 pub mod services;
 
 pub use config::Limits;

@@ -133,7 +133,9 @@ mod tests {
 
     #[test]
     fn objects_keep_document_order() {
-        let Json::Object(m) = parse(r#"{"b":1,"a":2,"c":3}"#).unwrap() else { panic!() };
+        let Json::Object(m) = parse(r#"{"b":1,"a":2,"c":3}"#).unwrap() else {
+            panic!()
+        };
         let keys: Vec<_> = m.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(keys, ["b", "a", "c"]);
     }
@@ -162,6 +164,9 @@ mod tests {
     fn values_convert_to_serde_json() {
         let j = parse(r#"{"s":"x","n":-1.5,"b":true,"z":null,"a":[1,"2"]}"#).unwrap();
         let v = j.to_value();
-        assert_eq!(v, serde_json::json!({"s":"x","n":-1.5,"b":true,"z":null,"a":[1,"2"]}));
+        assert_eq!(
+            v,
+            serde_json::json!({"s":"x","n":-1.5,"b":true,"z":null,"a":[1,"2"]})
+        );
     }
 }

@@ -171,9 +171,18 @@ mod tests {
 
     #[test]
     fn only_scps_and_rcps_are_authorization_policies() {
-        let auth: Vec<_> = PolicyType::ALL.iter().filter(|t| t.is_authorization()).collect();
-        assert_eq!(auth, [&PolicyType::ServiceControl, &PolicyType::ResourceControl]);
-        assert_eq!(PolicyType::ALL.iter().filter(|t| t.is_management()).count(), 11);
+        let auth: Vec<_> = PolicyType::ALL
+            .iter()
+            .filter(|t| t.is_authorization())
+            .collect();
+        assert_eq!(
+            auth,
+            [&PolicyType::ServiceControl, &PolicyType::ResourceControl]
+        );
+        assert_eq!(
+            PolicyType::ALL.iter().filter(|t| t.is_management()).count(),
+            11
+        );
     }
 
     #[test]
@@ -181,8 +190,14 @@ mod tests {
         for ty in PolicyType::ALL {
             assert_eq!(ty.arn_segment(), ty.as_str().to_ascii_lowercase());
         }
-        assert_eq!(PolicyType::ServiceControl.arn_segment(), "service_control_policy");
-        assert_eq!(PolicyType::AiServicesOptOut.arn_segment(), "aiservices_opt_out_policy");
+        assert_eq!(
+            PolicyType::ServiceControl.arn_segment(),
+            "service_control_policy"
+        );
+        assert_eq!(
+            PolicyType::AiServicesOptOut.arn_segment(),
+            "aiservices_opt_out_policy"
+        );
     }
 
     #[test]
@@ -190,8 +205,12 @@ mod tests {
         assert_eq!(PolicyType::ServiceControl.max_content_chars(), 10_240);
         assert_eq!(PolicyType::ResourceControl.max_content_chars(), 5_120);
         assert_eq!(PolicyType::AiServicesOptOut.max_content_chars(), 2_500);
-        for ty in [PolicyType::Tag, PolicyType::Backup, PolicyType::Chatbot, PolicyType::DeclarativeEc2]
-        {
+        for ty in [
+            PolicyType::Tag,
+            PolicyType::Backup,
+            PolicyType::Chatbot,
+            PolicyType::DeclarativeEc2,
+        ] {
             assert_eq!(ty.max_content_chars(), 10_000, "{ty}");
         }
     }
@@ -211,8 +230,14 @@ mod tests {
 
     #[test]
     fn organization_quotas_follow_the_quotas_page() {
-        assert_eq!(PolicyType::ServiceControl.max_policies_per_organization(), 10_000);
-        assert_eq!(PolicyType::ResourceControl.max_policies_per_organization(), 2_000);
+        assert_eq!(
+            PolicyType::ServiceControl.max_policies_per_organization(),
+            10_000
+        );
+        assert_eq!(
+            PolicyType::ResourceControl.max_policies_per_organization(),
+            2_000
+        );
         assert_eq!(PolicyType::Tag.max_policies_per_organization(), 1_000);
     }
 }
