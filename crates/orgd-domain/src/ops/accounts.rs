@@ -14,7 +14,11 @@ use crate::model::{
 };
 
 /// A member account of the caller's organization, or `AccountNotFoundException`.
-fn member<'s>(cx: &Ctx<'s>, org: &Organization, account_id: &str) -> Result<&'s Account> {
+pub(crate) fn member<'s>(
+    cx: &Ctx<'s>,
+    org: &Organization,
+    account_id: &str,
+) -> Result<&'s Account> {
     cx.state
         .accounts
         .get(account_id)

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use super::accounts::member;
 use super::{AccountView, Ctx, Page, PageRequest, Write, account_view, page_keys};
 use crate::access::Operation;
 use crate::error::{ConstraintReason, InputReason, OrgError, Result};
@@ -91,12 +92,7 @@ pub fn register_delegated_administrator(
 ) -> Result<Write<()>> {
     let org = cx.org(Operation::RegisterDelegatedAdministrator)?;
     recognised(principal, true)?;
-    let account = cx
-        .state
-        .accounts
-        .get(account_id)
-        .filter(|a| a.org_id() == Some(org.id.as_str()))
-        .ok_or(OrgError::AccountNotFound)?;
+    let account = member(cx, org, account_id)?;
     if account.id == org.management_account_id {
         return Err(OrgError::constraint(
             ConstraintReason::CannotRegisterMasterAsDelegatedAdministrator,
@@ -139,14 +135,7 @@ pub fn deregister_delegated_administrator(
 ) -> Result<Write<()>> {
     let org = cx.org(Operation::DeregisterDelegatedAdministrator)?;
     recognised(principal, true)?;
-    if !cx
-        .state
-        .accounts
-        .get(account_id)
-        .is_some_and(|a| a.org_id() == Some(org.id.as_str()))
-    {
-        return Err(OrgError::AccountNotFound);
-    }
+    member(cx, org, account_id)?;
     if !org
         .delegated_admins
         .get(principal)
@@ -211,14 +200,7 @@ pub fn list_delegated_services_for_account(
     page: &PageRequest,
 ) -> Result<Page<(String, Millis)>> {
     let org = cx.org(Operation::ListDelegatedServicesForAccount)?;
-    if !cx
-        .state
-        .accounts
-        .get(account_id)
-        .is_some_and(|a| a.org_id() == Some(org.id.as_str()))
-    {
-        return Err(OrgError::AccountNotFound);
-    }
+    member(cx, org, account_id)?;
     let services: std::collections::BTreeMap<&String, Millis> = org
         .delegated_admins
         .iter()
