@@ -80,6 +80,22 @@ operations! {
     ListHandshakesForAccount => Anyone,
     ListHandshakesForOrganization => ManagementOrDelegatedAdmin,
     EnableAllFeatures => Management,
+    CreatePolicy => Management,
+    DescribePolicy => ManagementOrDelegatedAdmin,
+    UpdatePolicy => Management,
+    DeletePolicy => Management,
+    ListPolicies => ManagementOrDelegatedAdmin,
+    AttachPolicy => Management,
+    DetachPolicy => Management,
+    ListPoliciesForTarget => ManagementOrDelegatedAdmin,
+    ListTargetsForPolicy => ManagementOrDelegatedAdmin,
+    EnablePolicyType => Management,
+    DisablePolicyType => Management,
+    // Any member may read its own effective policy; only the management account or a delegated
+    // administrator may name another target (checked in `ops::describe_effective_policy`).
+    DescribeEffectivePolicy => AnyMember,
+    ListAccountsWithInvalidEffectivePolicy => ManagementOrDelegatedAdmin,
+    ListEffectivePolicyValidationErrors => ManagementOrDelegatedAdmin,
 }
 
 /// Checks that `caller` may call `op` and returns the caller's organization (None only for

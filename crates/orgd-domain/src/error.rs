@@ -73,6 +73,29 @@ pub enum OrgError {
     InvalidHandshakeTransition(String),
     #[error("The handshake is already in the requested state.")]
     HandshakeAlreadyInState,
+    /// The content breaks its type's grammar; the message says what is wrong.
+    #[error("{0}")]
+    MalformedPolicyDocument(String),
+    #[error("The policy cannot be found.")]
+    PolicyNotFound,
+    #[error(
+        "The policy is attached to one or more entities: detach it from all of them before you delete it."
+    )]
+    PolicyInUse,
+    #[error("A policy with the same name and type already exists.")]
+    DuplicatePolicy,
+    #[error("The policy is already attached to the target.")]
+    DuplicatePolicyAttachment,
+    #[error("The policy is not attached to the target.")]
+    PolicyNotAttached,
+    #[error("The policy type is already enabled in the root.")]
+    PolicyTypeAlreadyEnabled,
+    #[error("The policy type is not enabled in the root.")]
+    PolicyTypeNotEnabled,
+    #[error("{0}")]
+    PolicyTypeNotAvailableForOrganization(String),
+    #[error("No policy of this type is in effect for the target.")]
+    EffectivePolicyNotFound,
 }
 
 impl OrgError {
@@ -110,6 +133,18 @@ impl OrgError {
             OrgError::HandshakeNotFound => "HandshakeNotFoundException",
             OrgError::InvalidHandshakeTransition(_) => "InvalidHandshakeTransitionException",
             OrgError::HandshakeAlreadyInState => "HandshakeAlreadyInStateException",
+            OrgError::MalformedPolicyDocument(_) => "MalformedPolicyDocumentException",
+            OrgError::PolicyNotFound => "PolicyNotFoundException",
+            OrgError::PolicyInUse => "PolicyInUseException",
+            OrgError::DuplicatePolicy => "DuplicatePolicyException",
+            OrgError::DuplicatePolicyAttachment => "DuplicatePolicyAttachmentException",
+            OrgError::PolicyNotAttached => "PolicyNotAttachedException",
+            OrgError::PolicyTypeAlreadyEnabled => "PolicyTypeAlreadyEnabledException",
+            OrgError::PolicyTypeNotEnabled => "PolicyTypeNotEnabledException",
+            OrgError::PolicyTypeNotAvailableForOrganization(_) => {
+                "PolicyTypeNotAvailableForOrganizationException"
+            }
+            OrgError::EffectivePolicyNotFound => "EffectivePolicyNotFoundException",
         }
     }
 
@@ -180,6 +215,10 @@ reasons!(
         CannotRegisterSuspendedAccountAsDelegatedAdministrator = "CANNOT_REGISTER_SUSPENDED_ACCOUNT_AS_DELEGATED_ADMINISTRATOR",
         CannotRemoveDelegatedAdministratorFromOrg = "CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG",
         ServiceAccessNotEnabled = "SERVICE_ACCESS_NOT_ENABLED",
+        PolicyContentLimitExceeded = "POLICY_CONTENT_LIMIT_EXCEEDED",
+        PolicyNumberLimitExceeded = "POLICY_NUMBER_LIMIT_EXCEEDED",
+        MaxPolicyTypeAttachmentLimitExceeded = "MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED",
+        MinPolicyTypeAttachmentLimitExceeded = "MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED",
     }
 );
 
@@ -205,6 +244,7 @@ reasons!(
         TargetNotSupported = "TARGET_NOT_SUPPORTED",
         InvalidPartyTypeTarget = "INVALID_PARTY_TYPE_TARGET",
         MaxLimitExceededFilter = "MAX_LIMIT_EXCEEDED_FILTER",
+        ImmutablePolicy = "IMMUTABLE_POLICY",
     }
 );
 

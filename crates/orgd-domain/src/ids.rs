@@ -115,6 +115,16 @@ pub fn is_create_account_request_id(s: &str) -> bool {
     s.strip_prefix("car-").is_some_and(|t| suffix_ok(t, 8, 32))
 }
 
+/// `p-` and 8 lowercase letters or digits.
+pub fn new_policy_id(src: &mut dyn IdSource) -> String {
+    format!("p-{}", draw(src, LOWER_ALNUM, 8))
+}
+
+/// A root, an OU or an account id: what a policy can be attached to.
+pub fn is_policy_target_id(s: &str) -> bool {
+    is_root_id(s) || is_ou_id(s) || is_account_id(s)
+}
+
 /// `^p-[0-9a-zA-Z_]{8,128}$`
 pub fn is_policy_id(s: &str) -> bool {
     s.strip_prefix("p-").is_some_and(|t| {

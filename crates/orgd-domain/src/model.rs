@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{self, ENTITY_PATH_SEP};
+use crate::policy::PolicyType;
 
 /// Milliseconds since the Unix epoch. The domain never reads a clock: callers pass `now`.
 pub type Millis = i64;
@@ -87,6 +88,12 @@ pub struct Root {
     pub name: String,
     #[serde(default)]
     pub tags: Tags,
+    /// The policy types enabled in this root, in the order they were enabled.
+    #[serde(default)]
+    pub policy_types: Vec<PolicyType>,
+    /// Policies attached directly to the root, in attachment order.
+    #[serde(default)]
+    pub policies: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,6 +104,9 @@ pub struct OrganizationalUnit {
     pub name: String,
     #[serde(default)]
     pub tags: Tags,
+    /// Policies attached directly to the OU, in attachment order.
+    #[serde(default)]
+    pub policies: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -140,6 +150,10 @@ pub struct Membership {
     pub parent_id: String,
     pub joined_method: JoinedMethod,
     pub joined_at: Millis,
+    /// Policies attached directly to the account, in attachment order. They belong to the
+    /// membership: an account that leaves its organization leaves them behind.
+    #[serde(default)]
+    pub policies: Vec<String>,
 }
 
 /// An AWS account orgd knows: a member of an organization, or a standalone account that has called
@@ -323,6 +337,25 @@ impl Handshake {
     }
 }
 
+/// A customer-managed policy of an organization. The AWS-managed policies (`p-FullAWSAccess`,
+/// `p-RCPFullAWSAccess`) are global and immutable, so they are not stored (see `ops::policies`).
+/// Attachments live on the targets (`Root::policies`, `OrganizationalUnit::policies`,
+/// `Membership::policies`); `State` indexes them by policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Policy {
+    pub id: String,
+    pub org_id: String,
+    pub policy_type: PolicyType,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub content: String,
+    /// When the policy was created or last updated.
+    pub updated_at: Millis,
+    #[serde(default)]
+    pub tags: Tags,
+}
+
 /// One durable write. Every mutation of the state is a list of these, stored atomically.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Change {
@@ -337,6 +370,8 @@ pub enum Change {
     DeleteCreateAccountRequest(String),
     PutHandshake(Handshake),
     DeleteHandshake(String),
+    PutPolicy(Policy),
+    DeletePolicy(String),
 }
 
 /// Everything orgd knows, with the indexes operations need. Only `apply` mutates it.
@@ -348,6 +383,12 @@ pub struct State {
     pub accounts: BTreeMap<String, Account>,
     pub create_requests: BTreeMap<String, CreateAccountRequest>,
     pub handshakes: BTreeMap<String, Handshake>,
+    pub policies: BTreeMap<String, Policy>,
+    /// organization id -> its (customer-managed) policy ids
+    org_policies: HashMap<String, BTreeSet<String>>,
+    /// (organization id, policy id) -> the roots, OUs and accounts it is attached to. AWS-managed
+    /// policies are attached in many organizations, hence the organization in the key.
+    policy_targets: HashMap<(String, String), BTreeSet<String>>,
     /// parent id (root or OU) -> child OU ids
     child_ous: HashMap<String, BTreeSet<String>>,
     /// parent id (root or OU) -> child account ids
@@ -388,10 +429,17 @@ impl State {
                 self.ou_count.remove(&id);
             }
             Change::PutRoot(r) => {
+                if let Some(old) = self.roots.get(&r.id) {
+                    let (org, id, ps) = (old.org_id.clone(), old.id.clone(), old.policies.clone());
+                    self.unindex_attachments(&org, &id, &ps);
+                }
+                self.index_attachments(&r.org_id, &r.id, &r.policies);
                 self.roots.insert(r.id.clone(), r);
             }
             Change::DeleteRoot(id) => {
-                self.roots.remove(&id);
+                if let Some(old) = self.roots.remove(&id) {
+                    self.unindex_attachments(&old.org_id, &id, &old.policies);
+                }
                 self.child_ous.remove(&id);
                 self.child_accounts.remove(&id);
             }
@@ -400,6 +448,8 @@ impl State {
                     if let Some(set) = self.child_ous.get_mut(&old.parent_id) {
                         set.remove(&old.id);
                     }
+                    let (org, id, ps) = (old.org_id.clone(), old.id.clone(), old.policies.clone());
+                    self.unindex_attachments(&org, &id, &ps);
                 } else {
                     *self.ou_count.entry(ou.org_id.clone()).or_default() += 1;
                 }
@@ -407,6 +457,7 @@ impl State {
                     .entry(ou.parent_id.clone())
                     .or_default()
                     .insert(ou.id.clone());
+                self.index_attachments(&ou.org_id, &ou.id, &ou.policies);
                 self.ous.insert(ou.id.clone(), ou);
             }
             Change::DeleteOu(id) => {
@@ -417,6 +468,7 @@ impl State {
                     if let Some(n) = self.ou_count.get_mut(&old.org_id) {
                         *n = n.saturating_sub(1);
                     }
+                    self.unindex_attachments(&old.org_id, &id, &old.policies);
                 }
                 self.child_ous.remove(&id);
                 self.child_accounts.remove(&id);
@@ -433,6 +485,7 @@ impl State {
                     if let Some(set) = self.members.get_mut(&m.org_id) {
                         set.remove(&a.id);
                     }
+                    self.unindex_attachments(&m.org_id, &a.id, &m.policies);
                 }
                 if let Some(old) = self.accounts.get(&a.id) {
                     self.emails.remove(&old.email.to_ascii_lowercase());
@@ -448,6 +501,7 @@ impl State {
                         .entry(m.org_id.clone())
                         .or_default()
                         .insert(a.id.clone());
+                    self.index_attachments(&m.org_id, &a.id, &m.policies);
                 }
                 if let Some(t) = a.closes_at {
                     self.note_due(t);
@@ -471,6 +525,23 @@ impl State {
             Change::DeleteHandshake(id) => {
                 self.handshakes.remove(&id);
             }
+            Change::PutPolicy(p) => {
+                self.org_policies
+                    .entry(p.org_id.clone())
+                    .or_default()
+                    .insert(p.id.clone());
+                self.policies.insert(p.id.clone(), p);
+            }
+            Change::DeletePolicy(id) => {
+                if let Some(p) = self.policies.remove(&id)
+                    && let Some(set) = self.org_policies.get_mut(&p.org_id)
+                {
+                    set.remove(&id);
+                    if set.is_empty() {
+                        self.org_policies.remove(&p.org_id);
+                    }
+                }
+            }
             Change::DeleteCreateAccountRequest(id) => {
                 if let Some(r) = self.create_requests.remove(&id)
                     && let Some(set) = self.org_requests.get_mut(&r.org_id)
@@ -479,6 +550,39 @@ impl State {
                 }
             }
         }
+    }
+
+    fn index_attachments(&mut self, org_id: &str, target: &str, policies: &[String]) {
+        for p in policies {
+            self.policy_targets
+                .entry((org_id.to_string(), p.clone()))
+                .or_default()
+                .insert(target.to_string());
+        }
+    }
+
+    fn unindex_attachments(&mut self, org_id: &str, target: &str, policies: &[String]) {
+        for p in policies {
+            let key = (org_id.to_string(), p.clone());
+            if let Some(set) = self.policy_targets.get_mut(&key) {
+                set.remove(target);
+                if set.is_empty() {
+                    self.policy_targets.remove(&key);
+                }
+            }
+        }
+    }
+
+    /// The roots, OUs and accounts of `org_id` that `policy_id` is attached to directly.
+    pub fn policy_targets(&self, org_id: &str, policy_id: &str) -> &BTreeSet<String> {
+        self.policy_targets
+            .get(&(org_id.to_string(), policy_id.to_string()))
+            .unwrap_or(&EMPTY)
+    }
+
+    /// The customer-managed policies of an organization.
+    pub fn org_policies(&self, org_id: &str) -> &BTreeSet<String> {
+        self.org_policies.get(org_id).unwrap_or(&EMPTY)
     }
 
     fn note_due(&mut self, t: Millis) {
@@ -590,6 +694,7 @@ impl State {
                 .cloned()
                 .map(Change::PutCreateAccountRequest),
         );
+        out.extend(self.policies.values().cloned().map(Change::PutPolicy));
         out
     }
 }

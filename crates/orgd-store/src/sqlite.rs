@@ -178,6 +178,9 @@ mod tests {
             management_account_id: "111111111111".into(),
             root_id: "r-abcd".into(),
             created_at: 5,
+            service_access: Default::default(),
+            delegated_admins: Default::default(),
+            resource_policy: None,
         };
         let root = Root {
             id: "r-abcd".into(),

@@ -25,6 +25,15 @@ pub enum LogFormat {
     Json,
 }
 
+/// How callers are identified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuthMode {
+    /// The access key ID names the account; signatures are not verified.
+    AccessKey,
+    /// Verify every SigV4 signature against the keys in `--credentials`.
+    Sigv4,
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct ServeConfig {
     /// Address to listen on.
@@ -39,6 +48,12 @@ pub struct ServeConfig {
     /// The account of callers whose access key ID is not 12 digits.
     #[arg(long, env = "ORGD_DEFAULT_ACCOUNT", default_value = "123456789012", value_parser = parse_account)]
     pub default_account: String,
+    /// How callers are identified: by access key (default) or by verified SigV4 signatures.
+    #[arg(long, env = "ORGD_AUTH", value_enum, default_value = "access-key")]
+    pub auth: AuthMode,
+    /// JSON file of keys for `--auth sigv4`: [{"access_key_id", "secret_access_key", "account_id", "principal_arn"}].
+    #[arg(long, env = "ORGD_CREDENTIALS")]
+    pub credentials: Option<PathBuf>,
     /// Milliseconds a CreateAccount request stays IN_PROGRESS.
     #[arg(long, env = "ORGD_CREATE_ACCOUNT_DELAY_MS", default_value_t = 0)]
     pub create_account_delay_ms: u32,
@@ -85,6 +100,8 @@ impl ServeConfig {
             data_dir: PathBuf::from("./orgd-data"),
             in_memory: true,
             default_account: "123456789012".into(),
+            auth: AuthMode::AccessKey,
+            credentials: None,
             create_account_delay_ms: 0,
             close_account_delay_ms: 0,
             max_accounts: Limits::default().max_accounts,

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use orgd_store::{MemoryStore, SqliteStore, Store};
@@ -16,8 +16,10 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::aws::{self, AwsApi};
+use crate::aws::sigv4::KeyRing;
+use crate::aws::{self, Auth, AwsApi};
 use crate::clock::Clock;
+use crate::config::AuthMode;
 use crate::config::ServeConfig;
 use crate::engine::Engine;
 
@@ -52,8 +54,15 @@ impl Server {
         );
         let listener = TcpListener::bind(cfg.listen).await?;
         let addr = listener.local_addr()?;
+        let auth = match (cfg.auth, &cfg.credentials) {
+            (AuthMode::AccessKey, _) => Auth::AccessKey {
+                default_account: cfg.default_account.clone(),
+            },
+            (AuthMode::Sigv4, Some(path)) => Auth::SigV4(KeyRing::load(path)?),
+            (AuthMode::Sigv4, None) => anyhow::bail!("--auth sigv4 needs --credentials FILE"),
+        };
         let app = Arc::new(App {
-            api: AwsApi::new(engine.clone(), cfg.default_account.clone()),
+            api: AwsApi::new(engine.clone(), auth),
             engine: engine.clone(),
         });
         let router = Router::new()
@@ -128,10 +137,6 @@ async fn tick(engine: Arc<Engine>) {
     }
 }
 
-fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers.get(name).and_then(|v| v.to_str().ok())
-}
-
 async fn aws_endpoint(State(app): State<Arc<App>>, req: Request) -> Response {
     let started = Instant::now();
     let (parts, body) = req.into_parts();
@@ -143,9 +148,10 @@ async fn aws_endpoint(State(app): State<Arc<App>>, req: Request) -> Response {
     let reply = app
         .api
         .handle(aws::Request {
-            target: header_str(&parts.headers, "x-amz-target"),
-            authorization: header_str(&parts.headers, "authorization"),
+            method: parts.method.as_str(),
+            path: parts.uri.path(),
             query: parts.uri.query(),
+            headers: &parts.headers,
             body: &body,
         })
         .await;

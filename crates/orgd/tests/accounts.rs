@@ -981,7 +981,6 @@ async fn create_account_accepts_a_role_name_and_billing_access() {
 /// Seed 003, InvalidInputException: "INVALID_ROLE_NAME: You provided a role name that isn't
 /// valid. A role name can't begin with the reserved prefix AWSServiceRoleFor."
 #[tokio::test]
-#[ignore = "server defect: CreateAccount accepts RoleName AWSServiceRoleForOrganizations (IN_PROGRESS) instead of InvalidInputException INVALID_ROLE_NAME"]
 async fn create_account_refuses_the_reserved_role_name_prefix() {
     let server = start().await;
     let org = create_org(&server).await;

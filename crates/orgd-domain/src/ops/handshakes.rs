@@ -362,6 +362,7 @@ fn join(
         parent_id: org.root_id.clone(),
         joined_method: JoinedMethod::Invited,
         joined_at: cx.now,
+        policies: super::policies::new_target_policies(cx.state, org),
     });
     me.tags = tags.clone();
     Ok(me)

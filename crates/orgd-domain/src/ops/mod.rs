@@ -3,9 +3,11 @@
 
 mod accounts;
 mod delegation;
+mod effective;
 mod handshakes;
 mod organization;
 mod ous;
+mod policies;
 mod resource_policy;
 mod settle;
 mod tags;
@@ -13,9 +15,11 @@ mod views;
 
 pub use accounts::*;
 pub use delegation::*;
+pub use effective::*;
 pub use handshakes::*;
 pub use organization::*;
 pub use ous::*;
+pub use policies::*;
 pub use resource_policy::*;
 pub use settle::{remember_caller, settle};
 pub use tags::*;
@@ -102,3 +106,6 @@ pub(crate) mod testkit;
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod policy_tests;

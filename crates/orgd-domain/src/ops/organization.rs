@@ -29,20 +29,26 @@ pub fn create_organization(
         delegated_admins: Default::default(),
         resource_policy: None,
     };
+    let policy_types = super::policies::initial_policy_types(org.feature_set);
+    let policies = super::policies::default_attachments(&policy_types);
     let root = Root {
         id: root_id.clone(),
         org_id: org_id.clone(),
         name: "Root".into(),
         tags: Default::default(),
+        policy_types,
+        policies: policies.clone(),
     };
     account.membership = Some(Membership {
         org_id,
         parent_id: root_id,
         joined_method: JoinedMethod::Invited,
         joined_at: cx.now,
+        policies,
     });
     let mut view = organization_view(cx.state, &org);
     view.management_account_email = account.email.clone();
+    view.available_policy_types = root.policy_types.clone();
     Ok(Write::new(
         view,
         vec![
@@ -73,6 +79,9 @@ pub fn delete_organization(cx: &Ctx) -> Result<Write<()>> {
     let mut changes = Vec::new();
     for ou in cx.state.ous.values().filter(|ou| ou.org_id == org.id) {
         changes.push(Change::DeleteOu(ou.id.clone()));
+    }
+    for p in cx.state.org_policies(&org.id) {
+        changes.push(Change::DeletePolicy(p.clone()));
     }
     for h in cx.state.handshakes.values().filter(|h| h.org_id == org.id) {
         changes.push(Change::DeleteHandshake(h.id.clone()));

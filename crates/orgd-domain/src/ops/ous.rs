@@ -83,6 +83,7 @@ pub fn create_organizational_unit(
         parent_id: parent_id.to_string(),
         name: name.to_string(),
         tags,
+        policies: super::policies::new_target_policies(cx.state, org),
     };
     // The path is the parent's path and the new OU's id.
     let mut view = ou_view(cx.state, org, &ou);

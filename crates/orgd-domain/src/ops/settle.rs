@@ -80,6 +80,7 @@ pub fn settle(state: &State, now: Millis, limits: &Limits) -> Vec<Change> {
                         parent_id: org.root_id.clone(),
                         joined_method: JoinedMethod::Created,
                         joined_at: r.completed_at.unwrap_or(now),
+                        policies: super::policies::new_target_policies(state, org),
                     }),
                     tags: req.tags.clone(),
                 }));

@@ -1,11 +1,11 @@
-//! Tags on roots, OUs and accounts: TagResource, UntagResource, ListTagsForResource, and the tag
+//! Tags on roots, OUs, accounts, policies and the resource policy: TagResource, UntagResource, ListTagsForResource, and the tag
 //! rules shared with the Create operations that take `Tags`.
 
 use super::{Ctx, Write};
 use crate::access::Operation;
 use crate::error::{ConstraintReason, InputReason, OrgError, Result};
 use crate::ids;
-use crate::model::{Account, Change, Organization, OrganizationalUnit, Root, Tags};
+use crate::model::{Account, Change, Organization, OrganizationalUnit, Policy, Root, Tags};
 
 /// Keys AWS reserves for itself.
 const SYSTEM_PREFIX: &str = "aws:";
@@ -86,6 +86,15 @@ fn resource(cx: &Ctx, org: &Organization, id: &str) -> Result<Taggable> {
             Taggable {
                 tags: r.tags.clone(),
                 rewrite: Box::new(move |tags| Change::PutRoot(Root { tags, ..r })),
+            }
+        })
+    } else if ids::is_policy_id(id) {
+        // Customer-managed policies only: the AWS-managed ones belong to no organization.
+        s.policies.get(id).filter(|p| p.org_id == org.id).map(|p| {
+            let p = p.clone();
+            Taggable {
+                tags: p.tags.clone(),
+                rewrite: Box::new(move |tags| Change::PutPolicy(Policy { tags, ..p })),
             }
         })
     } else if ids::is_resource_policy_id(id) {

@@ -5,6 +5,7 @@ use crate::model::{
     Account, AccountStatus, CreateAccountRequest, JoinedMethod, Millis, Organization,
     OrganizationalUnit, Root, State,
 };
+use crate::policy::PolicyType;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrganizationView {
@@ -14,6 +15,8 @@ pub struct OrganizationView {
     pub management_account_id: String,
     pub management_account_arn: String,
     pub management_account_email: String,
+    /// The policy types enabled in the organization's root.
+    pub available_policy_types: Vec<PolicyType>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,6 +24,8 @@ pub struct RootView {
     pub id: String,
     pub arn: String,
     pub name: String,
+    /// Enabled policy types (always `ENABLED`: orgd enables and disables synchronously).
+    pub policy_types: Vec<PolicyType>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,6 +90,11 @@ pub fn organization_view(state: &State, org: &Organization) -> OrganizationView 
             org.management_account_id, org.id
         ),
         management_account_email: mgmt.map(|a| a.email.clone()).unwrap_or_default(),
+        available_policy_types: state
+            .roots
+            .get(&org.root_id)
+            .map(|r| r.policy_types.clone())
+            .unwrap_or_default(),
     }
 }
 
@@ -96,6 +106,7 @@ pub fn root_view(org: &Organization, root: &Root) -> RootView {
             org.management_account_id, org.id, root.id
         ),
         name: root.name.clone(),
+        policy_types: root.policy_types.clone(),
     }
 }
 
@@ -138,3 +149,70 @@ pub fn account_view(state: &State, org: &Organization, account: &Account) -> Acc
 
 /// A CreateAccount request is its own view.
 pub type CreateAccountStatusView = CreateAccountRequest;
+
+/// A policy as `Policy` (its `PolicySummary` and `Content`) shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyView {
+    pub id: String,
+    pub arn: String,
+    pub name: String,
+    pub description: String,
+    pub policy_type: PolicyType,
+    pub aws_managed: bool,
+    pub content: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetType {
+    Account,
+    OrganizationalUnit,
+    Root,
+}
+
+impl TargetType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TargetType::Account => "ACCOUNT",
+            TargetType::OrganizationalUnit => "ORGANIZATIONAL_UNIT",
+            TargetType::Root => "ROOT",
+        }
+    }
+}
+
+/// A `PolicyTargetSummary`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyTargetView {
+    pub id: String,
+    pub arn: String,
+    pub name: String,
+    pub target_type: TargetType,
+}
+
+/// An `EffectivePolicy`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EffectivePolicyView {
+    pub content: String,
+    pub last_updated: Millis,
+    pub target_id: String,
+    pub policy_type: PolicyType,
+}
+
+/// One `EffectivePolicyValidationError`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationErrorView {
+    pub code: &'static str,
+    pub message: String,
+    pub path: String,
+    pub contributing_policies: Vec<String>,
+}
+
+/// `ListEffectivePolicyValidationErrors`: the account, its path, when it was evaluated, and one
+/// page of errors.
+#[derive(Debug)]
+pub struct ValidationErrorsView {
+    pub account_id: String,
+    pub policy_type: PolicyType,
+    pub path: String,
+    pub evaluated_at: Millis,
+    pub errors: super::Page<ValidationErrorView>,
+}

@@ -128,6 +128,21 @@ impl PolicyType {
     }
 }
 
+/// Stored by its wire name.
+impl serde::Serialize for PolicyType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PolicyType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        PolicyType::parse(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown policy type {s}")))
+    }
+}
+
 impl fmt::Display for PolicyType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

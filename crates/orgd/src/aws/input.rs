@@ -252,13 +252,20 @@ pub fn account_name(name: &str, s: &str) -> Result<(), WireError> {
     )
 }
 
-/// `[\w+=,.@-]{1,64}`
+/// `[\w+=,.@-]{1,64}`, and not AWS's reserved prefix for service-linked roles.
 pub fn role_name(name: &str, s: &str) -> Result<(), WireError> {
     length(name, s, 1, 64)?;
     let ok = s
         .chars()
         .all(|c| c.is_alphanumeric() || "_+=,.@-".contains(c));
-    pattern(name, s, ok, "letters, digits and _+=,.@-")
+    pattern(name, s, ok, "letters, digits and _+=,.@-")?;
+    if s.starts_with("AWSServiceRoleFor") {
+        return Err(invalid(
+            InputReason::InvalidRoleName,
+            format!("{name} cannot begin with the reserved prefix AWSServiceRoleFor."),
+        ));
+    }
+    Ok(())
 }
 
 /// `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`

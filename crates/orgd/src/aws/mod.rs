@@ -3,6 +3,7 @@
 
 pub mod identity;
 mod input;
+pub mod sigv4;
 mod token;
 mod wire;
 
@@ -23,10 +24,19 @@ pub use wire::WireError;
 pub const TARGET_PREFIX: &str = "AWSOrganizationsV20161128.";
 pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
 
+/// How the adapter decides who calls.
+pub enum Auth {
+    /// The access key names the account (12 digits) or the default account; signatures are
+    /// parsed, not verified.
+    AccessKey { default_account: String },
+    /// Every request's SigV4 signature is verified against these keys.
+    SigV4(sigv4::KeyRing),
+}
+
 /// The AWS Organizations API over one engine.
 pub struct AwsApi {
     engine: Arc<Engine>,
-    default_account: String,
+    auth: Auth,
 }
 
 /// What the HTTP layer needs to answer and log a request.
@@ -40,18 +50,22 @@ pub struct Reply {
 
 /// The parts of an HTTP request the adapter reads.
 pub struct Request<'a> {
-    pub target: Option<&'a str>,
-    pub authorization: Option<&'a str>,
+    pub method: &'a str,
+    pub path: &'a str,
     pub query: Option<&'a str>,
+    pub headers: &'a axum::http::HeaderMap,
     pub body: &'a [u8],
 }
 
+impl Request<'_> {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
 impl AwsApi {
-    pub fn new(engine: Arc<Engine>, default_account: String) -> Self {
-        AwsApi {
-            engine,
-            default_account,
-        }
+    pub fn new(engine: Arc<Engine>, auth: Auth) -> Self {
+        AwsApi { engine, auth }
     }
 
     pub async fn handle(&self, req: Request<'_>) -> Reply {
@@ -75,22 +89,37 @@ impl AwsApi {
     }
 
     fn caller(&self, req: &Request) -> Result<String, WireError> {
-        let key = match (
-            req.authorization,
-            req.query.and_then(identity::access_key_from_query),
-        ) {
-            (Some(h), _) => identity::access_key_from_header(h).map(str::to_string),
-            (None, Some(q)) => q,
-            (None, None) => Err(AuthError::Missing),
+        match &self.auth {
+            Auth::AccessKey { default_account } => {
+                let from_query = req.query.and_then(identity::access_key_from_query);
+                let key = match (req.header("authorization"), from_query) {
+                    (Some(h), _) => identity::access_key_from_header(h).map(str::to_string),
+                    (None, Some(q)) => q,
+                    (None, None) => Err(AuthError::Missing),
+                }
+                .map_err(WireError::Auth)?;
+                Ok(identity::account_for_key(&key, default_account))
+            }
+            Auth::SigV4(keys) => {
+                let signed = sigv4::SignedRequest {
+                    method: req.method,
+                    path: req.path,
+                    query: req.query,
+                    headers: req.headers,
+                    body: req.body,
+                };
+                // Signatures are checked against wall time, not the movable test clock.
+                sigv4::verify(keys, &signed, std::time::SystemTime::now())
+                    .map(|k| k.account_id.clone())
+                    .map_err(WireError::Signature)
+            }
         }
-        .map_err(WireError::Auth)?;
-        Ok(identity::account_for_key(&key, &self.default_account))
     }
 
     async fn serve(&self, req: &Request<'_>, reply: &mut Reply) -> Result<Value, WireError> {
         let caller = self.caller(req)?;
         reply.caller = Some(caller.clone());
-        let target = req.target.unwrap_or_default();
+        let target = req.header("x-amz-target").unwrap_or_default();
         let op = target
             .strip_prefix(TARGET_PREFIX)
             .and_then(Operation::from_name)

@@ -12,6 +12,8 @@ use super::identity::AuthError;
 pub enum WireError {
     Domain(OrgError),
     Auth(AuthError),
+    /// Strict mode refused the request's signature.
+    Signature(super::sigv4::SigError),
     /// The body is not JSON, or a member has the wrong type.
     Serialization(String),
     UnknownOperation(String),
@@ -39,6 +41,7 @@ impl WireError {
         match self {
             WireError::Domain(e) => e.code(),
             WireError::Auth(e) => e.code(),
+            WireError::Signature(e) => e.code(),
             WireError::Serialization(_) => "SerializationException",
             WireError::UnknownOperation(_) => "UnknownOperationException",
             WireError::Service(_) => "ServiceException",
@@ -57,6 +60,7 @@ impl WireError {
         let message = match self {
             WireError::Domain(e) => e.to_string(),
             WireError::Auth(e) => e.message(),
+            WireError::Signature(e) => e.message(),
             WireError::Serialization(m) | WireError::Service(m) => m.clone(),
             WireError::UnknownOperation(target) => format!("Unknown operation {target}"),
         };

@@ -1,0 +1,650 @@
+//! Policies: CreatePolicy, DescribePolicy, UpdatePolicy, DeletePolicy, ListPolicies, AttachPolicy,
+//! DetachPolicy, ListPoliciesForTarget, ListTargetsForPolicy, EnablePolicyType, DisablePolicyType;
+//! the AWS-managed policies every organization shares, and which policies a new root, OU or
+//! account starts with.
+//!
+//! Attachments live on the targets (`Root::policies`, `OrganizationalUnit::policies`,
+//! `Membership::policies`), in attachment order; `State::policy_targets` indexes them by policy.
+
+use std::collections::BTreeSet;
+
+use super::{
+    Ctx, Page, PageRequest, PolicyTargetView, PolicyView, RootView, TargetType, Write, page_keys,
+    root_view, tags::new_tags,
+};
+use crate::access::Operation;
+use crate::error::{ConstraintReason, InputReason, OrgError, Result};
+use crate::ids::{self, IdSource};
+use crate::model::{
+    Account, Change, FeatureSet, Membership, Organization, OrganizationalUnit, Policy, Root, State,
+};
+use crate::policy::{self, PolicyContentError, PolicyType};
+
+/// An AWS-managed policy: global, immutable, the same in every organization.
+#[derive(Debug)]
+pub struct ManagedPolicy {
+    pub id: &'static str,
+    pub policy_type: PolicyType,
+    pub name: &'static str,
+    pub description: &'static str,
+    pub content: &'static str,
+}
+
+/// The AWS-managed policies. Enabling a type that has one attaches it to the root, every OU and
+/// every account; roots, OUs and accounts created or joined later start with it too.
+pub const MANAGED_POLICIES: &[ManagedPolicy] = &[
+    ManagedPolicy {
+        id: "p-FullAWSAccess",
+        policy_type: PolicyType::ServiceControl,
+        name: "FullAWSAccess",
+        description: "Allows access to every operation",
+        content: "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Action\": \"*\",\n      \"Resource\": \"*\"\n    }\n  ]\n}",
+    },
+    ManagedPolicy {
+        id: "p-RCPFullAWSAccess",
+        policy_type: PolicyType::ResourceControl,
+        name: "RCPFullAWSAccess",
+        description: "Allows access to every operation",
+        content: "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Principal\": \"*\",\n      \"Action\": \"*\",\n      \"Resource\": \"*\"\n    }\n  ]\n}",
+    },
+];
+
+fn managed(id: &str) -> Option<&'static ManagedPolicy> {
+    MANAGED_POLICIES.iter().find(|m| m.id == id)
+}
+
+fn managed_for(ty: PolicyType) -> Option<&'static ManagedPolicy> {
+    MANAGED_POLICIES.iter().find(|m| m.policy_type == ty)
+}
+
+/// The type of an attached policy id (managed or stored).
+pub(crate) fn type_of(state: &State, id: &str) -> Option<PolicyType> {
+    managed(id)
+        .map(|m| m.policy_type)
+        .or_else(|| state.policies.get(id).map(|p| p.policy_type))
+}
+
+/// The policy types a new organization's root starts with: an organization with all features
+/// has SCPs enabled (and `FullAWSAccess` attached everywhere); consolidated billing has none.
+pub(crate) fn initial_policy_types(fs: FeatureSet) -> Vec<PolicyType> {
+    match fs {
+        FeatureSet::All => vec![PolicyType::ServiceControl],
+        FeatureSet::ConsolidatedBilling => vec![],
+    }
+}
+
+/// The policies a root, OU or account starts with, given the types enabled in its root: the
+/// AWS-managed policy of each enabled type that has one.
+pub(crate) fn default_attachments(enabled: &[PolicyType]) -> Vec<String> {
+    enabled
+        .iter()
+        .filter_map(|t| managed_for(*t))
+        .map(|m| m.id.to_string())
+        .collect()
+}
+
+/// What a new OU or a joining account of `org` starts with.
+pub(crate) fn new_target_policies(state: &State, org: &Organization) -> Vec<String> {
+    state
+        .roots
+        .get(&org.root_id)
+        .map(|r| default_attachments(&r.policy_types))
+        .unwrap_or_default()
+}
+
+/// The policies attached directly to a root, OU or account (empty if there is no such target).
+pub(crate) fn attached<'s>(state: &'s State, target_id: &str) -> &'s [String] {
+    if ids::is_root_id(target_id) {
+        state.roots.get(target_id).map(|r| r.policies.as_slice())
+    } else if ids::is_ou_id(target_id) {
+        state.ous.get(target_id).map(|o| o.policies.as_slice())
+    } else {
+        state
+            .accounts
+            .get(target_id)
+            .and_then(|a| a.membership.as_ref())
+            .map(|m| m.policies.as_slice())
+    }
+    .unwrap_or(&[])
+}
+
+fn policy_arn(org: &Organization, ty: PolicyType, id: &str) -> String {
+    format!(
+        "arn:aws:organizations::{}:policy/{}/{}/{}",
+        org.management_account_id,
+        org.id,
+        ty.arn_segment(),
+        id
+    )
+}
+
+fn managed_view(m: &ManagedPolicy) -> PolicyView {
+    PolicyView {
+        id: m.id.to_string(),
+        arn: format!(
+            "arn:aws:organizations::aws:policy/{}/{}",
+            m.policy_type.arn_segment(),
+            m.id
+        ),
+        name: m.name.to_string(),
+        description: m.description.to_string(),
+        policy_type: m.policy_type,
+        aws_managed: true,
+        content: m.content.to_string(),
+    }
+}
+
+fn policy_view(org: &Organization, p: &Policy) -> PolicyView {
+    PolicyView {
+        id: p.id.clone(),
+        arn: policy_arn(org, p.policy_type, &p.id),
+        name: p.name.clone(),
+        description: p.description.clone(),
+        policy_type: p.policy_type,
+        aws_managed: false,
+        content: p.content.clone(),
+    }
+}
+
+/// A policy the caller's organization can see.
+enum Found<'s> {
+    Managed(&'static ManagedPolicy),
+    Own(&'s Policy),
+}
+
+impl Found<'_> {
+    fn policy_type(&self) -> PolicyType {
+        match self {
+            Found::Managed(m) => m.policy_type,
+            Found::Own(p) => p.policy_type,
+        }
+    }
+
+    fn id(&self) -> &str {
+        match self {
+            Found::Managed(m) => m.id,
+            Found::Own(p) => &p.id,
+        }
+    }
+
+    fn view(&self, org: &Organization) -> PolicyView {
+        match self {
+            Found::Managed(m) => managed_view(m),
+            Found::Own(p) => policy_view(org, p),
+        }
+    }
+}
+
+fn find<'s>(cx: &Ctx<'s>, org: &Organization, id: &str) -> Result<Found<'s>> {
+    if let Some(m) = managed(id) {
+        return Ok(Found::Managed(m));
+    }
+    cx.state
+        .policies
+        .get(id)
+        .filter(|p| p.org_id == org.id)
+        .map(Found::Own)
+        .ok_or(OrgError::PolicyNotFound)
+}
+
+/// A customer-managed policy of the organization; the AWS-managed ones cannot change.
+fn find_mutable<'s>(cx: &Ctx<'s>, org: &Organization, id: &str) -> Result<&'s Policy> {
+    match find(cx, org, id)? {
+        Found::Own(p) => Ok(p),
+        Found::Managed(m) => Err(OrgError::invalid(
+            InputReason::ImmutablePolicy,
+            format!(
+                "{} is managed by AWS and can't be modified or deleted.",
+                m.name
+            ),
+        )),
+    }
+}
+
+/// Policies need an organization with all features.
+fn require_all_features(org: &Organization, ty: PolicyType) -> Result<()> {
+    if org.feature_set == FeatureSet::All {
+        return Ok(());
+    }
+    Err(OrgError::PolicyTypeNotAvailableForOrganization(format!(
+        "{ty} is not available: the organization supports only consolidated billing; enable all \
+         features first."
+    )))
+}
+
+fn org_root<'s>(cx: &Ctx<'s>, org: &Organization) -> Result<&'s Root> {
+    cx.state
+        .roots
+        .get(&org.root_id)
+        .ok_or(OrgError::RootNotFound)
+}
+
+fn check_content(ty: PolicyType, content: &str) -> Result<()> {
+    policy::validate_content(ty, content).map_err(|e| match e {
+        PolicyContentError::TooLarge { .. } => {
+            OrgError::constraint(ConstraintReason::PolicyContentLimitExceeded, e.to_string())
+        }
+        PolicyContentError::Malformed { .. } => OrgError::MalformedPolicyDocument(e.to_string()),
+    })
+}
+
+/// Names are unique per type within an organization (the AWS-managed names included).
+fn name_taken(
+    cx: &Ctx,
+    org: &Organization,
+    ty: PolicyType,
+    name: &str,
+    except: Option<&str>,
+) -> bool {
+    managed_for(ty).is_some_and(|m| m.name == name)
+        || cx
+            .state
+            .org_policies(&org.id)
+            .iter()
+            .filter(|id| Some(id.as_str()) != except)
+            .filter_map(|id| cx.state.policies.get(id))
+            .any(|p| p.policy_type == ty && p.name == name)
+}
+
+pub fn create_policy(
+    cx: &Ctx,
+    ids: &mut dyn IdSource,
+    policy_type: PolicyType,
+    name: &str,
+    description: &str,
+    content: &str,
+    tags: &[(String, String)],
+) -> Result<Write<PolicyView>> {
+    let org = cx.org(Operation::CreatePolicy)?;
+    require_all_features(org, policy_type)?;
+    let tags = new_tags(cx, tags)?;
+    check_content(policy_type, content)?;
+    if name_taken(cx, org, policy_type, name, None) {
+        return Err(OrgError::DuplicatePolicy);
+    }
+    let count = cx
+        .state
+        .org_policies(&org.id)
+        .iter()
+        .filter(|id| type_of(cx.state, id) == Some(policy_type))
+        .count();
+    let max = policy_type.max_policies_per_organization();
+    if count >= max {
+        return Err(OrgError::constraint(
+            ConstraintReason::PolicyNumberLimitExceeded,
+            format!("An organization can have at most {max} policies of type {policy_type}."),
+        ));
+    }
+    let id = loop {
+        let id = ids::new_policy_id(ids);
+        if !cx.state.policies.contains_key(&id) {
+            break id;
+        }
+    };
+    let p = Policy {
+        id,
+        org_id: org.id.clone(),
+        policy_type,
+        name: name.to_string(),
+        description: description.to_string(),
+        content: content.to_string(),
+        updated_at: cx.now,
+        tags,
+    };
+    Ok(Write::new(policy_view(org, &p), vec![Change::PutPolicy(p)]))
+}
+
+pub fn describe_policy(cx: &Ctx, policy_id: &str) -> Result<PolicyView> {
+    let org = cx.org(Operation::DescribePolicy)?;
+    Ok(find(cx, org, policy_id)?.view(org))
+}
+
+/// Changes what is given of name, description and content.
+pub fn update_policy(
+    cx: &Ctx,
+    policy_id: &str,
+    name: Option<&str>,
+    description: Option<&str>,
+    content: Option<&str>,
+) -> Result<Write<PolicyView>> {
+    let org = cx.org(Operation::UpdatePolicy)?;
+    let p = find_mutable(cx, org, policy_id)?;
+    if let Some(c) = content {
+        check_content(p.policy_type, c)?;
+    }
+    if let Some(n) = name
+        && name_taken(cx, org, p.policy_type, n, Some(&p.id))
+    {
+        return Err(OrgError::DuplicatePolicy);
+    }
+    let mut updated = p.clone();
+    if let Some(n) = name {
+        updated.name = n.to_string();
+    }
+    if let Some(d) = description {
+        updated.description = d.to_string();
+    }
+    if let Some(c) = content {
+        updated.content = c.to_string();
+    }
+    if updated == *p {
+        return Ok(Write::new(policy_view(org, p), vec![]));
+    }
+    updated.updated_at = cx.now;
+    Ok(Write::new(
+        policy_view(org, &updated),
+        vec![Change::PutPolicy(updated)],
+    ))
+}
+
+pub fn delete_policy(cx: &Ctx, policy_id: &str) -> Result<Write<()>> {
+    let org = cx.org(Operation::DeletePolicy)?;
+    let p = find_mutable(cx, org, policy_id)?;
+    if !cx.state.policy_targets(&org.id, &p.id).is_empty() {
+        return Err(OrgError::PolicyInUse);
+    }
+    Ok(Write::new((), vec![Change::DeletePolicy(p.id.clone())]))
+}
+
+/// The organization's policies of one type, the AWS-managed one of that type included.
+pub fn list_policies(
+    cx: &Ctx,
+    policy_type: PolicyType,
+    page: &PageRequest,
+) -> Result<Page<PolicyView>> {
+    let org = cx.org(Operation::ListPolicies)?;
+    let mut keys: BTreeSet<String> = cx
+        .state
+        .org_policies(&org.id)
+        .iter()
+        .filter(|id| type_of(cx.state, id) == Some(policy_type))
+        .cloned()
+        .collect();
+    if org.feature_set == FeatureSet::All
+        && let Some(m) = managed_for(policy_type)
+    {
+        keys.insert(m.id.to_string());
+    }
+    let ids = page_keys(&keys, page);
+    let items = ids
+        .items
+        .iter()
+        .filter_map(|id| find(cx, org, id).ok())
+        .map(|f| f.view(org))
+        .collect();
+    Ok(Page {
+        items,
+        next: ids.next,
+    })
+}
+
+/// A root, OU or account of the caller's organization that policies attach to.
+struct Target {
+    policies: Vec<String>,
+    view: PolicyTargetView,
+    rewrite: Box<dyn FnOnce(Vec<String>) -> Change>,
+}
+
+fn root_target(org: &Organization, r: &Root) -> Target {
+    let r = r.clone();
+    Target {
+        policies: r.policies.clone(),
+        view: PolicyTargetView {
+            id: r.id.clone(),
+            arn: root_view(org, &r).arn,
+            name: r.name.clone(),
+            target_type: TargetType::Root,
+        },
+        rewrite: Box::new(move |policies| Change::PutRoot(Root { policies, ..r })),
+    }
+}
+
+fn ou_target(org: &Organization, ou: &OrganizationalUnit) -> Target {
+    let ou = ou.clone();
+    Target {
+        policies: ou.policies.clone(),
+        view: PolicyTargetView {
+            id: ou.id.clone(),
+            arn: format!(
+                "arn:aws:organizations::{}:ou/{}/{}",
+                org.management_account_id, org.id, ou.id
+            ),
+            name: ou.name.clone(),
+            target_type: TargetType::OrganizationalUnit,
+        },
+        rewrite: Box::new(move |policies| Change::PutOu(OrganizationalUnit { policies, ..ou })),
+    }
+}
+
+fn account_target(org: &Organization, a: &Account) -> Target {
+    let a = a.clone();
+    Target {
+        policies: a
+            .membership
+            .as_ref()
+            .map(|m| m.policies.clone())
+            .unwrap_or_default(),
+        view: PolicyTargetView {
+            id: a.id.clone(),
+            arn: a.arn(org),
+            name: a.name.clone(),
+            target_type: TargetType::Account,
+        },
+        rewrite: Box::new(move |policies| {
+            let mut a = a;
+            if let Some(m) = a.membership.as_mut() {
+                *m = Membership {
+                    policies,
+                    ..m.clone()
+                };
+            }
+            Change::PutAccount(a)
+        }),
+    }
+}
+
+fn target(cx: &Ctx, org: &Organization, id: &str) -> Result<Target> {
+    let s = cx.state;
+    let found = if ids::is_root_id(id) {
+        s.roots
+            .get(id)
+            .filter(|r| r.org_id == org.id)
+            .map(|r| root_target(org, r))
+    } else if ids::is_ou_id(id) {
+        s.ous
+            .get(id)
+            .filter(|ou| ou.org_id == org.id)
+            .map(|ou| ou_target(org, ou))
+    } else {
+        s.accounts
+            .get(id)
+            .filter(|a| a.org_id() == Some(org.id.as_str()))
+            .map(|a| account_target(org, a))
+    };
+    found.ok_or(OrgError::TargetNotFound)
+}
+
+fn count_of_type(state: &State, policies: &[String], ty: PolicyType) -> usize {
+    policies
+        .iter()
+        .filter(|p| type_of(state, p) == Some(ty))
+        .count()
+}
+
+pub fn attach_policy(cx: &Ctx, policy_id: &str, target_id: &str) -> Result<Write<()>> {
+    let org = cx.org(Operation::AttachPolicy)?;
+    let p = find(cx, org, policy_id)?;
+    let t = target(cx, org, target_id)?;
+    let ty = p.policy_type();
+    if !org_root(cx, org)?.policy_types.contains(&ty) {
+        return Err(OrgError::PolicyTypeNotEnabled);
+    }
+    if t.policies.iter().any(|id| id == p.id()) {
+        return Err(OrgError::DuplicatePolicyAttachment);
+    }
+    let max = ty.max_attached_per_target();
+    if count_of_type(cx.state, &t.policies, ty) >= max {
+        return Err(OrgError::constraint(
+            ConstraintReason::MaxPolicyTypeAttachmentLimitExceeded,
+            format!("A root, OU or account can have at most {max} policies of type {ty} attached."),
+        ));
+    }
+    let mut policies = t.policies;
+    policies.push(p.id().to_string());
+    Ok(Write::new((), vec![(t.rewrite)(policies)]))
+}
+
+pub fn detach_policy(cx: &Ctx, policy_id: &str, target_id: &str) -> Result<Write<()>> {
+    let org = cx.org(Operation::DetachPolicy)?;
+    let p = find(cx, org, policy_id)?;
+    let t = target(cx, org, target_id)?;
+    if !t.policies.iter().any(|id| id == p.id()) {
+        return Err(OrgError::PolicyNotAttached);
+    }
+    let ty = p.policy_type();
+    let min = ty.min_attached_per_target();
+    if count_of_type(cx.state, &t.policies, ty) <= min {
+        return Err(OrgError::constraint(
+            ConstraintReason::MinPolicyTypeAttachmentLimitExceeded,
+            format!(
+                "A root, OU or account must keep at least {min} policy of type {ty} attached while \
+                 the type is enabled."
+            ),
+        ));
+    }
+    let mut policies = t.policies;
+    policies.retain(|id| id != p.id());
+    Ok(Write::new((), vec![(t.rewrite)(policies)]))
+}
+
+/// The policies of one type attached directly to a root, OU or account.
+pub fn list_policies_for_target(
+    cx: &Ctx,
+    target_id: &str,
+    policy_type: PolicyType,
+    page: &PageRequest,
+) -> Result<Page<PolicyView>> {
+    let org = cx.org(Operation::ListPoliciesForTarget)?;
+    let t = target(cx, org, target_id)?;
+    let keys: BTreeSet<String> = t
+        .policies
+        .into_iter()
+        .filter(|id| type_of(cx.state, id) == Some(policy_type))
+        .collect();
+    let ids = page_keys(&keys, page);
+    let items = ids
+        .items
+        .iter()
+        .filter_map(|id| find(cx, org, id).ok())
+        .map(|f| f.view(org))
+        .collect();
+    Ok(Page {
+        items,
+        next: ids.next,
+    })
+}
+
+/// The roots, OUs and accounts of the organization a policy is attached to directly.
+pub fn list_targets_for_policy(
+    cx: &Ctx,
+    policy_id: &str,
+    page: &PageRequest,
+) -> Result<Page<PolicyTargetView>> {
+    let org = cx.org(Operation::ListTargetsForPolicy)?;
+    let p = find(cx, org, policy_id)?;
+    let ids = page_keys(cx.state.policy_targets(&org.id, p.id()), page);
+    let items = ids
+        .items
+        .iter()
+        .filter_map(|id| target(cx, org, id).ok())
+        .map(|t| t.view)
+        .collect();
+    Ok(Page {
+        items,
+        next: ids.next,
+    })
+}
+
+/// Every root, OU and account of the organization except the root.
+fn targets_below_root(cx: &Ctx, org: &Organization) -> Vec<Target> {
+    let ous = cx
+        .state
+        .ous
+        .values()
+        .filter(|ou| ou.org_id == org.id)
+        .map(|ou| ou_target(org, ou));
+    let accounts = cx
+        .state
+        .members(&org.id)
+        .iter()
+        .filter_map(|id| cx.state.accounts.get(id))
+        .map(|a| account_target(org, a));
+    ous.chain(accounts).collect()
+}
+
+fn the_root<'s>(cx: &Ctx<'s>, org: &Organization, root_id: &str) -> Result<&'s Root> {
+    cx.state
+        .roots
+        .get(root_id)
+        .filter(|r| r.org_id == org.id && r.id == org.root_id)
+        .ok_or(OrgError::RootNotFound)
+}
+
+/// Enables a policy type in the root. A type with an AWS-managed policy gets it attached to the
+/// root, every OU and every account.
+pub fn enable_policy_type(
+    cx: &Ctx,
+    root_id: &str,
+    policy_type: PolicyType,
+) -> Result<Write<RootView>> {
+    let org = cx.org(Operation::EnablePolicyType)?;
+    let root = the_root(cx, org, root_id)?;
+    require_all_features(org, policy_type)?;
+    if root.policy_types.contains(&policy_type) {
+        return Err(OrgError::PolicyTypeAlreadyEnabled);
+    }
+    let mut root = root.clone();
+    root.policy_types.push(policy_type);
+    let mut changes = Vec::new();
+    if let Some(m) = managed_for(policy_type) {
+        let add = |mut policies: Vec<String>| {
+            if !policies.iter().any(|p| p == m.id) {
+                policies.push(m.id.to_string());
+            }
+            policies
+        };
+        root.policies = add(std::mem::take(&mut root.policies));
+        for t in targets_below_root(cx, org) {
+            changes.push((t.rewrite)(add(t.policies)));
+        }
+    }
+    let view = root_view(org, &root);
+    changes.insert(0, Change::PutRoot(root));
+    Ok(Write::new(view, changes))
+}
+
+/// Disables a policy type in the root and detaches every policy of that type from the root,
+/// every OU and every account.
+pub fn disable_policy_type(
+    cx: &Ctx,
+    root_id: &str,
+    policy_type: PolicyType,
+) -> Result<Write<RootView>> {
+    let org = cx.org(Operation::DisablePolicyType)?;
+    let root = the_root(cx, org, root_id)?;
+    if !root.policy_types.contains(&policy_type) {
+        return Err(OrgError::PolicyTypeNotEnabled);
+    }
+    let of_type = |id: &String| type_of(cx.state, id) == Some(policy_type);
+    let mut root = root.clone();
+    root.policy_types.retain(|t| *t != policy_type);
+    root.policies.retain(|p| !of_type(p));
+    let mut changes = vec![Change::PutRoot(root.clone())];
+    for t in targets_below_root(cx, org) {
+        if t.policies.iter().any(of_type) {
+            let kept = t.policies.iter().filter(|p| !of_type(p)).cloned().collect();
+            changes.push((t.rewrite)(kept));
+        }
+    }
+    Ok(Write::new(root_view(org, &root), changes))
+}

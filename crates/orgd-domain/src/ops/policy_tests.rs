@@ -1,0 +1,380 @@
+//! Rule tests for policies, policy types, attachments and effective policies.
+
+use super::testkit::World;
+use super::*;
+use crate::model::FeatureSet;
+use crate::policy::PolicyType;
+
+const MGMT: &str = "111111111111";
+const SCP: PolicyType = PolicyType::ServiceControl;
+const RCP: PolicyType = PolicyType::ResourceControl;
+const TAG: PolicyType = PolicyType::Tag;
+const DENY_S3: &str =
+    r#"{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"s3:*","Resource":"*"}}"#;
+const ALL_PAGE: PageRequest = PageRequest {
+    after: None,
+    limit: 20,
+};
+
+// "Inheritance examples" of the Organizations guide: policies A (root), C (OU), D (account).
+const TAG_A: &str = r#"{"tags":{"costcenter":{"tag_key":{"@@assign":"CostCenter"},"tag_value":{"@@assign":["Development","Support"]}}}}"#;
+const TAG_C: &str = r#"{"tags":{"costcenter":{"tag_key":{"@@assign":"CostCenter"},"tag_value":{"@@append":["Marketing"]},"enforced_for":{"@@append":["redshift:*","dynamodb:table"]}}}}"#;
+const TAG_D: &str = r#"{"tags":{"costcenter":{"tag_key":{"@@assign":"CostCenter"},"tag_value":{"@@remove":["Development","Marketing"]},"enforced_for":{"@@remove":["redshift:*","dynamodb:table"]}}}}"#;
+// Example 4: the root forbids children to change the tag key.
+const TAG_E: &str = r#"{"tags":{"project":{"tag_key":{"@@operators_allowed_for_child_policies":["@@none"],"@@assign":"Project"}}}}"#;
+const TAG_F: &str = r#"{"tags":{"project":{"tag_key":{"@@assign":"PROJECT"}}}}"#;
+
+fn org(fs: FeatureSet) -> (World, String) {
+    let mut w = World::new();
+    w.write(MGMT, |cx, ids| create_organization(cx, ids, Some(fs)))
+        .unwrap();
+    let root = w.read(MGMT, |cx| list_roots(cx, &ALL_PAGE)).unwrap().items[0]
+        .id
+        .clone();
+    (w, root)
+}
+
+fn member(w: &mut World) -> String {
+    let req = w
+        .write(MGMT, |cx, ids| {
+            create_account(cx, ids, "m@example.com", "M", &[])
+        })
+        .unwrap();
+    w.advance(0);
+    req.account_id
+}
+
+fn ou(w: &mut World, parent: &str, name: &str) -> String {
+    w.write(MGMT, |cx, ids| {
+        create_organizational_unit(cx, ids, parent, name, &[])
+    })
+    .unwrap()
+    .id
+}
+
+fn policy(w: &mut World, ty: PolicyType, name: &str, content: &str) -> String {
+    w.write(MGMT, |cx, ids| {
+        create_policy(cx, ids, ty, name, "", content, &[])
+    })
+    .unwrap()
+    .id
+}
+
+fn attach(w: &mut World, p: &str, t: &str) -> Result<()> {
+    w.write(MGMT, |cx, _| attach_policy(cx, p, t))
+}
+
+fn detach(w: &mut World, p: &str, t: &str) -> Result<()> {
+    w.write(MGMT, |cx, _| detach_policy(cx, p, t))
+}
+
+fn attached_ids(w: &World, target: &str, ty: PolicyType) -> Vec<String> {
+    w.read(MGMT, |cx| {
+        list_policies_for_target(cx, target, ty, &ALL_PAGE)
+    })
+    .unwrap()
+    .items
+    .into_iter()
+    .map(|p| p.id)
+    .collect()
+}
+
+#[test]
+fn an_all_features_organization_starts_with_scps_enabled_and_full_aws_access_everywhere() {
+    let (mut w, root) = org(FeatureSet::All);
+    let r = &w.read(MGMT, |cx| list_roots(cx, &ALL_PAGE)).unwrap().items[0];
+    assert_eq!(r.policy_types, [SCP]);
+    let o = w.read(MGMT, describe_organization).unwrap();
+    assert_eq!(o.available_policy_types, [SCP]);
+    assert_eq!(attached_ids(&w, &root, SCP), ["p-FullAWSAccess"]);
+    assert_eq!(attached_ids(&w, MGMT, SCP), ["p-FullAWSAccess"]);
+    let acct = member(&mut w);
+    let unit = ou(&mut w, &root, "Prod");
+    assert_eq!(attached_ids(&w, &acct, SCP), ["p-FullAWSAccess"]);
+    assert_eq!(attached_ids(&w, &unit, SCP), ["p-FullAWSAccess"]);
+    let targets = w
+        .read(MGMT, |cx| {
+            list_targets_for_policy(cx, "p-FullAWSAccess", &ALL_PAGE)
+        })
+        .unwrap();
+    assert_eq!(targets.items.len(), 4);
+    let full = w
+        .read(MGMT, |cx| describe_policy(cx, "p-FullAWSAccess"))
+        .unwrap();
+    assert!(full.aws_managed);
+    assert_eq!(
+        full.arn,
+        "arn:aws:organizations::aws:policy/service_control_policy/p-FullAWSAccess"
+    );
+}
+
+#[test]
+fn a_consolidated_billing_organization_has_no_policy_types() {
+    let (mut w, root) = org(FeatureSet::ConsolidatedBilling);
+    assert!(attached_ids(&w, &root, SCP).is_empty());
+    let e = w
+        .write(MGMT, |cx, ids| {
+            create_policy(cx, ids, TAG, "t", "", TAG_A, &[])
+        })
+        .unwrap_err();
+    assert_eq!(e.code(), "PolicyTypeNotAvailableForOrganizationException");
+    let e = w
+        .write(MGMT, |cx, _| enable_policy_type(cx, &root, SCP))
+        .unwrap_err();
+    assert_eq!(e.code(), "PolicyTypeNotAvailableForOrganizationException");
+}
+
+#[test]
+fn content_is_validated_and_names_are_unique_per_type() {
+    let (mut w, _) = org(FeatureSet::All);
+    let bad = w.write(MGMT, |cx, ids| {
+        create_policy(cx, ids, SCP, "x", "", r#"{"Statement":[]}"#, &[])
+    });
+    assert_eq!(bad.unwrap_err().code(), "MalformedPolicyDocumentException");
+    let huge = format!("{DENY_S3}{}", " ".repeat(10_240));
+    let big = w.write(MGMT, |cx, ids| {
+        create_policy(cx, ids, SCP, "x", "", &huge, &[])
+    });
+    assert_eq!(
+        big.unwrap_err().reason(),
+        Some("POLICY_CONTENT_LIMIT_EXCEEDED")
+    );
+    let p = policy(&mut w, SCP, "DenyS3", DENY_S3);
+    assert!(p.starts_with("p-") && p.len() == 10, "{p}");
+    let dup = w.write(MGMT, |cx, ids| {
+        create_policy(cx, ids, SCP, "DenyS3", "", DENY_S3, &[])
+    });
+    assert_eq!(dup.unwrap_err(), OrgError::DuplicatePolicy);
+    // The same name for another type is fine; FullAWSAccess is taken for SCPs.
+    policy(&mut w, TAG, "DenyS3", TAG_A);
+    let managed_name = w.write(MGMT, |cx, ids| {
+        create_policy(cx, ids, SCP, "FullAWSAccess", "", DENY_S3, &[])
+    });
+    assert_eq!(managed_name.unwrap_err(), OrgError::DuplicatePolicy);
+    let listed = w
+        .read(MGMT, |cx| list_policies(cx, SCP, &ALL_PAGE))
+        .unwrap();
+    let mut ids: Vec<_> = listed.items.iter().map(|p| p.id.as_str()).collect();
+    ids.sort_unstable();
+    let mut expected = ["p-FullAWSAccess", p.as_str()];
+    expected.sort_unstable();
+    assert_eq!(ids, expected);
+}
+
+#[test]
+fn aws_managed_policies_are_immutable() {
+    let (mut w, _) = org(FeatureSet::All);
+    let e = w
+        .write(MGMT, |cx, _| {
+            update_policy(cx, "p-FullAWSAccess", Some("x"), None, None)
+        })
+        .unwrap_err();
+    assert_eq!(e.reason(), Some("IMMUTABLE_POLICY"));
+    let e = w
+        .write(MGMT, |cx, _| delete_policy(cx, "p-RCPFullAWSAccess"))
+        .unwrap_err();
+    assert_eq!(e.reason(), Some("IMMUTABLE_POLICY"));
+}
+
+#[test]
+fn attachment_rules() {
+    let (mut w, root) = org(FeatureSet::All);
+    let tag = policy(&mut w, TAG, "t", TAG_A);
+    assert_eq!(
+        attach(&mut w, &tag, &root),
+        Err(OrgError::PolicyTypeNotEnabled)
+    );
+    w.write(MGMT, |cx, _| enable_policy_type(cx, &root, TAG))
+        .unwrap();
+    assert_eq!(
+        w.write(MGMT, |cx, _| enable_policy_type(cx, &root, TAG)),
+        Err(OrgError::PolicyTypeAlreadyEnabled)
+    );
+    attach(&mut w, &tag, &root).unwrap();
+    assert_eq!(
+        attach(&mut w, &tag, &root),
+        Err(OrgError::DuplicatePolicyAttachment)
+    );
+    assert_eq!(
+        w.write(MGMT, |cx, _| delete_policy(cx, &tag)),
+        Err(OrgError::PolicyInUse)
+    );
+    assert_eq!(detach(&mut w, &tag, MGMT), Err(OrgError::PolicyNotAttached));
+    assert_eq!(
+        attach(&mut w, &tag, "ou-zzzz-zzzzzzzz"),
+        Err(OrgError::TargetNotFound)
+    );
+    assert_eq!(
+        attach(&mut w, "p-nothere1", &root),
+        Err(OrgError::PolicyNotFound)
+    );
+    detach(&mut w, &tag, &root).unwrap();
+    w.write(MGMT, |cx, _| delete_policy(cx, &tag)).unwrap();
+
+    // The last SCP stays; at most ten SCPs per target.
+    let e = detach(&mut w, "p-FullAWSAccess", &root).unwrap_err();
+    assert_eq!(
+        e.reason(),
+        Some("MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED")
+    );
+    for i in 0..9 {
+        let p = policy(&mut w, SCP, &format!("s{i}"), DENY_S3);
+        attach(&mut w, &p, &root).unwrap();
+    }
+    let p = policy(&mut w, SCP, "s9", DENY_S3);
+    let e = attach(&mut w, &p, &root).unwrap_err();
+    assert_eq!(
+        e.reason(),
+        Some("MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED")
+    );
+    detach(&mut w, "p-FullAWSAccess", &root).unwrap();
+}
+
+#[test]
+fn enabling_rcps_attaches_rcp_full_aws_access_and_disabling_a_type_detaches_its_policies() {
+    let (mut w, root) = org(FeatureSet::All);
+    let acct = member(&mut w);
+    let unit = ou(&mut w, &root, "Prod");
+    let r = w
+        .write(MGMT, |cx, _| enable_policy_type(cx, &root, RCP))
+        .unwrap();
+    assert_eq!(r.policy_types, [SCP, RCP]);
+    for t in [root.as_str(), unit.as_str(), acct.as_str(), MGMT] {
+        assert_eq!(attached_ids(&w, t, RCP), ["p-RCPFullAWSAccess"], "{t}");
+    }
+    let deny = policy(&mut w, SCP, "deny", DENY_S3);
+    attach(&mut w, &deny, &unit).unwrap();
+    let r = w
+        .write(MGMT, |cx, _| disable_policy_type(cx, &root, SCP))
+        .unwrap();
+    assert_eq!(r.policy_types, [RCP]);
+    for t in [root.as_str(), unit.as_str(), acct.as_str()] {
+        assert!(attached_ids(&w, t, SCP).is_empty(), "{t}");
+    }
+    assert_eq!(attached_ids(&w, &unit, RCP), ["p-RCPFullAWSAccess"]);
+    assert_eq!(
+        w.write(MGMT, |cx, _| disable_policy_type(cx, &root, SCP)),
+        Err(OrgError::PolicyTypeNotEnabled)
+    );
+    assert_eq!(
+        attach(&mut w, &deny, &unit),
+        Err(OrgError::PolicyTypeNotEnabled)
+    );
+    // A new OU gets only what is enabled now.
+    let later = ou(&mut w, &root, "Later");
+    assert!(attached_ids(&w, &later, SCP).is_empty());
+    assert_eq!(attached_ids(&w, &later, RCP), ["p-RCPFullAWSAccess"]);
+}
+
+#[test]
+fn effective_tag_policy_through_root_ou_and_account_follows_the_documented_example() {
+    let (mut w, root) = org(FeatureSet::All);
+    w.write(MGMT, |cx, _| enable_policy_type(cx, &root, TAG))
+        .unwrap();
+    let unit = ou(&mut w, &root, "Prod");
+    let acct = member(&mut w);
+    w.write(MGMT, |cx, _| move_account(cx, &acct, &root, &unit))
+        .unwrap();
+    assert_eq!(
+        w.read(&acct, |cx| describe_effective_policy(cx, TAG, None)),
+        Err(OrgError::EffectivePolicyNotFound)
+    );
+    let (a, c, d) = (
+        policy(&mut w, TAG, "A", TAG_A),
+        policy(&mut w, TAG, "C", TAG_C),
+        policy(&mut w, TAG, "D", TAG_D),
+    );
+    attach(&mut w, &a, &root).unwrap();
+    attach(&mut w, &c, &unit).unwrap();
+    let mid = w
+        .read(&acct, |cx| describe_effective_policy(cx, TAG, None))
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&mid.content).unwrap();
+    assert_eq!(
+        v["tags"]["costcenter"]["tag_value"],
+        serde_json::json!(["Development", "Support", "Marketing"])
+    );
+    attach(&mut w, &d, &acct).unwrap();
+    let e = w
+        .read(MGMT, |cx| describe_effective_policy(cx, TAG, Some(&acct)))
+        .unwrap();
+    assert_eq!(e.target_id, acct);
+    assert_eq!(e.policy_type, TAG);
+    let v: serde_json::Value = serde_json::from_str(&e.content).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!({"tags":{"costcenter":{"tag_key":"CostCenter","tag_value":["Support"]}}})
+    );
+    // A member may read its own, not another account's; SCPs have none; roots are no target.
+    let other = w.read(&acct, |cx| describe_effective_policy(cx, TAG, Some(MGMT)));
+    assert_eq!(other.unwrap_err().code(), "AccessDeniedException");
+    let scp = w.read(MGMT, |cx| describe_effective_policy(cx, SCP, None));
+    assert_eq!(scp.unwrap_err().code(), "InvalidInputException");
+    let r = w.read(MGMT, |cx| describe_effective_policy(cx, TAG, Some(&root)));
+    assert_eq!(r.unwrap_err().reason(), Some("TARGET_NOT_SUPPORTED"));
+}
+
+#[test]
+fn validation_errors_name_the_account_path_and_contributing_policies() {
+    let (mut w, root) = org(FeatureSet::All);
+    w.write(MGMT, |cx, _| enable_policy_type(cx, &root, TAG))
+        .unwrap();
+    let acct = member(&mut w);
+    let (e, f) = (
+        policy(&mut w, TAG, "E", TAG_E),
+        policy(&mut w, TAG, "F", TAG_F),
+    );
+    attach(&mut w, &e, &root).unwrap();
+    let none = w
+        .read(MGMT, |cx| {
+            list_accounts_with_invalid_effective_policy(cx, TAG, &ALL_PAGE)
+        })
+        .unwrap();
+    assert!(none.items.is_empty());
+    attach(&mut w, &f, &acct).unwrap();
+    let invalid = w
+        .read(MGMT, |cx| {
+            list_accounts_with_invalid_effective_policy(cx, TAG, &ALL_PAGE)
+        })
+        .unwrap();
+    assert_eq!(invalid.items.len(), 1);
+    assert_eq!(invalid.items[0].id, acct);
+    let errs = w
+        .read(MGMT, |cx| {
+            list_effective_policy_validation_errors(cx, &acct, TAG, &ALL_PAGE)
+        })
+        .unwrap();
+    assert!(errs.path.ends_with(&format!("/{acct}/")), "{}", errs.path);
+    assert_eq!(errs.errors.items.len(), 1);
+    let err = &errs.errors.items[0];
+    assert_eq!(err.code, "OPERATOR_NOT_ALLOWED");
+    assert_eq!(err.path, "tags.project.tag_key");
+    assert_eq!(err.contributing_policies, [f.clone(), e.clone()]);
+    assert_eq!(
+        w.read(MGMT, |cx| {
+            list_effective_policy_validation_errors(cx, MGMT, TAG, &ALL_PAGE)
+        })
+        .unwrap()
+        .errors
+        .items
+        .len(),
+        0
+    );
+}
+
+#[test]
+fn policy_tags_and_deleting_the_organization_take_its_policies() {
+    let (mut w, _) = org(FeatureSet::All);
+    let p = policy(&mut w, SCP, "deny", DENY_S3);
+    w.write(MGMT, |cx, _| {
+        tag_resource(cx, &p, &[("k".into(), "v".into())])
+    })
+    .unwrap();
+    assert_eq!(
+        w.read(MGMT, |cx| list_tags_for_resource(cx, &p)).unwrap()["k"],
+        "v"
+    );
+    w.write(MGMT, |cx, _| delete_organization(cx)).unwrap();
+    assert!(w.state.policies.is_empty());
+    assert!(w.state.policy_targets("", "p-FullAWSAccess").is_empty());
+}

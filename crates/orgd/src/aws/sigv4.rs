@@ -1,0 +1,446 @@
+//! Strict authentication: verifies AWS Signature Version 4 (the `Authorization` header and the
+//! presigned query forms) against the keys of a credentials file. The canonical request is built
+//! here; the key derivation and HMAC come from the `aws-sigv4` crate.
+//!
+//! The credentials file is JSON: a list of
+//! `{"access_key_id", "secret_access_key", "account_id", "principal_arn"?}`.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use aws_sigv4::sign::v4::{calculate_signature, generate_signing_key};
+use axum::http::HeaderMap;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+/// Characters SigV4 leaves unencoded: letters, digits and `-_.~`.
+const SIGV4_SET: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// How far a request's time may be from the server's (AWS: 15 minutes).
+pub const MAX_SKEW: Duration = Duration::from_secs(15 * 60);
+
+/// One configured key.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Credential {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub account_id: String,
+    #[serde(default)]
+    pub principal_arn: Option<String>,
+}
+
+/// The keys strict mode accepts, by access key ID.
+#[derive(Debug, Default)]
+pub struct KeyRing {
+    keys: HashMap<String, Credential>,
+}
+
+impl KeyRing {
+    pub fn load(path: &Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("reading credentials file {}: {e}", path.display()))?;
+        Self::parse(&text).map_err(|e| anyhow::anyhow!("credentials file {}: {e}", path.display()))
+    }
+
+    pub fn parse(text: &str) -> anyhow::Result<Self> {
+        let list: Vec<Credential> = serde_json::from_str(text)?;
+        let mut keys = HashMap::new();
+        for c in list {
+            anyhow::ensure!(
+                orgd_domain::ids::is_account_id(&c.account_id),
+                "account_id of {} must be 12 digits",
+                c.access_key_id
+            );
+            keys.insert(c.access_key_id.clone(), c);
+        }
+        Ok(KeyRing { keys })
+    }
+}
+
+/// Why a request is refused, as AWS names it for JSON services.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SigError {
+    Missing,
+    Incomplete(String),
+    UnknownKey,
+    BadSignature,
+    Expired(String),
+}
+
+impl SigError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            SigError::Missing => "MissingAuthenticationTokenException",
+            SigError::Incomplete(_) => "IncompleteSignatureException",
+            SigError::UnknownKey => "UnrecognizedClientException",
+            SigError::BadSignature | SigError::Expired(_) => "InvalidSignatureException",
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            SigError::Missing => "Missing Authentication Token".into(),
+            SigError::Incomplete(m) | SigError::Expired(m) => m.clone(),
+            SigError::UnknownKey => "The security token included in the request is invalid.".into(),
+            SigError::BadSignature => "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.".into(),
+        }
+    }
+}
+
+/// The parts of a request that its signature covers.
+pub struct SignedRequest<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    pub query: Option<&'a str>,
+    pub headers: &'a HeaderMap,
+    pub body: &'a [u8],
+}
+
+/// The signature fields, from the header or the query.
+struct Claim {
+    access_key: String,
+    scope: String,
+    signed_headers: Vec<String>,
+    signature: String,
+    amz_date: String,
+    /// Presigned requests: seconds the signature stays valid.
+    expires: Option<u64>,
+}
+
+fn incomplete(m: impl Into<String>) -> SigError {
+    SigError::Incomplete(m.into())
+}
+
+fn query_pairs(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|kv| !kv.is_empty())
+        .map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+            let dec = |s: &str| {
+                percent_decode_str(&s.replace('+', "%20"))
+                    .decode_utf8_lossy()
+                    .into_owned()
+            };
+            (dec(k), dec(v))
+        })
+        .collect()
+}
+
+fn claim(req: &SignedRequest) -> Result<Claim, SigError> {
+    if let Some(h) = req
+        .headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+    {
+        let rest = h.strip_prefix("AWS4-HMAC-SHA256 ").ok_or_else(|| {
+            incomplete(format!(
+                "Authorization header requires the AWS4-HMAC-SHA256 algorithm. Authorization={h}"
+            ))
+        })?;
+        let mut fields: HashMap<&str, &str> = HashMap::new();
+        for part in rest.split(',') {
+            if let Some((k, v)) = part.trim().split_once('=') {
+                fields.insert(k, v);
+            }
+        }
+        let get = |k: &str| {
+            fields.get(k).map(|v| v.to_string()).ok_or_else(|| {
+                incomplete(format!(
+                    "Authorization header requires '{k}' parameter. Authorization={h}"
+                ))
+            })
+        };
+        let credential = get("Credential")?;
+        let (access_key, scope) = credential.split_once('/').ok_or_else(|| {
+            incomplete(format!("Credential is not scoped. Credential={credential}"))
+        })?;
+        let amz_date = req
+            .headers
+            .get("x-amz-date")
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(|| incomplete("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."))?;
+        return Ok(Claim {
+            access_key: access_key.to_string(),
+            scope: scope.to_string(),
+            signed_headers: get("SignedHeaders")?
+                .split(';')
+                .map(str::to_string)
+                .collect(),
+            signature: get("Signature")?,
+            amz_date: amz_date.to_string(),
+            expires: None,
+        });
+    }
+    let pairs = query_pairs(req.query.unwrap_or_default());
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let Some(credential) = get("X-Amz-Credential") else {
+        return Err(SigError::Missing);
+    };
+    let need = |k: &str| {
+        get(k).ok_or_else(|| {
+            incomplete(format!(
+                "The presigned request requires the '{k}' parameter."
+            ))
+        })
+    };
+    if need("X-Amz-Algorithm")? != "AWS4-HMAC-SHA256" {
+        return Err(incomplete("X-Amz-Algorithm must be AWS4-HMAC-SHA256."));
+    }
+    let (access_key, scope) = credential
+        .split_once('/')
+        .ok_or_else(|| incomplete(format!("Credential is not scoped. Credential={credential}")))?;
+    Ok(Claim {
+        access_key: access_key.to_string(),
+        scope: scope.to_string(),
+        signed_headers: need("X-Amz-SignedHeaders")?
+            .split(';')
+            .map(str::to_string)
+            .collect(),
+        signature: need("X-Amz-Signature")?,
+        amz_date: need("X-Amz-Date")?,
+        expires: Some(
+            need("X-Amz-Expires")?
+                .parse()
+                .map_err(|_| incomplete("X-Amz-Expires must be a number of seconds."))?,
+        ),
+    })
+}
+
+/// `yyyymmddThhmmssZ` as a time.
+fn parse_amz_date(s: &str) -> Option<SystemTime> {
+    if s.len() != 16 || &s[8..9] != "T" || !s.ends_with('Z') {
+        return None;
+    }
+    let n = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
+    let (y, mo, d) = (n(0..4)?, n(4..6)?, n(6..8)?);
+    let (h, mi, se) = (n(9..11)?, n(11..13)?, n(13..15)?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 60 {
+        return None;
+    }
+    // Days since the epoch of a civil date (proleptic Gregorian calendar).
+    let (yy, mm) = if mo <= 2 {
+        (y - 1, mo + 9)
+    } else {
+        (y, mo - 3)
+    };
+    let era = yy.div_euclid(400);
+    let yoe = yy - era * 400;
+    let doy = (153 * mm + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let secs = days * 86_400 + h * 3600 + mi * 60 + se;
+    u64::try_from(secs)
+        .ok()
+        .map(|s| UNIX_EPOCH + Duration::from_secs(s))
+}
+
+fn canonical_query(query: Option<&str>) -> String {
+    let mut pairs: Vec<(String, String)> = query_pairs(query.unwrap_or_default())
+        .into_iter()
+        .filter(|(k, _)| k != "X-Amz-Signature")
+        .map(|(k, v)| {
+            (
+                utf8_percent_encode(&k, SIGV4_SET).to_string(),
+                utf8_percent_encode(&v, SIGV4_SET).to_string(),
+            )
+        })
+        .collect();
+    pairs.sort();
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Non-S3 services encode each path segment twice.
+fn canonical_path(path: &str) -> String {
+    let path = if path.is_empty() { "/" } else { path };
+    path.split('/')
+        .map(|seg| {
+            let once = utf8_percent_encode(&percent_decode_str(seg).decode_utf8_lossy(), SIGV4_SET)
+                .to_string();
+            utf8_percent_encode(&once, SIGV4_SET).to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn canonical_headers(req: &SignedRequest, names: &[String]) -> Result<String, SigError> {
+    let mut out = String::new();
+    for name in names {
+        let values: Vec<String> = req
+            .headers
+            .get_all(name.as_str())
+            .iter()
+            .map(|v| {
+                String::from_utf8_lossy(v.as_bytes())
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        if values.is_empty() {
+            return Err(incomplete(format!(
+                "The signed header '{name}' is missing from the request."
+            )));
+        }
+        out.push_str(name);
+        out.push(':');
+        out.push_str(&values.join(","));
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// Verifies the request's signature at time `now`; returns the key it was signed with.
+pub fn verify<'k>(
+    keys: &'k KeyRing,
+    req: &SignedRequest,
+    now: SystemTime,
+) -> Result<&'k Credential, SigError> {
+    let c = claim(req)?;
+    let scope: Vec<&str> = c.scope.split('/').collect();
+    if scope.len() != 4 || scope[3] != "aws4_request" || !c.amz_date.starts_with(scope[0]) {
+        return Err(incomplete(format!(
+            "Credential should be scoped to a valid date, region, service and 'aws4_request'. Credential={}/{}",
+            c.access_key, c.scope
+        )));
+    }
+    if !c.signed_headers.iter().any(|h| h == "host") {
+        return Err(incomplete("The signed headers must include 'host'."));
+    }
+    let key = keys.keys.get(&c.access_key).ok_or(SigError::UnknownKey)?;
+    let signed_at = parse_amz_date(&c.amz_date).ok_or_else(|| {
+        incomplete(format!(
+            "X-Amz-Date '{}' is not a valid yyyymmddThhmmssZ time.",
+            c.amz_date
+        ))
+    })?;
+    match c.expires {
+        Some(secs) if now > signed_at + Duration::from_secs(secs) => {
+            return Err(SigError::Expired(format!(
+                "Signature expired: the presigned request expired {secs} seconds after {}.",
+                c.amz_date
+            )));
+        }
+        None if now > signed_at + MAX_SKEW || signed_at > now + MAX_SKEW => {
+            return Err(SigError::Expired(format!(
+                "Signature expired: {} is now earlier or later than the server time by more than 15 minutes.",
+                c.amz_date
+            )));
+        }
+        _ => {}
+    }
+    let headers = canonical_headers(req, &c.signed_headers)?;
+    let signing_key = generate_signing_key(&key.secret_access_key, signed_at, scope[1], scope[2]);
+    let body_hash = hex::encode(Sha256::digest(req.body));
+    let payloads: &[&str] = if c.expires.is_some() {
+        &[&body_hash, "UNSIGNED-PAYLOAD"]
+    } else {
+        &[&body_hash]
+    };
+    for payload in payloads {
+        let canonical = format!(
+            "{}\n{}\n{}\n{}\n{}\n{}",
+            req.method,
+            canonical_path(req.path),
+            canonical_query(req.query),
+            headers,
+            c.signed_headers.join(";"),
+            payload
+        );
+        let to_sign = format!(
+            "AWS4-HMAC-SHA256\n{}\n{}\n{}",
+            c.amz_date,
+            c.scope,
+            hex::encode(Sha256::digest(canonical.as_bytes()))
+        );
+        if calculate_signature(signing_key.as_ref(), to_sign.as_bytes()) == c.signature {
+            return Ok(key);
+        }
+    }
+    Err(SigError::BadSignature)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amz_dates_parse_to_the_right_instant() {
+        let t = parse_amz_date("20150830T123600Z").unwrap();
+        assert_eq!(
+            t.duration_since(UNIX_EPOCH).unwrap().as_secs(),
+            1_440_938_160
+        );
+        assert!(parse_amz_date("2015-08-30T12:36:00Z").is_none());
+        assert!(parse_amz_date("20151330T123600Z").is_none());
+    }
+
+    #[test]
+    fn canonical_forms_follow_sigv4() {
+        assert_eq!(
+            canonical_query(Some("b=2&a=1&X-Amz-Signature=zz&c=a%20b")),
+            "a=1&b=2&c=a%20b"
+        );
+        assert_eq!(canonical_path("/"), "/");
+        assert_eq!(canonical_path("/a b"), "/a%2520b");
+    }
+
+    #[test]
+    fn the_credentials_file_needs_twelve_digit_accounts() {
+        let ok = r#"[{"access_key_id":"AKIDEXAMPLE","secret_access_key":"s","account_id":"111111111111"}]"#;
+        assert_eq!(KeyRing::parse(ok).unwrap().keys.len(), 1);
+        let bad = r#"[{"access_key_id":"AKIDEXAMPLE","secret_access_key":"s","account_id":"12"}]"#;
+        assert!(KeyRing::parse(bad).is_err());
+    }
+}
+
+#[cfg(test)]
+mod vectors {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn vanilla(secret: &str) -> Result<String, SigError> {
+        let keys = KeyRing::parse(&format!(
+            r#"[{{"access_key_id":"AKIDEXAMPLE","secret_access_key":"{secret}","account_id":"111111111111"}}]"#
+        ))
+        .unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert("host", HeaderValue::from_static("example.amazonaws.com"));
+        headers.insert("x-amz-date", HeaderValue::from_static("20150830T123600Z"));
+        headers.insert("authorization", HeaderValue::from_static(
+            "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31",
+        ));
+        let req = SignedRequest {
+            method: "GET",
+            path: "/",
+            query: None,
+            headers: &headers,
+            body: b"",
+        };
+        let now = parse_amz_date("20150830T123600Z").unwrap() + Duration::from_secs(60);
+        verify(&keys, &req, now).map(|c| c.account_id.clone())
+    }
+
+    /// The `get-vanilla` case of AWS's SigV4 test suite.
+    #[test]
+    fn the_published_get_vanilla_signature_verifies_only_with_its_secret() {
+        assert_eq!(
+            vanilla("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY").unwrap(),
+            "111111111111"
+        );
+        assert_eq!(
+            vanilla("another-secret").unwrap_err(),
+            SigError::BadSignature
+        );
+    }
+}
