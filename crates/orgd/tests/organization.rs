@@ -108,7 +108,6 @@ async fn consolidated_billing_organization_has_no_policy_types() {
 /// automatically enabled in the root." Its example shows `AvailablePolicyTypes: [{Type:
 /// SERVICE_CONTROL_POLICY, Status: ENABLED}]`.
 #[tokio::test]
-#[ignore = "server defect: an ALL-features organization does not show SERVICE_CONTROL_POLICY ENABLED in the root's PolicyTypes nor in AvailablePolicyTypes"]
 async fn all_features_enables_service_control_policies_in_the_root() {
     let server = start().await;
     let org = create_org(&server).await;
