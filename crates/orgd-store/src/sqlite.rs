@@ -6,7 +6,7 @@ use std::path::Path;
 
 use orgd_domain::Change;
 use orgd_domain::model::{
-    Account, CreateAccountRequest, Handshake, Organization, OrganizationalUnit, Root,
+    Account, CreateAccountRequest, Handshake, Organization, OrganizationalUnit, Policy, Root,
 };
 use rusqlite::{Connection, params};
 use serde::Serialize;
@@ -15,13 +15,14 @@ use serde::de::DeserializeOwned;
 use crate::{Result, Store, StoreError};
 
 /// The entity tables, in load order.
-const TABLES: [&str; 6] = [
+const TABLES: [&str; 7] = [
     "organizations",
     "roots",
     "ous",
     "accounts",
     "create_account_requests",
     "handshakes",
+    "policies",
 ];
 
 const SCHEMA: &str = "
@@ -31,6 +32,7 @@ CREATE TABLE IF NOT EXISTS ous (id TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT
 CREATE TABLE IF NOT EXISTS accounts (id TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS create_account_requests (id TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS handshakes (id TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS policies (id TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
 ";
 
@@ -104,6 +106,7 @@ impl Store for SqliteStore {
             &mut out,
         )?;
         load_table::<Handshake>(&self.conn, TABLES[5], Change::PutHandshake, &mut out)?;
+        load_table::<Policy>(&self.conn, TABLES[6], Change::PutPolicy, &mut out)?;
         Ok(out)
     }
 
@@ -129,6 +132,8 @@ impl Store for SqliteStore {
                 }
                 Change::PutHandshake(h) => put(&tx, "handshakes", &h.id, body(h))?,
                 Change::DeleteHandshake(id) => delete(&tx, "handshakes", id)?,
+                Change::PutPolicy(p) => put(&tx, "policies", &p.id, body(p))?,
+                Change::DeletePolicy(id) => delete(&tx, "policies", id)?,
             }
         }
         tx.commit()?;
@@ -187,12 +192,25 @@ mod tests {
             org_id: org.id.clone(),
             name: "Root".into(),
             tags: Default::default(),
+            policy_types: vec![orgd_domain::policy::PolicyType::Tag],
+            policies: vec!["p-abcdefgh".into()],
+        };
+        let policy = Policy {
+            id: "p-abcdefgh".into(),
+            org_id: org.id.clone(),
+            policy_type: orgd_domain::policy::PolicyType::Tag,
+            name: "t".into(),
+            description: String::new(),
+            content: "{}".into(),
+            updated_at: 5,
+            tags: Default::default(),
         };
         {
             let mut s = SqliteStore::open(dir.path()).unwrap();
             s.commit(&[
                 Change::PutOrganization(org.clone()),
                 Change::PutRoot(root.clone()),
+                Change::PutPolicy(policy.clone()),
             ])
             .unwrap();
             s.set_meta("k", b"v").unwrap();
@@ -200,11 +218,15 @@ mod tests {
         let mut s = SqliteStore::open(dir.path()).unwrap();
         assert_eq!(
             s.load().unwrap(),
-            vec![Change::PutOrganization(org), Change::PutRoot(root)]
+            vec![
+                Change::PutOrganization(org),
+                Change::PutRoot(root),
+                Change::PutPolicy(policy)
+            ]
         );
         assert_eq!(s.meta("k").unwrap().as_deref(), Some(&b"v"[..]));
         s.commit(&[Change::DeleteRoot("r-abcd".into())]).unwrap();
-        assert_eq!(s.load().unwrap().len(), 1);
+        assert_eq!(s.load().unwrap().len(), 2);
         s.reset().unwrap();
         assert!(s.load().unwrap().is_empty());
         assert_eq!(s.meta("k").unwrap(), None);

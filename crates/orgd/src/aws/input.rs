@@ -307,6 +307,40 @@ pub fn service_principal(name: &str, s: &str) -> Result<(), WireError> {
     pattern(name, s, ok, "letters, digits and _+=,.@-")
 }
 
+pub fn policy_id(name: &str, s: &str) -> Result<(), WireError> {
+    length(name, s, 0, 130)?;
+    pattern(
+        name,
+        s,
+        ids::is_policy_id(s),
+        "p- followed by 8 to 128 letters, digits or _",
+    )
+}
+
+/// A root, OU or account ID; a mismatch is `INVALID_PATTERN_TARGET_ID`.
+pub fn policy_target_id(name: &str, s: &str) -> Result<(), WireError> {
+    length(name, s, 0, 100)?;
+    if ids::is_policy_target_id(s) {
+        return Ok(());
+    }
+    Err(invalid(
+        InputReason::InvalidPatternTargetId,
+        format!("{name} '{s}' is not a root ID (r-...), an OU ID (ou-...-...) or an account ID."),
+    ))
+}
+
+pub fn root_id(name: &str, s: &str) -> Result<(), WireError> {
+    length(name, s, 0, 34)?;
+    pattern(name, s, ids::is_root_id(s), "a root ID (r-...)")
+}
+
+/// A member naming a policy type: any value of the model's `PolicyType` enum.
+pub fn policy_type(name: &str, s: &str) -> Result<orgd_domain::policy::PolicyType, WireError> {
+    use orgd_domain::policy::PolicyType;
+    let allowed: Vec<&str> = PolicyType::ALL.iter().map(|t| t.as_str()).collect();
+    one_of(name, s, PolicyType::parse, &allowed.join(", "))
+}
+
 /// `MaxResults`: 1 to 20; AWS's page size when absent is the maximum.
 pub fn max_results(input: &Input) -> Result<usize, WireError> {
     match input.opt_int("MaxResults")? {

@@ -677,6 +677,165 @@ impl AwsApi {
                 })?;
                 self.page(&l, "Handshakes", handshakes, wire::handshake)
             }
+            Operation::CreatePolicy => {
+                let ty = input::policy_type("Type", input.str("Type")?)?;
+                let name = input.str("Name")?.to_string();
+                input::length("Name", &name, 1, 128)?;
+                let description = input.str("Description")?.to_string();
+                input::length("Description", &description, 0, 512)?;
+                let content = input.str("Content")?.to_string();
+                input::length("Content", &content, 1, usize::MAX)?;
+                let tags = input.tags("Tags")?.unwrap_or_default();
+                let p = self
+                    .write(caller, move |cx, ids| {
+                        ops::create_policy(cx, ids, ty, &name, &description, &content, &tags)
+                    })
+                    .await?;
+                json!({ "Policy": wire::policy(&p) })
+            }
+            Operation::DescribePolicy => {
+                let id = input.str("PolicyId")?;
+                input::policy_id("PolicyId", id)?;
+                let p = self.read(&caller, |cx| ops::describe_policy(cx, id))?;
+                json!({ "Policy": wire::policy(&p) })
+            }
+            Operation::UpdatePolicy => {
+                let id = input.str("PolicyId")?.to_string();
+                input::policy_id("PolicyId", &id)?;
+                let name = input.opt_str("Name")?.map(str::to_string);
+                if let Some(n) = &name {
+                    input::length("Name", n, 1, 128)?;
+                }
+                let description = input.opt_str("Description")?.map(str::to_string);
+                if let Some(d) = &description {
+                    input::length("Description", d, 0, 512)?;
+                }
+                let content = input.opt_str("Content")?.map(str::to_string);
+                if let Some(c) = &content {
+                    input::length("Content", c, 1, usize::MAX)?;
+                }
+                let p = self
+                    .write(caller, move |cx, _| {
+                        ops::update_policy(
+                            cx,
+                            &id,
+                            name.as_deref(),
+                            description.as_deref(),
+                            content.as_deref(),
+                        )
+                    })
+                    .await?;
+                json!({ "Policy": wire::policy(&p) })
+            }
+            Operation::DeletePolicy => {
+                let id = input.str("PolicyId")?.to_string();
+                input::policy_id("PolicyId", &id)?;
+                self.write(caller, move |cx, _| ops::delete_policy(cx, &id))
+                    .await?;
+                json!({})
+            }
+            Operation::ListPolicies => {
+                let filter = input.str("Filter")?;
+                let ty = input::policy_type("Filter", filter)?;
+                let l = listing(&[filter]);
+                let page = self.page_request(input, &l)?;
+                let policies = self.read(&caller, |cx| ops::list_policies(cx, ty, &page))?;
+                self.page(&l, "Policies", policies, wire::policy_summary)
+            }
+            Operation::AttachPolicy | Operation::DetachPolicy => {
+                let id = input.str("PolicyId")?.to_string();
+                input::policy_id("PolicyId", &id)?;
+                let target = input.str("TargetId")?.to_string();
+                input::policy_target_id("TargetId", &target)?;
+                self.write(caller, move |cx, _| {
+                    if op == Operation::AttachPolicy {
+                        ops::attach_policy(cx, &id, &target)
+                    } else {
+                        ops::detach_policy(cx, &id, &target)
+                    }
+                })
+                .await?;
+                json!({})
+            }
+            Operation::ListPoliciesForTarget => {
+                let target = input.str("TargetId")?;
+                input::policy_target_id("TargetId", target)?;
+                let filter = input.str("Filter")?;
+                let ty = input::policy_type("Filter", filter)?;
+                let l = listing(&[target, filter]);
+                let page = self.page_request(input, &l)?;
+                let policies = self.read(&caller, |cx| {
+                    ops::list_policies_for_target(cx, target, ty, &page)
+                })?;
+                self.page(&l, "Policies", policies, wire::policy_summary)
+            }
+            Operation::ListTargetsForPolicy => {
+                let id = input.str("PolicyId")?;
+                input::policy_id("PolicyId", id)?;
+                let l = listing(&[id]);
+                let page = self.page_request(input, &l)?;
+                let targets =
+                    self.read(&caller, |cx| ops::list_targets_for_policy(cx, id, &page))?;
+                self.page(&l, "Targets", targets, wire::policy_target)
+            }
+            Operation::EnablePolicyType | Operation::DisablePolicyType => {
+                let root = input.str("RootId")?.to_string();
+                input::root_id("RootId", &root)?;
+                let ty = input::policy_type("PolicyType", input.str("PolicyType")?)?;
+                let r = self
+                    .write(caller, move |cx, _| {
+                        if op == Operation::EnablePolicyType {
+                            ops::enable_policy_type(cx, &root, ty)
+                        } else {
+                            ops::disable_policy_type(cx, &root, ty)
+                        }
+                    })
+                    .await?;
+                json!({ "Root": wire::root(&r) })
+            }
+            Operation::DescribeEffectivePolicy => {
+                let ty = input::policy_type("PolicyType", input.str("PolicyType")?)?;
+                let target = input.opt_str("TargetId")?;
+                if let Some(t) = target {
+                    input::policy_target_id("TargetId", t)?;
+                }
+                let e = self.read(&caller, |cx| ops::describe_effective_policy(cx, ty, target))?;
+                json!({ "EffectivePolicy": wire::effective_policy(&e) })
+            }
+            Operation::ListAccountsWithInvalidEffectivePolicy => {
+                let name = input.str("PolicyType")?;
+                let ty = input::policy_type("PolicyType", name)?;
+                let l = listing(&[name]);
+                let page = self.page_request(input, &l)?;
+                let accounts = self.read(&caller, |cx| {
+                    ops::list_accounts_with_invalid_effective_policy(cx, ty, &page)
+                })?;
+                let mut v = self.page(&l, "Accounts", accounts, wire::account);
+                v["PolicyType"] = json!(ty.as_str());
+                v
+            }
+            Operation::ListEffectivePolicyValidationErrors => {
+                let id = input.str("AccountId")?;
+                input::account_id("AccountId", id)?;
+                let name = input.str("PolicyType")?;
+                let ty = input::policy_type("PolicyType", name)?;
+                let l = listing(&[id, name]);
+                let page = self.page_request(input, &l)?;
+                let r = self.read(&caller, |cx| {
+                    ops::list_effective_policy_validation_errors(cx, id, ty, &page)
+                })?;
+                let mut v = self.page(
+                    &l,
+                    "EffectivePolicyValidationErrors",
+                    r.errors,
+                    wire::validation_error,
+                );
+                v["AccountId"] = json!(r.account_id);
+                v["PolicyType"] = json!(r.policy_type.as_str());
+                v["Path"] = json!(r.path);
+                v["EvaluationTimestamp"] = wire::timestamp(r.evaluated_at);
+                v
+            }
         })
     }
 }

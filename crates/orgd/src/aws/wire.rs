@@ -2,7 +2,11 @@
 //! domain's views. This is the one place where domain errors become wire errors.
 
 use orgd_domain::OrgError;
-use orgd_domain::ops::{AccountView, CreateAccountStatusView, OrganizationView, OuView, RootView};
+use orgd_domain::ops::{
+    AccountView, CreateAccountStatusView, EffectivePolicyView, OrganizationView, OuView,
+    PolicyTargetView, PolicyView, RootView, ValidationErrorView,
+};
+use orgd_domain::policy::PolicyType;
 use serde_json::{Map, Value, json};
 
 use super::identity::AuthError;
@@ -91,12 +95,59 @@ pub fn organization(o: &OrganizationView) -> Value {
         "MasterAccountArn": o.management_account_arn,
         "MasterAccountId": o.management_account_id,
         "MasterAccountEmail": o.management_account_email,
-        "AvailablePolicyTypes": [],
+        "AvailablePolicyTypes": policy_types(&o.available_policy_types),
     })
 }
 
+/// `PolicyTypeSummary` list: orgd enables and disables synchronously, so every type is `ENABLED`.
+fn policy_types(types: &[PolicyType]) -> Value {
+    Value::Array(
+        types
+            .iter()
+            .map(|t| json!({ "Type": t.as_str(), "Status": "ENABLED" }))
+            .collect(),
+    )
+}
+
 pub fn root(r: &RootView) -> Value {
-    json!({ "Id": r.id, "Arn": r.arn, "Name": r.name, "PolicyTypes": [] })
+    json!({ "Id": r.id, "Arn": r.arn, "Name": r.name, "PolicyTypes": policy_types(&r.policy_types) })
+}
+
+pub fn policy_summary(p: &PolicyView) -> Value {
+    json!({
+        "Id": p.id,
+        "Arn": p.arn,
+        "Name": p.name,
+        "Description": p.description,
+        "Type": p.policy_type.as_str(),
+        "AwsManaged": p.aws_managed,
+    })
+}
+
+pub fn policy(p: &PolicyView) -> Value {
+    json!({ "PolicySummary": policy_summary(p), "Content": p.content })
+}
+
+pub fn policy_target(t: &PolicyTargetView) -> Value {
+    json!({ "TargetId": t.id, "Arn": t.arn, "Name": t.name, "Type": t.target_type.as_str() })
+}
+
+pub fn effective_policy(e: &EffectivePolicyView) -> Value {
+    json!({
+        "PolicyContent": e.content,
+        "LastUpdatedTimestamp": timestamp(e.last_updated),
+        "TargetId": e.target_id,
+        "PolicyType": e.policy_type.as_str(),
+    })
+}
+
+pub fn validation_error(e: &ValidationErrorView) -> Value {
+    json!({
+        "ErrorCode": e.code,
+        "ErrorMessage": e.message,
+        "PathToError": e.path,
+        "ContributingPolicies": e.contributing_policies,
+    })
 }
 
 pub fn ou(o: &OuView) -> Value {
