@@ -1,6 +1,7 @@
 //! Who may call what: the one authorization table of orgd.
 
 use crate::error::{OrgError, Result};
+use crate::iam;
 use crate::model::{Organization, State};
 
 /// The callers an operation admits.
@@ -96,6 +97,56 @@ operations! {
     DescribeEffectivePolicy => AnyMember,
     ListAccountsWithInvalidEffectivePolicy => ManagementOrDelegatedAdmin,
     ListEffectivePolicyValidationErrors => ManagementOrDelegatedAdmin,
+}
+
+/// Whether the organization's resource policy may grant `op` to a member account: the policy
+/// operations and the read-only ones (AWS's delegated administrator for Organizations).
+pub fn delegable(op: Operation) -> bool {
+    let name = op.name();
+    name.starts_with("Describe")
+        || name.starts_with("List")
+        || matches!(
+            op,
+            Operation::CreatePolicy
+                | Operation::UpdatePolicy
+                | Operation::DeletePolicy
+                | Operation::AttachPolicy
+                | Operation::DetachPolicy
+                | Operation::EnablePolicyType
+                | Operation::DisablePolicyType
+                | Operation::TagResource
+                | Operation::UntagResource
+        )
+}
+
+/// `authorize`, and for a member account the table refuses, what the organization's resource
+/// policy grants it for this request.
+pub fn authorize_for<'s>(
+    state: &'s State,
+    caller: &str,
+    op: Operation,
+    request: iam::RequestContext,
+) -> Result<Option<&'s Organization>> {
+    match authorize(state, caller, op) {
+        Err(OrgError::AccessDenied(message)) => {
+            let org = state.org_of(caller).ok_or(OrgError::NotInUse)?;
+            let granted = delegable(op)
+                && org.resource_policy.as_ref().is_some_and(|rp| {
+                    iam::allows(
+                        &rp.content,
+                        caller,
+                        &format!("organizations:{}", op.name()),
+                        request,
+                    )
+                });
+            if granted {
+                Ok(Some(org))
+            } else {
+                Err(OrgError::AccessDenied(message))
+            }
+        }
+        other => other,
+    }
 }
 
 /// Checks that `caller` may call `op` and returns the caller's organization (None only for

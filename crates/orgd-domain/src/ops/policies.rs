@@ -187,6 +187,23 @@ fn find<'s>(cx: &Ctx<'s>, org: &Organization, id: &str) -> Result<Found<'s>> {
         .ok_or(OrgError::PolicyNotFound)
 }
 
+/// The request context the resource policy's conditions see for a policy type.
+fn of_type(ty: PolicyType) -> crate::iam::RequestContext<'static> {
+    crate::iam::RequestContext {
+        policy_type: Some(ty.as_str()),
+    }
+}
+
+/// Authorizes `op` on an existing policy: the resource policy's conditions see its type.
+fn org_for_policy<'s>(cx: &Ctx<'s>, op: Operation, policy_id: &str) -> Result<&'s Organization> {
+    let ty = cx
+        .state
+        .org_of(cx.caller)
+        .and_then(|org| find(cx, org, policy_id).ok())
+        .map(|p| p.policy_type());
+    cx.org_for(op, ty.map(of_type).unwrap_or_default())
+}
+
 /// A customer-managed policy of the organization; the AWS-managed ones cannot change.
 fn find_mutable<'s>(cx: &Ctx<'s>, org: &Organization, id: &str) -> Result<&'s Policy> {
     match find(cx, org, id)? {
@@ -255,7 +272,7 @@ pub fn create_policy(
     content: &str,
     tags: &[(String, String)],
 ) -> Result<Write<PolicyView>> {
-    let org = cx.org(Operation::CreatePolicy)?;
+    let org = cx.org_for(Operation::CreatePolicy, of_type(policy_type))?;
     require_all_features(org, policy_type)?;
     let tags = new_tags(cx, tags)?;
     check_content(policy_type, content)?;
@@ -307,7 +324,7 @@ pub fn update_policy(
     description: Option<&str>,
     content: Option<&str>,
 ) -> Result<Write<PolicyView>> {
-    let org = cx.org(Operation::UpdatePolicy)?;
+    let org = org_for_policy(cx, Operation::UpdatePolicy, policy_id)?;
     let p = find_mutable(cx, org, policy_id)?;
     if let Some(c) = content {
         check_content(p.policy_type, c)?;
@@ -338,7 +355,7 @@ pub fn update_policy(
 }
 
 pub fn delete_policy(cx: &Ctx, policy_id: &str) -> Result<Write<()>> {
-    let org = cx.org(Operation::DeletePolicy)?;
+    let org = org_for_policy(cx, Operation::DeletePolicy, policy_id)?;
     let p = find_mutable(cx, org, policy_id)?;
     if !cx.state.policy_targets(&org.id, &p.id).is_empty() {
         return Err(OrgError::PolicyInUse);
@@ -472,7 +489,7 @@ fn count_of_type(state: &State, policies: &[String], ty: PolicyType) -> usize {
 }
 
 pub fn attach_policy(cx: &Ctx, policy_id: &str, target_id: &str) -> Result<Write<()>> {
-    let org = cx.org(Operation::AttachPolicy)?;
+    let org = org_for_policy(cx, Operation::AttachPolicy, policy_id)?;
     let p = find(cx, org, policy_id)?;
     let t = target(cx, org, target_id)?;
     let ty = p.policy_type();
@@ -495,7 +512,7 @@ pub fn attach_policy(cx: &Ctx, policy_id: &str, target_id: &str) -> Result<Write
 }
 
 pub fn detach_policy(cx: &Ctx, policy_id: &str, target_id: &str) -> Result<Write<()>> {
-    let org = cx.org(Operation::DetachPolicy)?;
+    let org = org_for_policy(cx, Operation::DetachPolicy, policy_id)?;
     let p = find(cx, org, policy_id)?;
     let t = target(cx, org, target_id)?;
     if !t.policies.iter().any(|id| id == p.id()) {
@@ -597,7 +614,7 @@ pub fn enable_policy_type(
     root_id: &str,
     policy_type: PolicyType,
 ) -> Result<Write<RootView>> {
-    let org = cx.org(Operation::EnablePolicyType)?;
+    let org = cx.org_for(Operation::EnablePolicyType, of_type(policy_type))?;
     let root = the_root(cx, org, root_id)?;
     require_all_features(org, policy_type)?;
     if root.policy_types.contains(&policy_type) {
@@ -630,7 +647,7 @@ pub fn disable_policy_type(
     root_id: &str,
     policy_type: PolicyType,
 ) -> Result<Write<RootView>> {
-    let org = cx.org(Operation::DisablePolicyType)?;
+    let org = cx.org_for(Operation::DisablePolicyType, of_type(policy_type))?;
     let root = the_root(cx, org, root_id)?;
     if !root.policy_types.contains(&policy_type) {
         return Err(OrgError::PolicyTypeNotEnabled);

@@ -378,3 +378,55 @@ fn policy_tags_and_deleting_the_organization_take_its_policies() {
     assert!(w.state.policies.is_empty());
     assert!(w.state.policy_targets("", "p-FullAWSAccess").is_empty());
 }
+
+#[test]
+fn the_resource_policy_lets_a_member_manage_the_policy_types_it_names_and_nothing_else() {
+    let (mut w, root) = org(FeatureSet::All);
+    let admin = member(&mut w);
+    w.write(MGMT, |cx, _| enable_policy_type(cx, &root, TAG))
+        .unwrap();
+    let grant = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{admin}:root"}},
+            "Action":["organizations:CreatePolicy","organizations:AttachPolicy","organizations:List*"],"Resource":"*",
+            "Condition":{{"StringEquals":{{"organizations:PolicyType":"TAG_POLICY"}}}}}}]}}"#
+    );
+    // Before the grant the member is refused.
+    let denied = w.write(&admin, |cx, ids| {
+        create_policy(cx, ids, TAG, "t", "", TAG_A, &[])
+    });
+    assert!(matches!(denied, Err(OrgError::AccessDenied(_))));
+    w.write(MGMT, |cx, ids| put_resource_policy(cx, ids, &grant, &[]))
+        .unwrap();
+    let tag = w
+        .write(&admin, |cx, ids| {
+            create_policy(cx, ids, TAG, "t", "", TAG_A, &[])
+        })
+        .unwrap();
+    let scp = w.write(&admin, |cx, ids| {
+        create_policy(cx, ids, SCP, "s", "", DENY_S3, &[])
+    });
+    assert!(
+        matches!(scp, Err(OrgError::AccessDenied(_))),
+        "the grant is for tag policies only"
+    );
+    assert!(
+        matches!(
+            w.write(&admin, |cx, _| delete_policy(cx, &tag.id)),
+            Err(OrgError::AccessDenied(_))
+        ),
+        "DeletePolicy is not granted"
+    );
+    assert!(
+        matches!(
+            w.write(&admin, |cx, ids| create_organizational_unit(
+                cx,
+                ids,
+                &root,
+                "X",
+                &[]
+            )),
+            Err(OrgError::AccessDenied(_))
+        ),
+        "only policy operations and reads can be delegated"
+    );
+}
