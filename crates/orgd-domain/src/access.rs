@@ -1,7 +1,7 @@
 //! Who may call what: the one authorization table of orgd.
 
 use crate::error::{OrgError, Result};
-use crate::iam;
+use crate::grants;
 use crate::model::{Organization, State};
 
 /// The callers an operation admits.
@@ -125,14 +125,14 @@ pub fn authorize_for<'s>(
     state: &'s State,
     caller: &str,
     op: Operation,
-    request: iam::RequestContext,
+    request: grants::RequestContext,
 ) -> Result<Option<&'s Organization>> {
     match authorize(state, caller, op) {
         Err(OrgError::AccessDenied(message)) => {
             let org = state.org_of(caller).ok_or(OrgError::NotInUse)?;
             let granted = delegable(op)
                 && org.resource_policy.as_ref().is_some_and(|rp| {
-                    iam::allows(
+                    grants::allows(
                         &rp.content,
                         caller,
                         &format!("organizations:{}", op.name()),

@@ -5,7 +5,7 @@
 //! - `ops`: one function per operation; reads take `&State`, writes return the `Change`s to store.
 //! - `access`: who may call which operation.
 //! - `ids`: identifier formats.
-//! - `iam`: IAM evaluation of the organization's resource policy.
+//! - `grants`: what the organization's resource policy grants, evaluated with IAM semantics.
 //! - `error`: the exceptions, in AWS's vocabulary.
 //! - `config`: quotas and timings.
 //! - `services`: the AWS services that integrate with Organizations.
@@ -13,7 +13,7 @@
 pub mod access;
 pub mod config;
 pub mod error;
-pub mod iam;
+pub mod grants;
 pub mod ids;
 pub mod model;
 pub mod ops;

@@ -44,14 +44,14 @@ pub struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     /// The caller's organization, once `op` is authorized for the caller.
     pub fn org(&self, op: Operation) -> Result<&'a Organization> {
-        self.org_for(op, crate::iam::RequestContext::default())
+        self.org_for(op, crate::grants::RequestContext::default())
     }
 
     /// `org`, where the organization's resource policy may also grant `op` for this request.
     pub fn org_for(
         &self,
         op: Operation,
-        request: crate::iam::RequestContext,
+        request: crate::grants::RequestContext,
     ) -> Result<&'a Organization> {
         access::authorize_for(self.state, self.caller, op, request)?.ok_or(OrgError::NotInUse)
     }

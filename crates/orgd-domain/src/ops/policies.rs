@@ -188,8 +188,8 @@ fn find<'s>(cx: &Ctx<'s>, org: &Organization, id: &str) -> Result<Found<'s>> {
 }
 
 /// The request context the resource policy's conditions see for a policy type.
-fn of_type(ty: PolicyType) -> crate::iam::RequestContext<'static> {
-    crate::iam::RequestContext {
+fn of_type(ty: PolicyType) -> crate::grants::RequestContext<'static> {
+    crate::grants::RequestContext {
         policy_type: Some(ty.as_str()),
     }
 }
