@@ -32,6 +32,11 @@ class ResponseContractViolation(AssertionError):
 # were recorded, even when the test swallowed the exception raised here.
 VIOLATIONS = []
 
+# Contract problems (regexes) that the current test knowingly lets pass: a
+# known server defect that a strict-xfail test of its own covers, so that the
+# rest of a journey still runs. Cleared before each test (conftest.py).
+TOLERATED = []
+
 # Filled by test_coverage.py, printed by conftest at the end of the run.
 COVERAGE_REPORT = {}
 
@@ -51,6 +56,7 @@ def _check_after_call(http_response, model, context, **_):
     problems = check_response(
         model.name, http_response.status_code, http_response.headers, http_response.content
     )
+    problems = [p for p in problems if not any(t.search(p) for t in TOLERATED)]
     if problems:
         body = http_response.content.decode("utf-8", "replace")
         message = (
@@ -128,6 +134,27 @@ def raw_call(endpoint, operation, payload=b"{}", account_id=MGMT, auth=True, tar
 def reset(endpoint):
     status, _, body = http(endpoint, "POST", RESET_PATH, b"")
     assert 200 <= status < 300, f"reset failed: {status} {body[:300]!r}"
+
+
+CLOCK_PATH = os.environ.get("ORGD_CLOCK_PATH", "/_orgd/clock")
+DAY_MS = 24 * 3600 * 1000
+
+
+def server_now_ms(endpoint):
+    """The server's clock, in epoch milliseconds (GET /_orgd/clock)."""
+    status, _, body = http(endpoint, "GET", CLOCK_PATH)
+    assert status == 200, f"GET {CLOCK_PATH}: {status} {body[:300]!r}"
+    return json.loads(body)["now_ms"]
+
+
+def advance_clock(endpoint, ms):
+    """Move the server's clock forward by `ms` (it never goes back, and a
+    reset keeps it): what is due by then (expiries, closures) happens."""
+    status, _, body = http(
+        endpoint, "POST", CLOCK_PATH, json.dumps({"advance_ms": int(ms)}).encode(),
+        {"Content-Type": "application/json"},
+    )
+    assert 200 <= status < 300, f"POST {CLOCK_PATH}: {status} {body[:300]!r}"
 
 
 def error_of(exc_info):

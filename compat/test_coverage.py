@@ -167,7 +167,26 @@ def test_foundation_operation_is_implemented(probes, operation):
     )
 
 
-@pytest.mark.parametrize("operation", sorted(OPERATIONS))
+# Known server defects: {operation: what is wrong}. Strict: the case fails
+# once the server is fixed, so the entry must then be removed.
+KNOWN_DEFECTS = {
+    "CreatePolicy": "policy ids have 8 characters after p-, so the policy ARN breaks "
+    "the model's PolicyArn pattern (p-[0-9a-z]{10,32})",
+}
+
+
+@pytest.mark.parametrize(
+    "operation",
+    [
+        pytest.param(
+            op,
+            marks=pytest.mark.xfail(strict=True, reason=f"server defect: {KNOWN_DEFECTS[op]}"),
+        )
+        if op in KNOWN_DEFECTS
+        else op
+        for op in sorted(OPERATIONS)
+    ],
+)
 def test_minimal_request_gets_a_well_formed_answer(probes, operation):
     """Whatever a routed operation answers to a valid minimal request (a
     result or a not-found error) must be shaped as AWS shapes it."""
