@@ -97,6 +97,15 @@ operations! {
     DescribeEffectivePolicy => AnyMember,
     ListAccountsWithInvalidEffectivePolicy => ManagementOrDelegatedAdmin,
     ListEffectivePolicyValidationErrors => ManagementOrDelegatedAdmin,
+    // Responsibility transfers are between management accounts: each side's management account
+    // sees and ends the transfers it is part of (checked in `ops::transfers`).
+    InviteOrganizationToTransferResponsibility => Management,
+    DescribeResponsibilityTransfer => Management,
+    ListInboundResponsibilityTransfers => Management,
+    ListOutboundResponsibilityTransfers => Management,
+    UpdateResponsibilityTransfer => Management,
+    TerminateResponsibilityTransfer => Management,
+    CreateGovCloudAccount => Management,
 }
 
 /// Whether the organization's resource policy may grant `op` to a member account: the policy

@@ -23,6 +23,8 @@ pub struct Limits {
     pub enable_all_features_ttl: Millis,
     /// How long a completed handshake stays visible (AWS: 30 days).
     pub handshake_retention: Millis,
+    /// How far ahead a responsibility transfer may start (AWS does not document its limit).
+    pub transfer_start_horizon: Millis,
     /// How long a CreateAccount request stays `IN_PROGRESS`.
     pub create_account_delay: Millis,
     /// How long a closed account stays `PENDING_CLOSURE` before it is `SUSPENDED`.
@@ -40,6 +42,7 @@ impl Default for Limits {
             invitation_ttl: 15 * DAY,
             enable_all_features_ttl: 90 * DAY,
             handshake_retention: 30 * DAY,
+            transfer_start_horizon: 366 * DAY,
             create_account_delay: 0,
             close_account_delay: 0,
         }

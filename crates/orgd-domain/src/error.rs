@@ -96,6 +96,12 @@ pub enum OrgError {
     PolicyTypeNotAvailableForOrganization(String),
     #[error("No policy of this type is in effect for the target.")]
     EffectivePolicyNotFound,
+    #[error("The responsibility transfer cannot be found.")]
+    ResponsibilityTransferNotFound,
+    #[error("The responsibility transfer is already in the requested status.")]
+    ResponsibilityTransferAlreadyInStatus,
+    #[error("{0}")]
+    InvalidResponsibilityTransferTransition(String),
 }
 
 impl OrgError {
@@ -145,6 +151,13 @@ impl OrgError {
                 "PolicyTypeNotAvailableForOrganizationException"
             }
             OrgError::EffectivePolicyNotFound => "EffectivePolicyNotFoundException",
+            OrgError::ResponsibilityTransferNotFound => "ResponsibilityTransferNotFoundException",
+            OrgError::ResponsibilityTransferAlreadyInStatus => {
+                "ResponsibilityTransferAlreadyInStatusException"
+            }
+            OrgError::InvalidResponsibilityTransferTransition(_) => {
+                "InvalidResponsibilityTransferTransitionException"
+            }
         }
     }
 
@@ -219,6 +232,7 @@ reasons!(
         PolicyNumberLimitExceeded = "POLICY_NUMBER_LIMIT_EXCEEDED",
         MaxPolicyTypeAttachmentLimitExceeded = "MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED",
         MinPolicyTypeAttachmentLimitExceeded = "MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED",
+        MasterAccountNotGovcloudEnabled = "MASTER_ACCOUNT_NOT_GOVCLOUD_ENABLED",
     }
 );
 
@@ -245,6 +259,12 @@ reasons!(
         InvalidPartyTypeTarget = "INVALID_PARTY_TYPE_TARGET",
         MaxLimitExceededFilter = "MAX_LIMIT_EXCEEDED_FILTER",
         ImmutablePolicy = "IMMUTABLE_POLICY",
+        StartDateNotBeginningOfDay = "START_DATE_NOT_BEGINNING_OF_DAY",
+        StartDateNotBeginningOfMonth = "START_DATE_NOT_BEGINNING_OF_MONTH",
+        StartDateTooEarly = "START_DATE_TOO_EARLY",
+        StartDateTooLate = "START_DATE_TOO_LATE",
+        EndDateNotEndOfMonth = "END_DATE_NOT_END_OF_MONTH",
+        EndDateTooEarly = "END_DATE_TOO_EARLY",
     }
 );
 
@@ -257,6 +277,8 @@ reasons!(
         OrganizationAlreadyHasAllFeatures = "ORGANIZATION_ALREADY_HAS_ALL_FEATURES",
         OrganizationIsAlreadyPendingAllFeaturesMigration = "ORGANIZATION_IS_ALREADY_PENDING_ALL_FEATURES_MIGRATION",
         InviteDisabledDuringEnableAllFeatures = "INVITE_DISABLED_DURING_ENABLE_ALL_FEATURES",
+        ResponsibilityTransferAlreadyExists = "RESPONSIBILITY_TRANSFER_ALREADY_EXISTS",
+        SourceAndTargetCannotMatch = "SOURCE_AND_TARGET_CANNOT_MATCH",
     }
 );
 

@@ -55,6 +55,16 @@ pub fn is_handshake_id(s: &str) -> bool {
     s.strip_prefix("h-").is_some_and(|t| suffix_ok(t, 8, 32))
 }
 
+/// `rt-` and 16 lowercase letters or digits.
+pub fn new_transfer_id(src: &mut dyn IdSource) -> String {
+    format!("rt-{}", draw(src, LOWER_ALNUM, 16))
+}
+
+/// `^rt-[0-9a-z]{8,32}$`
+pub fn is_transfer_id(s: &str) -> bool {
+    s.strip_prefix("rt-").is_some_and(|t| suffix_ok(t, 8, 32))
+}
+
 /// `rp-` and 8 lowercase letters or digits.
 pub fn new_resource_policy_id(src: &mut dyn IdSource) -> String {
     format!("rp-{}", draw(src, LOWER_ALNUM, 8))
@@ -132,9 +142,15 @@ pub fn is_policy_id(s: &str) -> bool {
     })
 }
 
-/// A resource that can carry tags: root, OU, account, policy or resource policy.
+/// A resource that can carry tags: root, OU, account, policy, resource policy or responsibility
+/// transfer.
 pub fn is_taggable_id(s: &str) -> bool {
-    is_root_id(s) || is_ou_id(s) || is_account_id(s) || is_policy_id(s) || is_resource_policy_id(s)
+    is_root_id(s)
+        || is_ou_id(s)
+        || is_account_id(s)
+        || is_policy_id(s)
+        || is_resource_policy_id(s)
+        || is_transfer_id(s)
 }
 
 #[cfg(test)]

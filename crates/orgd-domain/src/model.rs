@@ -245,6 +245,7 @@ pub enum HandshakeAction {
     Invite,
     EnableAllFeatures,
     ApproveAllFeatures,
+    TransferResponsibility,
 }
 
 impl HandshakeAction {
@@ -253,6 +254,7 @@ impl HandshakeAction {
             HandshakeAction::Invite => "INVITE",
             HandshakeAction::EnableAllFeatures => "ENABLE_ALL_FEATURES",
             HandshakeAction::ApproveAllFeatures => "APPROVE_ALL_FEATURES",
+            HandshakeAction::TransferResponsibility => "TRANSFER_RESPONSIBILITY",
         }
     }
 }
@@ -317,6 +319,9 @@ pub struct Handshake {
     /// Tags the invited account receives when it joins.
     #[serde(default)]
     pub tags: Tags,
+    /// The responsibility transfer a TRANSFER_RESPONSIBILITY handshake proposes.
+    #[serde(default)]
+    pub transfer_id: Option<String>,
 }
 
 impl Handshake {
@@ -356,6 +361,90 @@ pub struct Policy {
     pub tags: Tags,
 }
 
+/// What a responsibility transfer hands over (the model knows only `BILLING`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TransferType {
+    Billing,
+}
+
+impl TransferType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TransferType::Billing => "BILLING",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        (s == "BILLING").then_some(TransferType::Billing)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TransferStatus {
+    /// Its invitation is open.
+    Requested,
+    Declined,
+    Canceled,
+    Expired,
+    Accepted,
+    /// Terminated: it still runs until its end timestamp.
+    Withdrawn,
+}
+
+impl TransferStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TransferStatus::Requested => "REQUESTED",
+            TransferStatus::Declined => "DECLINED",
+            TransferStatus::Canceled => "CANCELED",
+            TransferStatus::Expired => "EXPIRED",
+            TransferStatus::Accepted => "ACCEPTED",
+            TransferStatus::Withdrawn => "WITHDRAWN",
+        }
+    }
+}
+
+/// A responsibility transfer between two organizations' management accounts. The inviting
+/// organization is the *target* (it takes the responsibility over); the invited management account
+/// is the *source* once it accepts. Until then only the invitation's recipient is known.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResponsibilityTransfer {
+    pub id: String,
+    pub transfer_type: TransferType,
+    pub status: TransferStatus,
+    pub name: String,
+    /// The inviting organization and its management account.
+    pub target_org_id: String,
+    pub target_account_id: String,
+    /// Who the invitation is addressed to.
+    pub recipient: Recipient,
+    /// The accepting organization and its management account, once accepted.
+    #[serde(default)]
+    pub source_org_id: Option<String>,
+    #[serde(default)]
+    pub source_account_id: Option<String>,
+    pub start_at: Millis,
+    #[serde(default)]
+    pub end_at: Option<Millis>,
+    pub handshake_id: String,
+    pub requested_at: Millis,
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+impl ResponsibilityTransfer {
+    /// Accepted, or withdrawn but not yet ended: the source's responsibility is with the target.
+    pub fn is_active(&self, now: Millis) -> bool {
+        match self.status {
+            TransferStatus::Accepted => true,
+            TransferStatus::Withdrawn => self.end_at.is_some_and(|e| e > now),
+            _ => false,
+        }
+    }
+}
+
 /// One durable write. Every mutation of the state is a list of these, stored atomically.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Change {
@@ -372,6 +461,7 @@ pub enum Change {
     DeleteHandshake(String),
     PutPolicy(Policy),
     DeletePolicy(String),
+    PutResponsibilityTransfer(ResponsibilityTransfer),
 }
 
 /// Everything orgd knows, with the indexes operations need. Only `apply` mutates it.
@@ -384,6 +474,9 @@ pub struct State {
     pub create_requests: BTreeMap<String, CreateAccountRequest>,
     pub handshakes: BTreeMap<String, Handshake>,
     pub policies: BTreeMap<String, Policy>,
+    pub transfers: BTreeMap<String, ResponsibilityTransfer>,
+    /// organization id -> the responsibility transfers it is the target or the source of
+    org_transfers: HashMap<String, BTreeSet<String>>,
     /// organization id -> its (customer-managed) policy ids
     org_policies: HashMap<String, BTreeSet<String>>,
     /// (organization id, policy id) -> the roots, OUs and accounts it is attached to. AWS-managed
@@ -542,6 +635,18 @@ impl State {
                     }
                 }
             }
+            Change::PutResponsibilityTransfer(t) => {
+                for org in [Some(&t.target_org_id), t.source_org_id.as_ref()]
+                    .into_iter()
+                    .flatten()
+                {
+                    self.org_transfers
+                        .entry(org.clone())
+                        .or_default()
+                        .insert(t.id.clone());
+                }
+                self.transfers.insert(t.id.clone(), t);
+            }
             Change::DeleteCreateAccountRequest(id) => {
                 if let Some(r) = self.create_requests.remove(&id)
                     && let Some(set) = self.org_requests.get_mut(&r.org_id)
@@ -580,6 +685,11 @@ impl State {
             .unwrap_or(&EMPTY)
     }
 
+    /// The responsibility transfers an organization is the target or the (accepted) source of.
+    pub fn org_transfers(&self, org_id: &str) -> &BTreeSet<String> {
+        self.org_transfers.get(org_id).unwrap_or(&EMPTY)
+    }
+
     /// The customer-managed policies of an organization.
     pub fn org_policies(&self, org_id: &str) -> &BTreeSet<String> {
         self.org_policies.get(org_id).unwrap_or(&EMPTY)
@@ -609,6 +719,12 @@ impl State {
     /// Whether an account already uses this email (compared without regard to ASCII case).
     pub fn email_in_use(&self, email: &str) -> bool {
         self.emails.contains_key(&email.to_ascii_lowercase())
+    }
+
+    /// The account that uses this email (compared without regard to ASCII case).
+    pub fn account_by_email(&self, email: &str) -> Option<&Account> {
+        let id = self.emails.get(&email.to_ascii_lowercase())?;
+        self.accounts.get(id)
     }
 
     pub fn child_ous(&self, parent_id: &str) -> &BTreeSet<String> {
@@ -695,6 +811,12 @@ impl State {
                 .map(Change::PutCreateAccountRequest),
         );
         out.extend(self.policies.values().cloned().map(Change::PutPolicy));
+        out.extend(
+            self.transfers
+                .values()
+                .cloned()
+                .map(Change::PutResponsibilityTransfer),
+        );
         out
     }
 }

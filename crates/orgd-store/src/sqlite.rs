@@ -6,7 +6,8 @@ use std::path::Path;
 
 use orgd_domain::Change;
 use orgd_domain::model::{
-    Account, CreateAccountRequest, Handshake, Organization, OrganizationalUnit, Policy, Root,
+    Account, CreateAccountRequest, Handshake, Organization, OrganizationalUnit, Policy,
+    ResponsibilityTransfer, Root,
 };
 use rusqlite::{Connection, params};
 use serde::Serialize;
@@ -15,7 +16,7 @@ use serde::de::DeserializeOwned;
 use crate::{Result, Store, StoreError};
 
 /// The entity tables, in load order.
-const TABLES: [&str; 7] = [
+const TABLES: [&str; 8] = [
     "organizations",
     "roots",
     "ous",
@@ -23,6 +24,7 @@ const TABLES: [&str; 7] = [
     "create_account_requests",
     "handshakes",
     "policies",
+    "responsibility_transfers",
 ];
 
 const SCHEMA: &str = "
@@ -33,6 +35,7 @@ CREATE TABLE IF NOT EXISTS accounts (id TEXT PRIMARY KEY, body TEXT NOT NULL) WI
 CREATE TABLE IF NOT EXISTS create_account_requests (id TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS handshakes (id TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS policies (id TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS responsibility_transfers (id TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
 ";
 
@@ -107,6 +110,12 @@ impl Store for SqliteStore {
         )?;
         load_table::<Handshake>(&self.conn, TABLES[5], Change::PutHandshake, &mut out)?;
         load_table::<Policy>(&self.conn, TABLES[6], Change::PutPolicy, &mut out)?;
+        load_table::<ResponsibilityTransfer>(
+            &self.conn,
+            TABLES[7],
+            Change::PutResponsibilityTransfer,
+            &mut out,
+        )?;
         Ok(out)
     }
 
@@ -134,6 +143,9 @@ impl Store for SqliteStore {
                 Change::DeleteHandshake(id) => delete(&tx, "handshakes", id)?,
                 Change::PutPolicy(p) => put(&tx, "policies", &p.id, body(p))?,
                 Change::DeletePolicy(id) => delete(&tx, "policies", id)?,
+                Change::PutResponsibilityTransfer(t) => {
+                    put(&tx, "responsibility_transfers", &t.id, body(t))?
+                }
             }
         }
         tx.commit()?;

@@ -239,3 +239,18 @@ pub fn close_account(cx: &Ctx, account_id: &str) -> Result<Write<()>> {
     closing.closes_at = Some(cx.now + cx.limits.close_account_delay);
     Ok(Write::new((), vec![Change::PutAccount(closing)]))
 }
+
+/// CreateGovCloudAccount. AWS creates the GovCloud (US) account only for a management account
+/// that has an associated GovCloud account; orgd has no GovCloud partition, so no management
+/// account is GovCloud-enabled and the request is refused after the usual checks.
+pub fn create_gov_cloud_account(
+    cx: &Ctx,
+    tags: &[(String, String)],
+) -> Result<Write<CreateAccountStatusView>> {
+    cx.org(Operation::CreateGovCloudAccount)?;
+    new_tags(cx, tags)?;
+    Err(OrgError::constraint(
+        ConstraintReason::MasterAccountNotGovcloudEnabled,
+        "The management account has no associated account in the AWS GovCloud (US) Region.",
+    ))
+}

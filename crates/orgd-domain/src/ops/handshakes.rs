@@ -24,6 +24,12 @@ pub struct HandshakeView {
     pub management_email: String,
     pub management_name: String,
     pub feature_set: &'static str,
+    /// The responsibility transfer a TRANSFER_RESPONSIBILITY handshake proposes.
+    pub transfer: Option<crate::model::ResponsibilityTransfer>,
+}
+
+pub(crate) fn handshake_view(state: &State, h: &Handshake) -> HandshakeView {
+    view(state, h)
 }
 
 fn view(state: &State, h: &Handshake) -> HandshakeView {
@@ -44,6 +50,11 @@ fn view(state: &State, h: &Handshake) -> HandshakeView {
         management_name: mgmt.map(|a| a.name.clone()).unwrap_or_default(),
         feature_set: org.map_or("ALL", |o| o.feature_set.as_str()),
         management_account_id: mgmt_id,
+        transfer: h
+            .transfer_id
+            .as_ref()
+            .and_then(|id| state.transfers.get(id))
+            .cloned(),
         handshake: h.clone(),
     }
 }
@@ -54,6 +65,10 @@ fn is_recipient(h: &Handshake, account: &Account) -> bool {
         Recipient::Account(id) => *id == account.id,
         Recipient::Email(email) => email.eq_ignore_ascii_case(&account.email),
     }
+}
+
+pub(crate) fn new_handshake_id(cx: &Ctx, ids: &mut dyn IdSource) -> String {
+    new_id(cx, ids)
 }
 
 fn new_id(cx: &Ctx, ids: &mut dyn IdSource) -> String {
@@ -160,6 +175,7 @@ pub fn invite_account_to_organization(
         notes,
         parent_id: None,
         tags,
+        transfer_id: None,
     };
     Ok(Write::new(
         view(cx.state, &h),
@@ -213,6 +229,7 @@ pub fn enable_all_features(cx: &Ctx, ids: &mut dyn IdSource) -> Result<Write<Han
         notes: None,
         parent_id: None,
         tags: Default::default(),
+        transfer_id: None,
     };
     let mut changes = Vec::new();
     let mut taken = BTreeSet::from([parent.id.clone()]);
@@ -332,8 +349,14 @@ pub fn accept_handshake(cx: &Ctx, id: &str) -> Result<Write<HandshakeView>> {
             org.feature_set = FeatureSet::All;
             changes.push(Change::PutOrganization(org));
         }
+        HandshakeAction::TransferResponsibility => {
+            changes.push(super::transfers::on_accept(cx, h, &me)?);
+        }
     }
-    let out = view(cx.state, &accepted);
+    let mut out = view(cx.state, &accepted);
+    if let Some(Change::PutResponsibilityTransfer(t)) = changes.last() {
+        out.transfer = Some(t.clone());
+    }
     changes.push(Change::PutHandshake(accepted));
     Ok(Write::new(out, changes))
 }
@@ -384,10 +407,15 @@ pub fn decline_handshake(cx: &Ctx, id: &str) -> Result<Write<HandshakeView>> {
         cx.now,
         cx.limits.handshake_retention,
     );
-    Ok(Write::new(
-        view(cx.state, &declined),
-        vec![Change::PutHandshake(declined)],
-    ))
+    let mut out = view(cx.state, &declined);
+    let mut changes = vec![Change::PutHandshake(declined)];
+    if let Some(c) = super::transfers::follow(cx.state, h, HandshakeState::Declined) {
+        if let Change::PutResponsibilityTransfer(t) = &c {
+            out.transfer = Some(t.clone());
+        }
+        changes.push(c);
+    }
+    Ok(Write::new(out, changes))
 }
 
 /// The organization withdraws a handshake; canceling ENABLE_ALL_FEATURES cancels its approvals.
@@ -426,7 +454,13 @@ pub fn cancel_handshake(cx: &Ctx, id: &str) -> Result<Write<HandshakeView>> {
         cx.now,
         cx.limits.handshake_retention,
     );
-    let out = view(cx.state, &canceled);
+    let mut out = view(cx.state, &canceled);
+    if let Some(c) = super::transfers::follow(cx.state, h, HandshakeState::Canceled) {
+        if let Change::PutResponsibilityTransfer(t) = &c {
+            out.transfer = Some(t.clone());
+        }
+        changes.push(c);
+    }
     changes.push(Change::PutHandshake(canceled));
     Ok(Write::new(out, changes))
 }
@@ -434,7 +468,7 @@ pub fn cancel_handshake(cx: &Ctx, id: &str) -> Result<Write<HandshakeView>> {
 /// Filters of the List operations: at most one of action type and parent handshake.
 #[derive(Debug, Clone, Default)]
 pub struct HandshakeFilter {
-    /// An `ActionType` of the model (some, like TRANSFER_RESPONSIBILITY, match no handshake here).
+    /// An `ActionType` of the model (ADD_ORGANIZATIONS_SERVICE_LINKED_ROLE matches no handshake here).
     pub action: Option<String>,
     pub parent_id: Option<String>,
 }
@@ -524,6 +558,7 @@ pub(crate) fn settle_handshakes(
             let mut expired = h.clone();
             expired.complete(HandshakeState::Expired, h.expires_at, retention);
             changes.push(Change::PutHandshake(expired));
+            changes.extend(super::transfers::follow(state, h, HandshakeState::Expired));
         } else {
             changes.push(Change::DeleteHandshake(h.id.clone()));
         }

@@ -11,6 +11,7 @@ mod policies;
 mod resource_policy;
 mod settle;
 mod tags;
+mod transfers;
 mod views;
 
 pub use accounts::*;
@@ -23,6 +24,7 @@ pub use policies::*;
 pub use resource_policy::*;
 pub use settle::{remember_caller, settle};
 pub use tags::*;
+pub use transfers::*;
 pub use views::*;
 
 use std::collections::BTreeSet;
@@ -118,3 +120,6 @@ mod tests;
 
 #[cfg(test)]
 mod policy_tests;
+
+#[cfg(test)]
+mod transfer_tests;

@@ -1,11 +1,13 @@
-//! Tags on roots, OUs, accounts, policies and the resource policy: TagResource, UntagResource, ListTagsForResource, and the tag
+//! Tags on roots, OUs, accounts, policies, the resource policy and responsibility transfers: TagResource, UntagResource, ListTagsForResource, and the tag
 //! rules shared with the Create operations that take `Tags`.
 
 use super::{Ctx, Write};
 use crate::access::Operation;
 use crate::error::{ConstraintReason, InputReason, OrgError, Result};
 use crate::ids;
-use crate::model::{Account, Change, Organization, OrganizationalUnit, Policy, Root, Tags};
+use crate::model::{
+    Account, Change, Organization, OrganizationalUnit, Policy, ResponsibilityTransfer, Root, Tags,
+};
 
 /// Keys AWS reserves for itself.
 const SYSTEM_PREFIX: &str = "aws:";
@@ -110,6 +112,22 @@ fn resource(cx: &Ctx, org: &Organization, id: &str) -> Result<Taggable> {
                             rp.tags = tags;
                         }
                         Change::PutOrganization(org)
+                    }),
+                }
+            })
+    } else if ids::is_transfer_id(id) {
+        // A transfer is tagged by either of its organizations once they are both party to it.
+        s.transfers
+            .get(id)
+            .filter(|t| {
+                t.target_org_id == org.id || t.source_org_id.as_deref() == Some(org.id.as_str())
+            })
+            .map(|t| {
+                let t = t.clone();
+                Taggable {
+                    tags: t.tags.clone(),
+                    rewrite: Box::new(move |tags| {
+                        Change::PutResponsibilityTransfer(ResponsibilityTransfer { tags, ..t })
                     }),
                 }
             })

@@ -63,6 +63,19 @@ impl Input {
         }
     }
 
+    /// A timestamp member: epoch seconds, possibly fractional, as milliseconds.
+    pub fn opt_timestamp(&self, name: &str) -> Result<Option<i64>, WireError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(Value::Number(n)) => n
+                .as_f64()
+                .filter(|s| s.is_finite())
+                .map(|s| Some((s * 1000.0).round() as i64))
+                .ok_or_else(|| type_error(name, "a timestamp")),
+            Some(_) => Err(type_error(name, "a timestamp")),
+        }
+    }
+
     fn opt_list(&self, name: &str) -> Result<Option<&Vec<Value>>, WireError> {
         match self.get(name) {
             None => Ok(None),
@@ -200,7 +213,7 @@ pub fn taggable_id(name: &str, s: &str) -> Result<(), WireError> {
         name,
         s,
         ids::is_taggable_id(s),
-        "a root, OU, account or policy ID",
+        "a root, OU, account, policy, resource policy or transfer ID",
     )
 }
 
@@ -212,6 +225,31 @@ pub fn handshake_id(name: &str, s: &str) -> Result<(), WireError> {
         ids::is_handshake_id(s),
         "h- followed by 8 to 32 lowercase letters or digits",
     )
+}
+
+pub fn transfer_id(name: &str, s: &str) -> Result<(), WireError> {
+    pattern(
+        name,
+        s,
+        ids::is_transfer_id(s),
+        "rt- followed by 8 to 32 lowercase letters or digits",
+    )
+}
+
+/// `ResponsibilityTransferName`: `^[ -~]+$`, 1 to 128 characters.
+pub fn transfer_name(name: &str, s: &str) -> Result<(), WireError> {
+    length(name, s, 1, 128)?;
+    pattern(
+        name,
+        s,
+        s.chars().all(|c| (' '..='~').contains(&c)),
+        "printable ASCII characters",
+    )
+}
+
+/// `ResponsibilityTransferType`: only `BILLING`.
+pub fn transfer_type(name: &str, s: &str) -> Result<orgd_domain::model::TransferType, WireError> {
+    one_of(name, s, orgd_domain::model::TransferType::parse, "BILLING")
 }
 
 pub fn create_account_request_id(name: &str, s: &str) -> Result<(), WireError> {

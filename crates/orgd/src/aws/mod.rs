@@ -836,7 +836,141 @@ impl AwsApi {
                 v["EvaluationTimestamp"] = wire::timestamp(r.evaluated_at);
                 v
             }
+            Operation::InviteOrganizationToTransferResponsibility => {
+                let transfer_type = input::transfer_type("Type", input.str("Type")?)?;
+                let target = invite_target(input)?;
+                let start_at = input
+                    .opt_timestamp("StartTimestamp")?
+                    .ok_or_else(|| input::required("StartTimestamp"))?;
+                let name = input.str("SourceName")?.to_string();
+                input::transfer_name("SourceName", &name)?;
+                let notes = input.opt_str("Notes")?.map(str::to_string);
+                if let Some(n) = &notes {
+                    input::length("Notes", n, 0, 1024)?;
+                }
+                let tags = input.tags("Tags")?.unwrap_or_default();
+                let invitation = ops::TransferInvitation {
+                    transfer_type,
+                    target,
+                    notes,
+                    start_at,
+                    name,
+                    tags,
+                };
+                let h = self
+                    .write(caller, move |cx, ids| {
+                        ops::invite_organization_to_transfer_responsibility(cx, ids, invitation)
+                    })
+                    .await?;
+                json!({ "Handshake": wire::handshake(&h) })
+            }
+            Operation::DescribeResponsibilityTransfer => {
+                let id = input.str("Id")?;
+                input::transfer_id("Id", id)?;
+                let t = self.read(&caller, |cx| ops::describe_responsibility_transfer(cx, id))?;
+                json!({ "ResponsibilityTransfer": wire::responsibility_transfer(&t) })
+            }
+            Operation::UpdateResponsibilityTransfer => {
+                let id = input.str("Id")?.to_string();
+                input::transfer_id("Id", &id)?;
+                let name = input.str("Name")?.to_string();
+                input::transfer_name("Name", &name)?;
+                let t = self
+                    .write(caller, move |cx, _| {
+                        ops::update_responsibility_transfer(cx, &id, &name)
+                    })
+                    .await?;
+                json!({ "ResponsibilityTransfer": wire::responsibility_transfer(&t) })
+            }
+            Operation::TerminateResponsibilityTransfer => {
+                let id = input.str("Id")?.to_string();
+                input::transfer_id("Id", &id)?;
+                let end = input.opt_timestamp("EndTimestamp")?;
+                let t = self
+                    .write(caller, move |cx, _| {
+                        ops::terminate_responsibility_transfer(cx, &id, end)
+                    })
+                    .await?;
+                json!({ "ResponsibilityTransfer": wire::responsibility_transfer(&t) })
+            }
+            Operation::ListInboundResponsibilityTransfers
+            | Operation::ListOutboundResponsibilityTransfers => {
+                let kind = input.str("Type")?;
+                let ty = input::transfer_type("Type", kind)?;
+                let id = match op {
+                    Operation::ListInboundResponsibilityTransfers => input.opt_str("Id")?,
+                    _ => None,
+                };
+                if let Some(id) = id {
+                    input::transfer_id("Id", id)?;
+                }
+                let l = listing(&[kind, id.unwrap_or_default()]);
+                let page = self.page_request(input, &l)?;
+                let transfers = self.read(&caller, |cx| {
+                    if op == Operation::ListInboundResponsibilityTransfers {
+                        ops::list_inbound_responsibility_transfers(cx, ty, id, &page)
+                    } else {
+                        ops::list_outbound_responsibility_transfers(cx, ty, &page)
+                    }
+                })?;
+                self.page(
+                    &l,
+                    "ResponsibilityTransfers",
+                    transfers,
+                    wire::responsibility_transfer,
+                )
+            }
+            Operation::CreateGovCloudAccount => {
+                let email = input.str("Email")?;
+                input::email("Email", email)?;
+                let name = input.str("AccountName")?;
+                input::account_name("AccountName", name)?;
+                if let Some(role) = input.opt_str("RoleName")? {
+                    input::role_name("RoleName", role)?;
+                }
+                if let Some(b) = input.opt_str("IamUserAccessToBilling")? {
+                    input::one_of(
+                        "IamUserAccessToBilling",
+                        b,
+                        |s| matches!(s, "ALLOW" | "DENY").then_some(()),
+                        "ALLOW, DENY",
+                    )?;
+                }
+                let tags = input.tags("Tags")?.unwrap_or_default();
+                let status = self
+                    .write(caller, move |cx, _| {
+                        ops::create_gov_cloud_account(cx, &tags)
+                    })
+                    .await?;
+                json!({ "CreateAccountStatus": wire::create_account_status(&status) })
+            }
         })
+    }
+}
+
+/// The `Target` `HandshakeParty` of an invitation: an account ID, an email or an organization.
+fn invite_target(input: &Input) -> Result<ops::InviteTarget, WireError> {
+    let target = input
+        .object("Target")?
+        .ok_or_else(|| input::required("Target"))?;
+    let id = target.str("Id")?.to_string();
+    input::length("Target.Id", &id, 1, 64)?;
+    match target.str("Type")? {
+        "ACCOUNT" => {
+            input::account_id("Target.Id", &id)?;
+            Ok(ops::InviteTarget::Account(id))
+        }
+        "EMAIL" => {
+            input::email("Target.Id", &id)?;
+            Ok(ops::InviteTarget::Email(id))
+        }
+        "ORGANIZATION" => Ok(ops::InviteTarget::Organization(id)),
+        other => input::one_of(
+            "Target.Type",
+            other,
+            |_| None,
+            "ACCOUNT, ORGANIZATION, EMAIL",
+        ),
     }
 }
 

@@ -246,6 +246,34 @@ pub fn handshake(v: &orgd_domain::ops::HandshakeView) -> Value {
                 h.parent_id.as_deref().unwrap_or_default(),
             ));
         }
+        HandshakeAction::TransferResponsibility => {
+            resources.push(json!({
+                "Type": "ORGANIZATION",
+                "Value": h.org_id,
+                "Resources": [
+                    resource("MANAGEMENT_ACCOUNT", &v.management_account_id),
+                    resource("MANAGEMENT_EMAIL", &v.management_email),
+                    resource("MANAGEMENT_NAME", &v.management_name),
+                ],
+            }));
+            if let Some(t) = &v.transfer {
+                resources.push(json!({
+                    "Type": "RESPONSIBILITY_TRANSFER",
+                    "Value": t.id,
+                    "Resources": [
+                        resource("TRANSFER_TYPE", t.transfer_type.as_str()),
+                        resource(
+                            "TRANSFER_START_TIMESTAMP",
+                            &orgd_domain::ops::iso8601(t.start_at),
+                        ),
+                    ],
+                }));
+            }
+            resources.push(resource(target_type, target));
+            if let Some(notes) = &h.notes {
+                resources.push(resource("NOTES", notes));
+            }
+        }
     }
     json!({
         "Id": h.id,
@@ -260,4 +288,35 @@ pub fn handshake(v: &orgd_domain::ops::HandshakeView) -> Value {
         "Action": h.action.as_str(),
         "Resources": resources,
     })
+}
+
+/// A `TransferParticipant`: the members orgd knows.
+fn participant(account_id: Option<&str>, email: Option<&str>) -> Value {
+    let mut m = Map::new();
+    if let Some(id) = account_id {
+        m.insert("ManagementAccountId".into(), Value::from(id));
+    }
+    if let Some(e) = email {
+        m.insert("ManagementAccountEmail".into(), Value::from(e));
+    }
+    Value::Object(m)
+}
+
+pub fn responsibility_transfer(v: &orgd_domain::ops::TransferView) -> Value {
+    let t = &v.transfer;
+    let mut out = json!({
+        "Arn": v.arn,
+        "Name": t.name,
+        "Id": t.id,
+        "Type": t.transfer_type.as_str(),
+        "Status": t.status.as_str(),
+        "Source": participant(v.source_account_id.as_deref(), v.source_email.as_deref()),
+        "Target": participant(Some(&t.target_account_id), v.target_email.as_deref()),
+        "StartTimestamp": timestamp(t.start_at),
+        "ActiveHandshakeId": t.handshake_id,
+    });
+    if let Some(end) = t.end_at {
+        out["EndTimestamp"] = timestamp(end);
+    }
+    out
 }

@@ -1,0 +1,530 @@
+//! Responsibility transfers: InviteOrganizationToTransferResponsibility,
+//! DescribeResponsibilityTransfer, ListInboundResponsibilityTransfers,
+//! ListOutboundResponsibilityTransfers, UpdateResponsibilityTransfer and
+//! TerminateResponsibilityTransfer.
+//!
+//! A management account (the *target*, which takes the responsibility over) invites another
+//! organization's management account (the *source*). The invitation is a TRANSFER_RESPONSIBILITY
+//! handshake: `handshakes.rs` accepts, declines, cancels and expires it, and calls `on_accept` /
+//! `follow` here to move the transfer along. A transfer starts at the beginning of a month, must
+//! be accepted a day before it starts, and once terminated (`WITHDRAWN`) runs until the end of a
+//! month.
+
+use std::collections::BTreeSet;
+
+use super::handshakes::{HandshakeView, InviteTarget, handshake_view, new_handshake_id};
+use super::{Ctx, Page, PageRequest, Write, page_keys, settle::standalone_account, tags::new_tags};
+use crate::access::Operation;
+use crate::error::{HandshakeReason, InputReason, OrgError, Result};
+use crate::ids::{self, IdSource};
+use crate::model::{
+    Account, Change, Handshake, HandshakeAction, HandshakeState, Millis, Organization, Recipient,
+    ResponsibilityTransfer, State, TransferStatus, TransferType,
+};
+
+const DAY: Millis = 24 * 60 * 60 * 1000;
+
+/// A transfer as one of its two organizations sees it (the ARN says inbound or outbound).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransferView {
+    pub transfer: ResponsibilityTransfer,
+    pub arn: String,
+    pub source_account_id: Option<String>,
+    pub source_email: Option<String>,
+    pub target_email: Option<String>,
+}
+
+/// The account an invitation is addressed to, if orgd knows it.
+fn recipient_account<'s>(state: &'s State, r: &Recipient) -> Option<&'s Account> {
+    match r {
+        Recipient::Account(id) => state.accounts.get(id),
+        Recipient::Email(email) => state.account_by_email(email),
+    }
+}
+
+fn view(state: &State, t: &ResponsibilityTransfer, viewer: &Organization) -> TransferView {
+    let kind = t.transfer_type.as_str().to_ascii_lowercase();
+    let arn = if t.target_org_id == viewer.id {
+        format!(
+            "arn:aws:organizations::{}:transfer/{}/{kind}/inbound/{}",
+            t.target_account_id, t.target_org_id, t.id
+        )
+    } else {
+        format!(
+            "arn:aws:organizations::{}:transfer/{}/{kind}/outbound/{}",
+            viewer.management_account_id, viewer.id, t.id
+        )
+    };
+    let known = t
+        .source_account_id
+        .as_ref()
+        .and_then(|id| state.accounts.get(id))
+        .or_else(|| recipient_account(state, &t.recipient));
+    let source_account_id = t
+        .source_account_id
+        .clone()
+        .or_else(|| known.map(|a| a.id.clone()))
+        .or_else(|| match &t.recipient {
+            Recipient::Account(id) => Some(id.clone()),
+            Recipient::Email(_) => None,
+        });
+    let source_email = known
+        .map(|a| a.email.clone())
+        .or_else(|| match &t.recipient {
+            Recipient::Email(e) => Some(e.clone()),
+            Recipient::Account(_) => None,
+        });
+    TransferView {
+        arn,
+        source_account_id,
+        source_email,
+        target_email: state
+            .accounts
+            .get(&t.target_account_id)
+            .map(|a| a.email.clone()),
+        transfer: t.clone(),
+    }
+}
+
+/// Whether `org` is a party to the transfer: its target, its source, or the recipient of its
+/// still-open invitation.
+fn is_party(state: &State, t: &ResponsibilityTransfer, org: &Organization) -> bool {
+    t.target_org_id == org.id
+        || t.source_org_id.as_deref() == Some(org.id.as_str())
+        || (t.status == TransferStatus::Requested && is_invited(state, t, org))
+}
+
+fn is_invited(state: &State, t: &ResponsibilityTransfer, org: &Organization) -> bool {
+    let mgmt = standalone_account(state, &org.management_account_id);
+    match &t.recipient {
+        Recipient::Account(id) => *id == mgmt.id,
+        Recipient::Email(e) => e.eq_ignore_ascii_case(&mgmt.email),
+    }
+}
+
+fn visible<'s>(cx: &Ctx<'s>, org: &Organization, id: &str) -> Result<&'s ResponsibilityTransfer> {
+    cx.state
+        .transfers
+        .get(id)
+        .filter(|t| is_party(cx.state, t, org))
+        .ok_or(OrgError::ResponsibilityTransferNotFound)
+}
+
+/// An organization already hands this responsibility to someone (or is about to stop doing so).
+fn active_outbound<'s>(
+    state: &'s State,
+    org_id: &str,
+    kind: TransferType,
+    now: Millis,
+) -> Option<&'s ResponsibilityTransfer> {
+    state
+        .org_transfers(org_id)
+        .iter()
+        .filter_map(|id| state.transfers.get(id))
+        .find(|t| {
+            t.source_org_id.as_deref() == Some(org_id)
+                && t.transfer_type == kind
+                && t.is_active(now)
+        })
+}
+
+/// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// (year, month, day) to days since 1970-01-01.
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// 00:00:00.000 UTC on the first day of the month after the one `t` falls in.
+pub(crate) fn next_month_start(t: Millis) -> Millis {
+    let (y, m, _) = civil_from_days(t.div_euclid(DAY));
+    let (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    days_from_civil(y, m, 1) * DAY
+}
+
+fn is_month_start(t: Millis) -> bool {
+    t.rem_euclid(DAY) == 0 && civil_from_days(t.div_euclid(DAY)).2 == 1
+}
+
+/// `t` as ISO 8601 in UTC, to the second (the value of TRANSFER_START_TIMESTAMP).
+pub fn iso8601(t: Millis) -> String {
+    let (y, m, d) = civil_from_days(t.div_euclid(DAY));
+    let s = t.rem_euclid(DAY) / 1000;
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        s / 3600,
+        s / 60 % 60,
+        s % 60
+    )
+}
+
+/// A start must be the first moment of a month, late enough to accept the invitation a day
+/// before, and not beyond the horizon.
+fn check_start(cx: &Ctx, start: Millis) -> Result<()> {
+    if start.rem_euclid(DAY) != 0 {
+        return Err(OrgError::invalid(
+            InputReason::StartDateNotBeginningOfDay,
+            "StartTimestamp must be the beginning of a day (00:00:00.000 UTC).",
+        ));
+    }
+    if !is_month_start(start) {
+        return Err(OrgError::invalid(
+            InputReason::StartDateNotBeginningOfMonth,
+            "StartTimestamp must be the first day of a month.",
+        ));
+    }
+    if start - DAY <= cx.now {
+        return Err(OrgError::invalid(
+            InputReason::StartDateTooEarly,
+            "StartTimestamp is too early: the invitation must be accepted at least 24 hours before the transfer starts.",
+        ));
+    }
+    if start > cx.now + cx.limits.transfer_start_horizon {
+        return Err(OrgError::invalid(
+            InputReason::StartDateTooLate,
+            "StartTimestamp is too late.",
+        ));
+    }
+    Ok(())
+}
+
+fn new_transfer_id(cx: &Ctx, ids: &mut dyn IdSource) -> String {
+    loop {
+        let id = ids::new_transfer_id(ids);
+        if !cx.state.transfers.contains_key(&id) {
+            return id;
+        }
+    }
+}
+
+/// What the invitation proposes.
+pub struct TransferInvitation {
+    pub transfer_type: TransferType,
+    pub target: InviteTarget,
+    pub notes: Option<String>,
+    pub start_at: Millis,
+    pub name: String,
+    pub tags: Vec<(String, String)>,
+}
+
+pub fn invite_organization_to_transfer_responsibility(
+    cx: &Ctx,
+    ids: &mut dyn IdSource,
+    inv: TransferInvitation,
+) -> Result<Write<HandshakeView>> {
+    let org = cx.org(Operation::InviteOrganizationToTransferResponsibility)?;
+    let recipient = match inv.target {
+        InviteTarget::Account(id) => Recipient::Account(id),
+        InviteTarget::Email(email) => Recipient::Email(email),
+        InviteTarget::Organization(_) => {
+            return Err(OrgError::invalid(
+                InputReason::InvalidPartyTypeTarget,
+                "A transfer invitation is addressed to an ACCOUNT or an EMAIL, not an ORGANIZATION.",
+            ));
+        }
+    };
+    let tags = new_tags(cx, &inv.tags)?;
+    check_start(cx, inv.start_at)?;
+    let mgmt = standalone_account(cx.state, &org.management_account_id);
+    let invited = recipient_account(cx.state, &recipient);
+    let same_org = invited
+        .and_then(|a| a.org_id())
+        .is_some_and(|o| o == org.id);
+    let own = match &recipient {
+        Recipient::Account(id) => *id == mgmt.id,
+        Recipient::Email(e) => e.eq_ignore_ascii_case(&mgmt.email),
+    };
+    if own || same_org {
+        return Err(OrgError::handshake_constraint(
+            HandshakeReason::SourceAndTargetCannotMatch,
+            "A transfer is between two organizations: invite another organization's management account.",
+        ));
+    }
+    // The invited account, if it already manages an organization, is that organization's source.
+    if let Some(source_org) = invited.and_then(|a| {
+        cx.state
+            .org_of(&a.id)
+            .filter(|o| o.management_account_id == a.id)
+    }) && active_outbound(cx.state, &source_org.id, inv.transfer_type, cx.now).is_some()
+    {
+        return Err(OrgError::handshake_constraint(
+            HandshakeReason::ResponsibilityTransferAlreadyExists,
+            "The invited organization already transfers this responsibility.",
+        ));
+    }
+    let duplicate = cx.state.handshakes.values().any(|h| {
+        h.org_id == org.id
+            && h.action == HandshakeAction::TransferResponsibility
+            && h.state.is_pending()
+            && h.recipient == recipient
+    });
+    if duplicate {
+        return Err(OrgError::DuplicateHandshake);
+    }
+    let transfer = ResponsibilityTransfer {
+        id: new_transfer_id(cx, ids),
+        transfer_type: inv.transfer_type,
+        status: TransferStatus::Requested,
+        name: inv.name,
+        target_org_id: org.id.clone(),
+        target_account_id: org.management_account_id.clone(),
+        recipient: recipient.clone(),
+        source_org_id: None,
+        source_account_id: None,
+        start_at: inv.start_at,
+        end_at: None,
+        handshake_id: new_handshake_id(cx, ids),
+        requested_at: cx.now,
+        tags,
+    };
+    let h = Handshake {
+        id: transfer.handshake_id.clone(),
+        org_id: org.id.clone(),
+        action: HandshakeAction::TransferResponsibility,
+        state: HandshakeState::Open,
+        recipient,
+        requested_at: cx.now,
+        // Open for the usual fifteen days, but never past the acceptance deadline.
+        expires_at: (cx.now + cx.limits.invitation_ttl).min(inv.start_at - DAY),
+        completed_at: None,
+        forget_at: None,
+        notes: inv.notes,
+        parent_id: None,
+        tags: Default::default(),
+        transfer_id: Some(transfer.id.clone()),
+    };
+    let mut out = handshake_view(cx.state, &h);
+    out.transfer = Some(transfer.clone());
+    Ok(Write::new(
+        out,
+        vec![
+            Change::PutResponsibilityTransfer(transfer),
+            Change::PutHandshake(h),
+        ],
+    ))
+}
+
+/// The recipient accepts a TRANSFER_RESPONSIBILITY handshake: it must be the management account
+/// of another organization that does not already transfer this responsibility.
+pub(crate) fn on_accept(cx: &Ctx, h: &Handshake, me: &Account) -> Result<Change> {
+    let t = h
+        .transfer_id
+        .as_ref()
+        .and_then(|id| cx.state.transfers.get(id))
+        .ok_or(OrgError::HandshakeNotFound)?;
+    let org = cx.state.org_of(&me.id).ok_or(OrgError::NotInUse)?;
+    if org.management_account_id != me.id {
+        return Err(OrgError::AccessDenied(
+            "Only the management account of an organization can accept a transfer invitation."
+                .into(),
+        ));
+    }
+    if org.id == t.target_org_id {
+        return Err(OrgError::handshake_constraint(
+            HandshakeReason::SourceAndTargetCannotMatch,
+            "An organization cannot transfer a responsibility to itself.",
+        ));
+    }
+    if active_outbound(cx.state, &org.id, t.transfer_type, cx.now).is_some() {
+        return Err(OrgError::handshake_constraint(
+            HandshakeReason::ResponsibilityTransferAlreadyExists,
+            "Your organization already transfers this responsibility.",
+        ));
+    }
+    let mut t = t.clone();
+    t.status = TransferStatus::Accepted;
+    t.source_org_id = Some(org.id.clone());
+    t.source_account_id = Some(me.id.clone());
+    Ok(Change::PutResponsibilityTransfer(t))
+}
+
+/// The transfer of a TRANSFER_RESPONSIBILITY handshake that was declined, canceled or expired.
+pub(crate) fn follow(state: &State, h: &Handshake, to: HandshakeState) -> Option<Change> {
+    let status = match to {
+        HandshakeState::Declined => TransferStatus::Declined,
+        HandshakeState::Canceled => TransferStatus::Canceled,
+        HandshakeState::Expired => TransferStatus::Expired,
+        _ => return None,
+    };
+    let mut t = state.transfers.get(h.transfer_id.as_ref()?)?.clone();
+    (t.status == TransferStatus::Requested).then(|| {
+        t.status = status;
+        Change::PutResponsibilityTransfer(t)
+    })
+}
+
+pub fn describe_responsibility_transfer(cx: &Ctx, id: &str) -> Result<TransferView> {
+    let org = cx.org(Operation::DescribeResponsibilityTransfer)?;
+    Ok(view(cx.state, visible(cx, org, id)?, org))
+}
+
+pub fn update_responsibility_transfer(
+    cx: &Ctx,
+    id: &str,
+    name: &str,
+) -> Result<Write<TransferView>> {
+    let org = cx.org(Operation::UpdateResponsibilityTransfer)?;
+    let mut t = visible(cx, org, id)?.clone();
+    t.name = name.to_string();
+    Ok(Write::new(
+        view(cx.state, &t, org),
+        vec![Change::PutResponsibilityTransfer(t)],
+    ))
+}
+
+/// Either party ends an accepted transfer: it becomes `WITHDRAWN` and runs until `end` (the last
+/// moment of a month; by default the end of the month it is in, or of its first month).
+pub fn terminate_responsibility_transfer(
+    cx: &Ctx,
+    id: &str,
+    end: Option<Millis>,
+) -> Result<Write<TransferView>> {
+    let org = cx.org(Operation::TerminateResponsibilityTransfer)?;
+    let t = visible(cx, org, id)?;
+    match t.status {
+        TransferStatus::Accepted => {}
+        TransferStatus::Withdrawn => return Err(OrgError::ResponsibilityTransferAlreadyInStatus),
+        other => {
+            return Err(OrgError::InvalidResponsibilityTransferTransition(format!(
+                "A transfer in status {} cannot be terminated.",
+                other.as_str()
+            )));
+        }
+    }
+    let end_at = match end {
+        // The last millisecond of a month; the last second (23:59:59) is read the same way.
+        Some(e) if is_month_start(e + 1) => e,
+        Some(e) if is_month_start(e + 1000) => e + 999,
+        Some(_) => {
+            return Err(OrgError::invalid(
+                InputReason::EndDateNotEndOfMonth,
+                "EndTimestamp must be the end of the last day of a month (23:59:59.999 UTC).",
+            ));
+        }
+        None => next_month_start(cx.now.max(t.start_at)) - 1,
+    };
+    if end_at < t.start_at || end_at < cx.now {
+        return Err(OrgError::invalid(
+            InputReason::EndDateTooEarly,
+            "EndTimestamp is too early: it must not be before the transfer starts or in the past.",
+        ));
+    }
+    let mut t = t.clone();
+    t.status = TransferStatus::Withdrawn;
+    t.end_at = Some(end_at);
+    Ok(Write::new(
+        view(cx.state, &t, org),
+        vec![Change::PutResponsibilityTransfer(t)],
+    ))
+}
+
+fn page_of(
+    cx: &Ctx,
+    org: &Organization,
+    keys: BTreeSet<String>,
+    page: &PageRequest,
+) -> Page<TransferView> {
+    let p = page_keys(&keys, page);
+    let items = p
+        .items
+        .iter()
+        .filter_map(|id| cx.state.transfers.get(*id))
+        .map(|t| view(cx.state, t, org))
+        .collect();
+    Page {
+        items,
+        next: p.next,
+    }
+}
+
+/// The transfers (and invitations) by which the caller's organization takes over another's
+/// responsibility; `id` narrows them to one, which must exist.
+pub fn list_inbound_responsibility_transfers(
+    cx: &Ctx,
+    kind: TransferType,
+    id: Option<&str>,
+    page: &PageRequest,
+) -> Result<Page<TransferView>> {
+    let org = cx.org(Operation::ListInboundResponsibilityTransfers)?;
+    let keys: BTreeSet<String> = cx
+        .state
+        .org_transfers(&org.id)
+        .iter()
+        .filter_map(|k| cx.state.transfers.get(k))
+        .filter(|t| t.target_org_id == org.id && t.transfer_type == kind)
+        .filter(|t| id.is_none_or(|id| t.id == id))
+        .map(|t| t.id.clone())
+        .collect();
+    if id.is_some() && keys.is_empty() {
+        return Err(OrgError::ResponsibilityTransferNotFound);
+    }
+    Ok(page_of(cx, org, keys, page))
+}
+
+/// The transfers (and open invitations) by which another organization takes over the caller's.
+pub fn list_outbound_responsibility_transfers(
+    cx: &Ctx,
+    kind: TransferType,
+    page: &PageRequest,
+) -> Result<Page<TransferView>> {
+    let org = cx.org(Operation::ListOutboundResponsibilityTransfers)?;
+    let accepted = cx
+        .state
+        .org_transfers(&org.id)
+        .iter()
+        .filter_map(|k| cx.state.transfers.get(k))
+        .filter(|t| t.source_org_id.as_deref() == Some(org.id.as_str()));
+    let invited = cx
+        .state
+        .transfers
+        .values()
+        .filter(|t| t.status == TransferStatus::Requested && is_invited(cx.state, t, org));
+    let keys = accepted
+        .chain(invited)
+        .filter(|t| t.transfer_type == kind)
+        .map(|t| t.id.clone())
+        .collect();
+    Ok(page_of(cx, org, keys, page))
+}
+
+#[cfg(test)]
+mod calendar_tests {
+    use super::*;
+
+    #[test]
+    fn month_boundaries_and_iso_dates() {
+        // 2026-06-01T00:00:00Z
+        let june = 1_780_272_000_000;
+        assert!(is_month_start(june));
+        assert!(!is_month_start(june + DAY));
+        assert_eq!(iso8601(june), "2026-06-01T00:00:00Z");
+        assert_eq!(next_month_start(june - 1), june);
+        assert_eq!(next_month_start(june), 1_782_864_000_000); // 2026-07-01
+        assert_eq!(
+            iso8601(days_from_civil(2028, 2, 29) * DAY + 3_723_000),
+            "2028-02-29T01:02:03Z"
+        );
+        assert_eq!(
+            next_month_start(days_from_civil(2026, 12, 31) * DAY),
+            days_from_civil(2027, 1, 1) * DAY
+        );
+    }
+}
