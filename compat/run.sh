@@ -2,8 +2,10 @@
 # Run the client compatibility suite against an orgd binary:
 #   compat/run.sh target/release/orgd
 # Starts the binary in memory on a free loopback port, runs the pytest suite
-# (boto3 + raw HTTP) and then the AWS CLI session, stops the server, and exits
-# non-zero if anything failed. pytest's summary line is printed last.
+# (boto3, raw HTTP, Terraform), the AWS CLI session and the JavaScript SDK
+# scenario (installing compat/js/node_modules with `npm ci` when missing),
+# stops the server, and exits non-zero if anything failed. pytest's summary
+# line is printed last.
 set -uo pipefail
 
 if [ $# -lt 1 ]; then
@@ -85,16 +87,44 @@ echo "compat: AWS CLI session"
 bash compat/cli_session.sh
 cli_rc=$?
 
+echo
+echo "compat: JavaScript SDK (@aws-sdk/client-organizations, node --test)"
+js_rc=0
+js_dir=compat/js
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    echo "compat: node and npm are needed for the JavaScript SDK scenario and were not found" >&2
+    js_rc=2
+elif [ ! -f "$js_dir/node_modules/.package-lock.json" ] \
+    || [ "$js_dir/package-lock.json" -nt "$js_dir/node_modules/.package-lock.json" ]; then
+    echo "compat: installing $js_dir/node_modules with npm ci"
+    if ! (cd "$js_dir" && npm ci --no-audit --no-fund --loglevel=error); then
+        echo "compat: npm ci could not install the JavaScript SDK from $js_dir/package-lock.json (is the npm registry reachable?)" >&2
+        js_rc=2
+    fi
+fi
+if [ "$js_rc" = 0 ]; then
+    (cd "$js_dir" && node --test organizations.test.mjs)
+    js_rc=$?
+fi
+
 summary=$(grep -E '^=*[ ]*[0-9]+ (passed|failed|error|errors|skipped|deselected)' "$pytest_out" | tail -n 1)
-if [ "$pytest_rc" != 0 ] || [ "$cli_rc" != 0 ]; then
+if [ "$pytest_rc" != 0 ] || [ "$cli_rc" != 0 ] || [ "$js_rc" != 0 ]; then
     show_server_log
 fi
 if [ "$cli_rc" != 0 ]; then
     echo "compat: the AWS CLI session FAILED (exit $cli_rc)"
+fi
+if [ "$js_rc" != 0 ]; then
+    echo "compat: the JavaScript SDK scenario FAILED (exit $js_rc)"
+else
+    echo "compat: the JavaScript SDK scenario passed"
 fi
 # pytest's own summary line, repeated so that it closes the output.
 echo "$summary"
 if [ "$pytest_rc" != 0 ]; then
     exit "$pytest_rc"
 fi
-exit "$cli_rc"
+if [ "$cli_rc" != 0 ]; then
+    exit "$cli_rc"
+fi
+exit "$js_rc"
