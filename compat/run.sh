@@ -78,6 +78,18 @@ echo "compat: orgd is up at $endpoint"
 export ORGD_ENDPOINT="$endpoint"
 cd "$repo"
 
+# The clients under test, with their versions (compat/README.md keeps a table).
+echo "compat: clients:"
+python3 -c 'import sys, boto3, botocore; print(f"  boto3 {boto3.__version__}, botocore {botocore.__version__}, python {sys.version.split()[0]}")'
+echo "  $(aws --version 2>&1 | head -n 1)"
+if command -v terraform >/dev/null 2>&1; then
+    tf_provider=$(cd compat && python3 -c 'import test_terraform as t; m, v = t.find_mirror(); print(f"hashicorp/aws {v} from {m}" if m else "no hashicorp/aws mirror")' 2>/dev/null)
+    echo "  $(terraform version 2>/dev/null | head -n 1), ${tf_provider:-hashicorp/aws: unknown}"
+else
+    echo "  terraform: not installed"
+fi
+echo "  node $(node --version 2>/dev/null || echo 'not installed'), @aws-sdk/client-organizations $(sed -n 's/.*"@aws-sdk\/client-organizations": "\(.*\)".*/\1/p' compat/js/package.json | head -n 1)"
+
 pytest_out="$workdir/pytest.out"
 python3 -m pytest compat/ -q "$@" 2>&1 | tee "$pytest_out"
 pytest_rc=${PIPESTATUS[0]}
