@@ -169,10 +169,7 @@ def test_foundation_operation_is_implemented(probes, operation):
 
 # Known server defects: {operation: what is wrong}. Strict: the case fails
 # once the server is fixed, so the entry must then be removed.
-KNOWN_DEFECTS = {
-    "CreatePolicy": "policy ids have 8 characters after p-, so the policy ARN breaks "
-    "the model's PolicyArn pattern (p-[0-9a-z]{10,32})",
-}
+KNOWN_DEFECTS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(

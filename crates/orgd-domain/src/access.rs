@@ -76,7 +76,7 @@ operations! {
     InviteAccountToOrganization => Management,
     AcceptHandshake => Anyone,
     DeclineHandshake => Anyone,
-    CancelHandshake => Management,
+    CancelHandshake => Anyone,
     DescribeHandshake => Anyone,
     ListHandshakesForAccount => Anyone,
     ListHandshakesForOrganization => ManagementOrDelegatedAdmin,

@@ -125,9 +125,9 @@ pub fn is_create_account_request_id(s: &str) -> bool {
     s.strip_prefix("car-").is_some_and(|t| suffix_ok(t, 8, 32))
 }
 
-/// `p-` and 8 lowercase letters or digits.
+/// `p-` and 10 lowercase letters or digits (the model's policy ARN pattern wants 10 to 32).
 pub fn new_policy_id(src: &mut dyn IdSource) -> String {
-    format!("p-{}", draw(src, LOWER_ALNUM, 8))
+    format!("p-{}", draw(src, LOWER_ALNUM, 10))
 }
 
 /// A root, an OU or an account id: what a policy can be attached to.

@@ -148,7 +148,7 @@ async fn policy_crud_names_content_and_immutable_managed_policies() {
     let server = start().await;
     let org = create_org(&server).await;
     let id = create(&org, PolicyType::ServiceControlPolicy, "DenyS3", DENY_S3).await;
-    assert!(id.starts_with("p-") && id.len() == 10, "{id}");
+    assert!(id.starts_with("p-") && id.len() == 12, "{id}");
     let p = org
         .client
         .describe_policy()

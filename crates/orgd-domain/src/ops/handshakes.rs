@@ -420,13 +420,18 @@ pub fn decline_handshake(cx: &Ctx, id: &str) -> Result<Write<HandshakeView>> {
 
 /// The organization withdraws a handshake; canceling ENABLE_ALL_FEATURES cancels its approvals.
 pub fn cancel_handshake(cx: &Ctx, id: &str) -> Result<Write<HandshakeView>> {
-    let org = cx.org(Operation::CancelHandshake)?;
-    let h = cx
-        .state
-        .handshakes
-        .get(id)
-        .filter(|h| h.org_id == org.id)
-        .ok_or(OrgError::HandshakeNotFound)?;
+    // Anyone who can see the handshake gets an answer; only its sender may cancel it.
+    access::authorize(cx.state, cx.caller, Operation::CancelHandshake)?;
+    let h = visible(cx, id)?;
+    cx.state
+        .organizations
+        .get(&h.org_id)
+        .filter(|o| o.management_account_id == cx.caller)
+        .ok_or_else(|| {
+            OrgError::AccessDenied(
+                "Only the organization that sent a handshake can cancel it.".into(),
+            )
+        })?;
     if h.action == HandshakeAction::ApproveAllFeatures {
         return Err(OrgError::InvalidHandshakeTransition(
             "Cancel the ENABLE_ALL_FEATURES handshake instead of one of its approvals.".into(),

@@ -140,7 +140,7 @@ fn content_is_validated_and_names_are_unique_per_type() {
         Some("POLICY_CONTENT_LIMIT_EXCEEDED")
     );
     let p = policy(&mut w, SCP, "DenyS3", DENY_S3);
-    assert!(p.starts_with("p-") && p.len() == 10, "{p}");
+    assert!(p.starts_with("p-") && p.len() == 12, "{p}");
     let dup = w.write(MGMT, |cx, ids| {
         create_policy(cx, ids, SCP, "DenyS3", "", DENY_S3, &[])
     });

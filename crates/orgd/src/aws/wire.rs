@@ -161,7 +161,12 @@ pub fn account(a: &AccountView) -> Value {
 pub fn delegated_administrator(d: &orgd_domain::ops::DelegatedAdministratorView) -> Value {
     let mut m = Map::new();
     m.insert("DelegationEnabledDate".into(), timestamp(d.enabled_at));
-    account_members(&d.account, m)
+    let mut v = account_members(&d.account, m);
+    // The model's DelegatedAdministrator has every member of Account but Paths.
+    if let Value::Object(o) = &mut v {
+        o.remove("Paths");
+    }
+    v
 }
 
 /// The members of an `Account` (shared by `DelegatedAdministrator`), added to `extra`.
