@@ -20,4 +20,4 @@ step "Rust tests (unit and AWS SDK integration)"
 cargo test --release --workspace
 
 step "client compatibility suite"
-bash compat/run.sh target/release/orgd
+ORGD_REQUIRE_ALL_OPERATIONS=1 bash compat/run.sh target/release/orgd
