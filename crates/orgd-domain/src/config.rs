@@ -25,6 +25,9 @@ pub struct Limits {
     pub handshake_retention: Millis,
     /// How far ahead a responsibility transfer may start (AWS does not document its limit).
     pub transfer_start_horizon: Millis,
+    /// Whether a new all-features organization starts with SCPs enabled in its root (and
+    /// `FullAWSAccess` attached), as AWS's documentation says; AWS itself does not.
+    pub scp_enabled_at_creation: bool,
     /// How long a CreateAccount request stays `IN_PROGRESS`.
     pub create_account_delay: Millis,
     /// How long a closed account stays `PENDING_CLOSURE` before it is `SUSPENDED`.
@@ -38,6 +41,7 @@ impl Default for Limits {
             max_ous: 1_000,
             max_ou_depth: 5,
             max_tags: 50,
+            scp_enabled_at_creation: false,
             max_invitations_per_day: 20,
             invitation_ttl: 15 * DAY,
             enable_all_features_ttl: 90 * DAY,

@@ -66,6 +66,10 @@ pub struct ServeConfig {
     /// OUs per organization.
     #[arg(long, env = "ORGD_MAX_OUS", default_value_t = Limits::default().max_ous)]
     pub max_ous: usize,
+    /// Create all-features organizations with SCPs already enabled in the root, as AWS's
+    /// documentation says (AWS itself, and so orgd by default, enables no policy type).
+    #[arg(long, env = "ORGD_SCP_ENABLED_AT_CREATION")]
+    pub scp_enabled_at_creation: bool,
     /// Log line format.
     #[arg(long, env = "ORGD_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
@@ -89,6 +93,7 @@ impl ServeConfig {
             max_ous: self.max_ous,
             create_account_delay: self.create_account_delay_ms.into(),
             close_account_delay: self.close_account_delay_ms.into(),
+            scp_enabled_at_creation: self.scp_enabled_at_creation,
             ..Limits::default()
         }
     }
@@ -106,6 +111,7 @@ impl ServeConfig {
             close_account_delay_ms: 0,
             max_accounts: Limits::default().max_accounts,
             max_ous: Limits::default().max_ous,
+            scp_enabled_at_creation: false,
             log_format: LogFormat::Text,
             log: "info".into(),
         }

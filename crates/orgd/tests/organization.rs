@@ -8,6 +8,7 @@ mod common;
 use aws_sdk_organizations::operation::list_roots::ListRootsError;
 use aws_sdk_organizations::types::{OrganizationFeatureSet, PolicyType, PolicyTypeStatus};
 use common::*;
+use orgd::ServeConfig;
 
 #[tokio::test]
 async fn create_organization_makes_the_caller_the_management_account() {
@@ -103,13 +104,35 @@ async fn consolidated_billing_organization_has_no_policy_types() {
     assert!(roots[0].policy_types().is_empty(), "{:?}", roots[0]);
 }
 
+/// AWS creates an all-features organization with no policy type enabled (Terraform and
+/// CloudFormation users enable SCPs right after creating it), so that is orgd's default.
+#[tokio::test]
+async fn a_new_organization_has_no_policy_type_enabled_by_default() {
+    let server = start().await;
+    let org = create_org(&server).await;
+    let roots = org.client.list_roots().send().await.unwrap().roots.unwrap();
+    assert!(roots[0].policy_types().is_empty(), "{:?}", roots[0]);
+    let root_id = roots[0].id().unwrap().to_string();
+    org.client
+        .enable_policy_type()
+        .root_id(&root_id)
+        .policy_type(PolicyType::ServiceControlPolicy)
+        .send()
+        .await
+        .expect("enabling SCPs right after creating the organization works, as with AWS");
+}
+
 /// Seed 003, CreateOrganization: "By default (or if you set the FeatureSet parameter to ALL), the
 /// new organization is created with all features enabled and service control policies
 /// automatically enabled in the root." Its example shows `AvailablePolicyTypes: [{Type:
-/// SERVICE_CONTROL_POLICY, Status: ENABLED}]`.
+/// SERVICE_CONTROL_POLICY, Status: ENABLED}]`. orgd does that with `--scp-enabled-at-creation`.
 #[tokio::test]
 async fn all_features_enables_service_control_policies_in_the_root() {
-    let server = start().await;
+    let server = start_with(ServeConfig {
+        scp_enabled_at_creation: true,
+        ..ServeConfig::ephemeral()
+    })
+    .await;
     let org = create_org(&server).await;
     let roots = org.client.list_roots().send().await.unwrap().roots.unwrap();
     let enabled: Vec<_> = roots[0]

@@ -14,7 +14,22 @@ use aws_sdk_organizations::types::{
     EffectivePolicyType, OrganizationFeatureSet, PolicyType, PolicyTypeStatus, TargetType,
 };
 use common::*;
+use orgd::ServeConfig;
 use serde_json::json;
+
+/// These tests start from the documented state, SCPs enabled when an all-features organization
+/// is created (`--scp-enabled-at-creation`); orgd's default, like AWS, enables none (see
+/// organization.rs).
+fn scp_at_creation(cfg: ServeConfig) -> ServeConfig {
+    ServeConfig {
+        scp_enabled_at_creation: true,
+        ..cfg
+    }
+}
+
+async fn start() -> orgd::Server {
+    start_with(scp_at_creation(ServeConfig::ephemeral())).await
+}
 
 const DENY_S3: &str =
     r#"{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"s3:*","Resource":"*"}}"#;
@@ -662,7 +677,7 @@ async fn invalid_effective_policies_are_reported() {
 async fn policies_and_attachments_survive_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let (policy, acct) = {
-        let server = start_with(persistent(dir.path())).await;
+        let server = start_with(scp_at_creation(persistent(dir.path()))).await;
         let org = create_org(&server).await;
         enable(&org, PolicyType::TagPolicy).await;
         let acct = org.new_account("a").await;
@@ -671,7 +686,7 @@ async fn policies_and_attachments_survive_a_restart() {
         server.stop().await.unwrap();
         (p, acct)
     };
-    let server = start_with(persistent(dir.path())).await;
+    let server = start_with(scp_at_creation(persistent(dir.path()))).await;
     let c = client(&server, MGMT);
     let listed = c
         .list_policies_for_target()

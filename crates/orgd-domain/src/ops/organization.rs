@@ -29,7 +29,7 @@ pub fn create_organization(
         delegated_admins: Default::default(),
         resource_policy: None,
     };
-    let policy_types = super::policies::initial_policy_types(org.feature_set);
+    let policy_types = super::policies::initial_policy_types(org.feature_set, cx.limits);
     let policies = super::policies::default_attachments(&policy_types);
     let root = Root {
         id: root_id.clone(),

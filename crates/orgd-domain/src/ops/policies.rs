@@ -64,12 +64,15 @@ pub(crate) fn type_of(state: &State, id: &str) -> Option<PolicyType> {
         .or_else(|| state.policies.get(id).map(|p| p.policy_type))
 }
 
-/// The policy types a new organization's root starts with: an organization with all features
-/// has SCPs enabled (and `FullAWSAccess` attached everywhere); consolidated billing has none.
-pub(crate) fn initial_policy_types(fs: FeatureSet) -> Vec<PolicyType> {
+/// The policy types a new organization's root starts with. AWS's documentation says SCPs are
+/// enabled in the root of a new all-features organization, but AWS creates it with no policy type
+/// enabled (clients such as Terraform enable SCPs right after creating it and would fail with
+/// `PolicyTypeAlreadyEnabledException`), so that is the default; `Limits::scp_enabled_at_creation`
+/// gives the documented behaviour. Consolidated billing has none either way.
+pub(crate) fn initial_policy_types(fs: FeatureSet, limits: &crate::Limits) -> Vec<PolicyType> {
     match fs {
-        FeatureSet::All => vec![PolicyType::ServiceControl],
-        FeatureSet::ConsolidatedBilling => vec![],
+        FeatureSet::All if limits.scp_enabled_at_creation => vec![PolicyType::ServiceControl],
+        _ => vec![],
     }
 }
 

@@ -24,8 +24,11 @@ const TAG_D: &str = r#"{"tags":{"costcenter":{"tag_key":{"@@assign":"CostCenter"
 const TAG_E: &str = r#"{"tags":{"project":{"tag_key":{"@@operators_allowed_for_child_policies":["@@none"],"@@assign":"Project"}}}}"#;
 const TAG_F: &str = r#"{"tags":{"project":{"tag_key":{"@@assign":"PROJECT"}}}}"#;
 
+/// An organization created the documented way (SCPs enabled at creation); see
+/// `by_default_a_new_organization_has_no_policy_type_enabled` for AWS's actual default.
 fn org(fs: FeatureSet) -> (World, String) {
     let mut w = World::new();
+    w.limits.scp_enabled_at_creation = true;
     w.write(MGMT, |cx, ids| create_organization(cx, ids, Some(fs)))
         .unwrap();
     let root = w.read(MGMT, |cx| list_roots(cx, &ALL_PAGE)).unwrap().items[0]
@@ -429,4 +432,34 @@ fn the_resource_policy_lets_a_member_manage_the_policy_types_it_names_and_nothin
         ),
         "only policy operations and reads can be delegated"
     );
+}
+
+#[test]
+fn by_default_a_new_organization_has_no_policy_type_enabled_and_enabling_scps_attaches_full_aws_access()
+ {
+    let mut w = World::new();
+    w.write(MGMT, |cx, ids| create_organization(cx, ids, None))
+        .unwrap();
+    let root = w
+        .read(MGMT, |cx| list_roots(cx, &ALL_PAGE))
+        .unwrap()
+        .items
+        .remove(0);
+    assert!(root.policy_types.is_empty());
+    assert!(
+        w.read(MGMT, describe_organization)
+            .unwrap()
+            .available_policy_types
+            .is_empty()
+    );
+    let acct = member(&mut w);
+    w.write(MGMT, |cx, _| enable_policy_type(cx, &root.id, SCP))
+        .unwrap();
+    for target in [root.id.as_str(), MGMT, acct.as_str()] {
+        assert_eq!(
+            attached_ids(&w, target, SCP),
+            ["p-FullAWSAccess"],
+            "{target}"
+        );
+    }
 }
