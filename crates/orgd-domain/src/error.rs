@@ -191,10 +191,6 @@ impl OrgError {
             message: message.into(),
         }
     }
-
-    pub fn denied() -> Self {
-        OrgError::AccessDenied("You don't have permissions to access this resource.".to_string())
-    }
 }
 
 macro_rules! reasons {

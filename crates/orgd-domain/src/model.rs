@@ -791,32 +791,4 @@ impl State {
         path.push(ENTITY_PATH_SEP);
         path
     }
-
-    /// All changes that rebuild this state from empty (what a store holds).
-    pub fn to_changes(&self) -> Vec<Change> {
-        let mut out = Vec::new();
-        out.extend(
-            self.organizations
-                .values()
-                .cloned()
-                .map(Change::PutOrganization),
-        );
-        out.extend(self.roots.values().cloned().map(Change::PutRoot));
-        out.extend(self.ous.values().cloned().map(Change::PutOu));
-        out.extend(self.accounts.values().cloned().map(Change::PutAccount));
-        out.extend(
-            self.create_requests
-                .values()
-                .cloned()
-                .map(Change::PutCreateAccountRequest),
-        );
-        out.extend(self.policies.values().cloned().map(Change::PutPolicy));
-        out.extend(
-            self.transfers
-                .values()
-                .cloned()
-                .map(Change::PutResponsibilityTransfer),
-        );
-        out
-    }
 }
