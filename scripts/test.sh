@@ -19,5 +19,8 @@ cargo build --release --workspace
 step "Rust tests (unit and AWS SDK integration)"
 cargo test --release --workspace
 
+step "benchmark smoke run (orgd and moto_server, tiny sizes)"
+cargo run --release -p orgd-bench -- --quick --orgd-bin target/release/orgd
+
 step "client compatibility suite"
 ORGD_REQUIRE_ALL_OPERATIONS=1 bash compat/run.sh target/release/orgd
