@@ -19,6 +19,11 @@ impl Clock {
         wall + self.offset.load(Ordering::Relaxed)
     }
 
+    /// Back to wall time (a reset forgets how far tests moved the clock).
+    pub fn reset(&self) {
+        self.offset.store(0, Ordering::Relaxed);
+    }
+
     /// Moves the clock forward by `ms`.
     pub fn advance(&self, ms: Millis) {
         self.offset.fetch_add(ms, Ordering::Relaxed);

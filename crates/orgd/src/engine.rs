@@ -162,13 +162,14 @@ impl Engine {
         Ok(())
     }
 
-    /// Wipes every organization, account and secret.
+    /// Wipes every organization, account and secret, and puts the clock back to wall time.
     pub fn reset(&self) -> Result<(), StoreError> {
         let mut w = self.writer.lock();
         w.store.reset()?;
         let Writer { store, rng } = &mut *w;
         let key = load_or_make_key(store.as_mut(), rng)?;
         *self.state.write() = State::default();
+        self.clock.reset();
         *self.token_key.write() = key;
         Ok(())
     }
