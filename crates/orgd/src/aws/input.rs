@@ -52,6 +52,17 @@ impl Input {
         self.opt_str(name)?.ok_or_else(|| required(name))
     }
 
+    /// A required string member, checked by one of this module's validators under its own name.
+    pub fn checked(
+        &self,
+        name: &str,
+        check: fn(&str, &str) -> Result<(), WireError>,
+    ) -> Result<&str, WireError> {
+        let s = self.str(name)?;
+        check(name, s)?;
+        Ok(s)
+    }
+
     pub fn opt_int(&self, name: &str) -> Result<Option<i64>, WireError> {
         match self.get(name) {
             None => Ok(None),

@@ -265,10 +265,8 @@ impl AwsApi {
                 self.page(&l, "Roots", roots, wire::root)
             }
             Operation::CreateOrganizationalUnit => {
-                let parent = input.str("ParentId")?.to_string();
-                input::parent_id("ParentId", &parent)?;
-                let name = input.str("Name")?.to_string();
-                input::ou_name("Name", &name)?;
+                let parent = input.checked("ParentId", input::parent_id)?.to_string();
+                let name = input.checked("Name", input::ou_name)?.to_string();
                 let tags = input.tags("Tags")?.unwrap_or_default();
                 let ou = self
                     .write(caller, move |cx, ids| {
@@ -278,14 +276,14 @@ impl AwsApi {
                 json!({ "OrganizationalUnit": wire::ou(&ou) })
             }
             Operation::DescribeOrganizationalUnit => {
-                let id = input.str("OrganizationalUnitId")?;
-                input::ou_id("OrganizationalUnitId", id)?;
+                let id = input.checked("OrganizationalUnitId", input::ou_id)?;
                 let ou = self.read(&caller, |cx| ops::describe_organizational_unit(cx, id))?;
                 json!({ "OrganizationalUnit": wire::ou(&ou) })
             }
             Operation::UpdateOrganizationalUnit => {
-                let id = input.str("OrganizationalUnitId")?.to_string();
-                input::ou_id("OrganizationalUnitId", &id)?;
+                let id = input
+                    .checked("OrganizationalUnitId", input::ou_id)?
+                    .to_string();
                 let name = input.opt_str("Name")?.map(str::to_string);
                 if let Some(n) = &name {
                     input::ou_name("Name", n)?;
@@ -298,8 +296,9 @@ impl AwsApi {
                 json!({ "OrganizationalUnit": wire::ou(&ou) })
             }
             Operation::DeleteOrganizationalUnit => {
-                let id = input.str("OrganizationalUnitId")?.to_string();
-                input::ou_id("OrganizationalUnitId", &id)?;
+                let id = input
+                    .checked("OrganizationalUnitId", input::ou_id)?
+                    .to_string();
                 self.write(caller, move |cx, _| {
                     ops::delete_organizational_unit(cx, &id)
                 })
@@ -307,8 +306,7 @@ impl AwsApi {
                 json!({})
             }
             Operation::ListOrganizationalUnitsForParent => {
-                let parent = input.str("ParentId")?;
-                input::parent_id("ParentId", parent)?;
+                let parent = input.checked("ParentId", input::parent_id)?;
                 let l = listing(&[parent]);
                 let page = self.page_request(input, &l)?;
                 let ous = self.read(&caller, |cx| {
@@ -317,8 +315,7 @@ impl AwsApi {
                 self.page(&l, "OrganizationalUnits", ous, wire::ou)
             }
             Operation::ListChildren => {
-                let parent = input.str("ParentId")?;
-                input::parent_id("ParentId", parent)?;
+                let parent = input.checked("ParentId", input::parent_id)?;
                 let kind = input.str("ChildType")?;
                 let child_type = input::one_of(
                     "ChildType",
@@ -339,8 +336,7 @@ impl AwsApi {
                 )
             }
             Operation::ListParents => {
-                let child = input.str("ChildId")?;
-                input::child_id("ChildId", child)?;
+                let child = input.checked("ChildId", input::child_id)?;
                 let l = listing(&[child]);
                 let page = self.page_request(input, &l)?;
                 let parents = self.read(&caller, |cx| ops::list_parents(cx, child, &page))?;
@@ -352,10 +348,10 @@ impl AwsApi {
                 )
             }
             Operation::CreateAccount => {
-                let email = input.str("Email")?.to_string();
-                input::email("Email", &email)?;
-                let name = input.str("AccountName")?.to_string();
-                input::account_name("AccountName", &name)?;
+                let email = input.checked("Email", input::email)?.to_string();
+                let name = input
+                    .checked("AccountName", input::account_name)?
+                    .to_string();
                 if let Some(role) = input.opt_str("RoleName")? {
                     input::role_name("RoleName", role)?;
                 }
@@ -376,8 +372,8 @@ impl AwsApi {
                 json!({ "CreateAccountStatus": wire::create_account_status(&status) })
             }
             Operation::DescribeCreateAccountStatus => {
-                let id = input.str("CreateAccountRequestId")?;
-                input::create_account_request_id("CreateAccountRequestId", id)?;
+                let id =
+                    input.checked("CreateAccountRequestId", input::create_account_request_id)?;
                 let status =
                     self.read(&caller, |cx| ops::describe_create_account_status(cx, id))?;
                 json!({ "CreateAccountStatus": wire::create_account_status(&status) })
@@ -408,8 +404,7 @@ impl AwsApi {
                 )
             }
             Operation::DescribeAccount => {
-                let id = input.str("AccountId")?;
-                input::account_id("AccountId", id)?;
+                let id = input.checked("AccountId", input::account_id)?;
                 let account = self.read(&caller, |cx| ops::describe_account(cx, id))?;
                 json!({ "Account": wire::account(&account) })
             }
@@ -420,8 +415,7 @@ impl AwsApi {
                 self.page(&l, "Accounts", accounts, wire::account)
             }
             Operation::ListAccountsForParent => {
-                let parent = input.str("ParentId")?;
-                input::parent_id("ParentId", parent)?;
+                let parent = input.checked("ParentId", input::parent_id)?;
                 let l = listing(&[parent]);
                 let page = self.page_request(input, &l)?;
                 let accounts = self.read(&caller, |cx| {
@@ -430,19 +424,19 @@ impl AwsApi {
                 self.page(&l, "Accounts", accounts, wire::account)
             }
             Operation::MoveAccount => {
-                let id = input.str("AccountId")?.to_string();
-                input::account_id("AccountId", &id)?;
-                let src = input.str("SourceParentId")?.to_string();
-                input::parent_id("SourceParentId", &src)?;
-                let dst = input.str("DestinationParentId")?.to_string();
-                input::parent_id("DestinationParentId", &dst)?;
+                let id = input.checked("AccountId", input::account_id)?.to_string();
+                let src = input
+                    .checked("SourceParentId", input::parent_id)?
+                    .to_string();
+                let dst = input
+                    .checked("DestinationParentId", input::parent_id)?
+                    .to_string();
                 self.write(caller, move |cx, _| ops::move_account(cx, &id, &src, &dst))
                     .await?;
                 json!({})
             }
             Operation::RemoveAccountFromOrganization => {
-                let id = input.str("AccountId")?.to_string();
-                input::account_id("AccountId", &id)?;
+                let id = input.checked("AccountId", input::account_id)?.to_string();
                 self.write(caller, move |cx, _| {
                     ops::remove_account_from_organization(cx, &id)
                 })
@@ -450,23 +444,20 @@ impl AwsApi {
                 json!({})
             }
             Operation::CloseAccount => {
-                let id = input.str("AccountId")?.to_string();
-                input::account_id("AccountId", &id)?;
+                let id = input.checked("AccountId", input::account_id)?.to_string();
                 self.write(caller, move |cx, _| ops::close_account(cx, &id))
                     .await?;
                 json!({})
             }
             Operation::TagResource => {
-                let id = input.str("ResourceId")?.to_string();
-                input::taggable_id("ResourceId", &id)?;
+                let id = input.checked("ResourceId", input::taggable_id)?.to_string();
                 let tags = input.tags("Tags")?.ok_or_else(|| input::required("Tags"))?;
                 self.write(caller, move |cx, _| ops::tag_resource(cx, &id, &tags))
                     .await?;
                 json!({})
             }
             Operation::UntagResource => {
-                let id = input.str("ResourceId")?.to_string();
-                input::taggable_id("ResourceId", &id)?;
+                let id = input.checked("ResourceId", input::taggable_id)?.to_string();
                 let keys = input
                     .str_list("TagKeys")?
                     .ok_or_else(|| input::required("TagKeys"))?;
@@ -479,8 +470,7 @@ impl AwsApi {
                 json!({})
             }
             Operation::ListTagsForResource => {
-                let id = input.str("ResourceId")?;
-                input::taggable_id("ResourceId", id)?;
+                let id = input.checked("ResourceId", input::taggable_id)?;
                 let l = listing(&[id]);
                 // All tags fit one page; a token is still checked so a forged one is refused.
                 self.page_request(input, &l)?;
@@ -488,8 +478,9 @@ impl AwsApi {
                 json!({ "Tags": wire::tags(&tags) })
             }
             Operation::EnableAWSServiceAccess | Operation::DisableAWSServiceAccess => {
-                let principal = input.str("ServicePrincipal")?.to_string();
-                input::service_principal("ServicePrincipal", &principal)?;
+                let principal = input
+                    .checked("ServicePrincipal", input::service_principal)?
+                    .to_string();
                 let enable = op == Operation::EnableAWSServiceAccess;
                 self.write(caller, move |cx, _| {
                     if enable {
@@ -514,10 +505,10 @@ impl AwsApi {
             }
             Operation::RegisterDelegatedAdministrator
             | Operation::DeregisterDelegatedAdministrator => {
-                let id = input.str("AccountId")?.to_string();
-                input::account_id("AccountId", &id)?;
-                let principal = input.str("ServicePrincipal")?.to_string();
-                input::service_principal("ServicePrincipal", &principal)?;
+                let id = input.checked("AccountId", input::account_id)?.to_string();
+                let principal = input
+                    .checked("ServicePrincipal", input::service_principal)?
+                    .to_string();
                 let register = op == Operation::RegisterDelegatedAdministrator;
                 self.write(caller, move |cx, _| {
                     if register {
@@ -547,8 +538,7 @@ impl AwsApi {
                 )
             }
             Operation::ListDelegatedServicesForAccount => {
-                let id = input.str("AccountId")?;
-                input::account_id("AccountId", id)?;
+                let id = input.checked("AccountId", input::account_id)?;
                 let l = listing(&[id]);
                 let page = self.page_request(input, &l)?;
                 let services = self.read(&caller, |cx| {
@@ -625,8 +615,9 @@ impl AwsApi {
             Operation::AcceptHandshake
             | Operation::DeclineHandshake
             | Operation::CancelHandshake => {
-                let id = input.str("HandshakeId")?.to_string();
-                input::handshake_id("HandshakeId", &id)?;
+                let id = input
+                    .checked("HandshakeId", input::handshake_id)?
+                    .to_string();
                 let h = self
                     .write(caller, move |cx, _| match op {
                         Operation::AcceptHandshake => ops::accept_handshake(cx, &id),
@@ -637,8 +628,7 @@ impl AwsApi {
                 json!({ "Handshake": wire::handshake(&h) })
             }
             Operation::DescribeHandshake => {
-                let id = input.str("HandshakeId")?;
-                input::handshake_id("HandshakeId", id)?;
+                let id = input.checked("HandshakeId", input::handshake_id)?;
                 let h = self.read(&caller, |cx| ops::describe_handshake(cx, id))?;
                 json!({ "Handshake": wire::handshake(&h) })
             }
@@ -694,14 +684,12 @@ impl AwsApi {
                 json!({ "Policy": wire::policy(&p) })
             }
             Operation::DescribePolicy => {
-                let id = input.str("PolicyId")?;
-                input::policy_id("PolicyId", id)?;
+                let id = input.checked("PolicyId", input::policy_id)?;
                 let p = self.read(&caller, |cx| ops::describe_policy(cx, id))?;
                 json!({ "Policy": wire::policy(&p) })
             }
             Operation::UpdatePolicy => {
-                let id = input.str("PolicyId")?.to_string();
-                input::policy_id("PolicyId", &id)?;
+                let id = input.checked("PolicyId", input::policy_id)?.to_string();
                 let name = input.opt_str("Name")?.map(str::to_string);
                 if let Some(n) = &name {
                     input::length("Name", n, 1, 128)?;
@@ -728,8 +716,7 @@ impl AwsApi {
                 json!({ "Policy": wire::policy(&p) })
             }
             Operation::DeletePolicy => {
-                let id = input.str("PolicyId")?.to_string();
-                input::policy_id("PolicyId", &id)?;
+                let id = input.checked("PolicyId", input::policy_id)?.to_string();
                 self.write(caller, move |cx, _| ops::delete_policy(cx, &id))
                     .await?;
                 json!({})
@@ -743,10 +730,10 @@ impl AwsApi {
                 self.page(&l, "Policies", policies, wire::policy_summary)
             }
             Operation::AttachPolicy | Operation::DetachPolicy => {
-                let id = input.str("PolicyId")?.to_string();
-                input::policy_id("PolicyId", &id)?;
-                let target = input.str("TargetId")?.to_string();
-                input::policy_target_id("TargetId", &target)?;
+                let id = input.checked("PolicyId", input::policy_id)?.to_string();
+                let target = input
+                    .checked("TargetId", input::policy_target_id)?
+                    .to_string();
                 self.write(caller, move |cx, _| {
                     if op == Operation::AttachPolicy {
                         ops::attach_policy(cx, &id, &target)
@@ -758,8 +745,7 @@ impl AwsApi {
                 json!({})
             }
             Operation::ListPoliciesForTarget => {
-                let target = input.str("TargetId")?;
-                input::policy_target_id("TargetId", target)?;
+                let target = input.checked("TargetId", input::policy_target_id)?;
                 let filter = input.str("Filter")?;
                 let ty = input::policy_type("Filter", filter)?;
                 let l = listing(&[target, filter]);
@@ -770,8 +756,7 @@ impl AwsApi {
                 self.page(&l, "Policies", policies, wire::policy_summary)
             }
             Operation::ListTargetsForPolicy => {
-                let id = input.str("PolicyId")?;
-                input::policy_id("PolicyId", id)?;
+                let id = input.checked("PolicyId", input::policy_id)?;
                 let l = listing(&[id]);
                 let page = self.page_request(input, &l)?;
                 let targets =
@@ -779,8 +764,7 @@ impl AwsApi {
                 self.page(&l, "Targets", targets, wire::policy_target)
             }
             Operation::EnablePolicyType | Operation::DisablePolicyType => {
-                let root = input.str("RootId")?.to_string();
-                input::root_id("RootId", &root)?;
+                let root = input.checked("RootId", input::root_id)?.to_string();
                 let ty = input::policy_type("PolicyType", input.str("PolicyType")?)?;
                 let r = self
                     .write(caller, move |cx, _| {
@@ -815,8 +799,7 @@ impl AwsApi {
                 v
             }
             Operation::ListEffectivePolicyValidationErrors => {
-                let id = input.str("AccountId")?;
-                input::account_id("AccountId", id)?;
+                let id = input.checked("AccountId", input::account_id)?;
                 let name = input.str("PolicyType")?;
                 let ty = input::policy_type("PolicyType", name)?;
                 let l = listing(&[id, name]);
@@ -842,8 +825,9 @@ impl AwsApi {
                 let start_at = input
                     .opt_timestamp("StartTimestamp")?
                     .ok_or_else(|| input::required("StartTimestamp"))?;
-                let name = input.str("SourceName")?.to_string();
-                input::transfer_name("SourceName", &name)?;
+                let name = input
+                    .checked("SourceName", input::transfer_name)?
+                    .to_string();
                 let notes = input.opt_str("Notes")?.map(str::to_string);
                 if let Some(n) = &notes {
                     input::length("Notes", n, 0, 1024)?;
@@ -865,16 +849,13 @@ impl AwsApi {
                 json!({ "Handshake": wire::handshake(&h) })
             }
             Operation::DescribeResponsibilityTransfer => {
-                let id = input.str("Id")?;
-                input::transfer_id("Id", id)?;
+                let id = input.checked("Id", input::transfer_id)?;
                 let t = self.read(&caller, |cx| ops::describe_responsibility_transfer(cx, id))?;
                 json!({ "ResponsibilityTransfer": wire::responsibility_transfer(&t) })
             }
             Operation::UpdateResponsibilityTransfer => {
-                let id = input.str("Id")?.to_string();
-                input::transfer_id("Id", &id)?;
-                let name = input.str("Name")?.to_string();
-                input::transfer_name("Name", &name)?;
+                let id = input.checked("Id", input::transfer_id)?.to_string();
+                let name = input.checked("Name", input::transfer_name)?.to_string();
                 let t = self
                     .write(caller, move |cx, _| {
                         ops::update_responsibility_transfer(cx, &id, &name)
@@ -883,8 +864,7 @@ impl AwsApi {
                 json!({ "ResponsibilityTransfer": wire::responsibility_transfer(&t) })
             }
             Operation::TerminateResponsibilityTransfer => {
-                let id = input.str("Id")?.to_string();
-                input::transfer_id("Id", &id)?;
+                let id = input.checked("Id", input::transfer_id)?.to_string();
                 let end = input.opt_timestamp("EndTimestamp")?;
                 let t = self
                     .write(caller, move |cx, _| {
@@ -921,10 +901,8 @@ impl AwsApi {
                 )
             }
             Operation::CreateGovCloudAccount => {
-                let email = input.str("Email")?;
-                input::email("Email", email)?;
-                let name = input.str("AccountName")?;
-                input::account_name("AccountName", name)?;
+                input.checked("Email", input::email)?;
+                input.checked("AccountName", input::account_name)?;
                 if let Some(role) = input.opt_str("RoleName")? {
                     input::role_name("RoleName", role)?;
                 }
