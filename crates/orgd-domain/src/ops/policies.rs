@@ -190,6 +190,26 @@ fn find<'s>(cx: &Ctx<'s>, org: &Organization, id: &str) -> Result<Found<'s>> {
         .ok_or(OrgError::PolicyNotFound)
 }
 
+/// A page of the views of the policies whose ids are `keys`.
+fn policy_page(
+    cx: &Ctx,
+    org: &Organization,
+    keys: &BTreeSet<String>,
+    page: &PageRequest,
+) -> Page<PolicyView> {
+    let ids = page_keys(keys, page);
+    let items = ids
+        .items
+        .iter()
+        .filter_map(|id| find(cx, org, id).ok())
+        .map(|f| f.view(org))
+        .collect();
+    Page {
+        items,
+        next: ids.next,
+    }
+}
+
 /// The request context the resource policy's conditions see for a policy type.
 fn of_type(ty: PolicyType) -> crate::grants::RequestContext<'static> {
     crate::grants::RequestContext {
@@ -385,17 +405,7 @@ pub fn list_policies(
     {
         keys.insert(m.id.to_string());
     }
-    let ids = page_keys(&keys, page);
-    let items = ids
-        .items
-        .iter()
-        .filter_map(|id| find(cx, org, id).ok())
-        .map(|f| f.view(org))
-        .collect();
-    Ok(Page {
-        items,
-        next: ids.next,
-    })
+    Ok(policy_page(cx, org, &keys, page))
 }
 
 /// A root, OU or account of the caller's organization that policies attach to.
@@ -551,17 +561,7 @@ pub fn list_policies_for_target(
         .into_iter()
         .filter(|id| type_of(cx.state, id) == Some(policy_type))
         .collect();
-    let ids = page_keys(&keys, page);
-    let items = ids
-        .items
-        .iter()
-        .filter_map(|id| find(cx, org, id).ok())
-        .map(|f| f.view(org))
-        .collect();
-    Ok(Page {
-        items,
-        next: ids.next,
-    })
+    Ok(policy_page(cx, org, &keys, page))
 }
 
 /// The roots, OUs and accounts of the organization a policy is attached to directly.

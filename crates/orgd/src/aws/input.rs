@@ -390,6 +390,28 @@ pub fn policy_type(name: &str, s: &str) -> Result<orgd_domain::policy::PolicyTyp
     one_of(name, s, PolicyType::parse, &allowed.join(", "))
 }
 
+/// The members of CreateAccount and CreateGovCloudAccount.
+pub struct NewAccount {
+    pub email: String,
+    pub name: String,
+    pub tags: Vec<(String, String)>,
+}
+
+/// Reads `NewAccount`, with `RoleName` and `IamUserAccessToBilling` checked too.
+pub fn new_account(input: &Input) -> Result<NewAccount, WireError> {
+    let email = input.checked("Email", email)?.to_string();
+    let name = input.checked("AccountName", account_name)?.to_string();
+    if let Some(role) = input.opt_str("RoleName")? {
+        role_name("RoleName", role)?;
+    }
+    if let Some(b) = input.opt_str("IamUserAccessToBilling")? {
+        let allowed = |s: &str| matches!(s, "ALLOW" | "DENY").then_some(());
+        one_of("IamUserAccessToBilling", b, allowed, "ALLOW, DENY")?;
+    }
+    let tags = input.tags("Tags")?.unwrap_or_default();
+    Ok(NewAccount { email, name, tags })
+}
+
 /// `MaxResults`: 1 to 20; AWS's page size when absent is the maximum.
 pub fn max_results(input: &Input) -> Result<usize, WireError> {
     match input.opt_int("MaxResults")? {

@@ -348,22 +348,7 @@ impl AwsApi {
                 )
             }
             Operation::CreateAccount => {
-                let email = input.checked("Email", input::email)?.to_string();
-                let name = input
-                    .checked("AccountName", input::account_name)?
-                    .to_string();
-                if let Some(role) = input.opt_str("RoleName")? {
-                    input::role_name("RoleName", role)?;
-                }
-                if let Some(b) = input.opt_str("IamUserAccessToBilling")? {
-                    input::one_of(
-                        "IamUserAccessToBilling",
-                        b,
-                        |s| matches!(s, "ALLOW" | "DENY").then_some(()),
-                        "ALLOW, DENY",
-                    )?;
-                }
-                let tags = input.tags("Tags")?.unwrap_or_default();
+                let input::NewAccount { email, name, tags } = input::new_account(input)?;
                 let status = self
                     .write(caller, move |cx, ids| {
                         ops::create_account(cx, ids, &email, &name, &tags)
@@ -901,20 +886,7 @@ impl AwsApi {
                 )
             }
             Operation::CreateGovCloudAccount => {
-                input.checked("Email", input::email)?;
-                input.checked("AccountName", input::account_name)?;
-                if let Some(role) = input.opt_str("RoleName")? {
-                    input::role_name("RoleName", role)?;
-                }
-                if let Some(b) = input.opt_str("IamUserAccessToBilling")? {
-                    input::one_of(
-                        "IamUserAccessToBilling",
-                        b,
-                        |s| matches!(s, "ALLOW" | "DENY").then_some(()),
-                        "ALLOW, DENY",
-                    )?;
-                }
-                let tags = input.tags("Tags")?.unwrap_or_default();
+                let tags = input::new_account(input)?.tags;
                 let status = self
                     .write(caller, move |cx, _| {
                         ops::create_gov_cloud_account(cx, &tags)
