@@ -1,6 +1,6 @@
 //! Who may call what: the one authorization table of orgd.
 
-use crate::error::{OrgError, Result};
+use crate::error::{Denial, Entity, OrgError, Result};
 use crate::grants;
 use crate::model::{Organization, State};
 
@@ -137,8 +137,10 @@ pub fn authorize_for<'s>(
     request: grants::RequestContext,
 ) -> Result<Option<&'s Organization>> {
     match authorize(state, caller, op) {
-        Err(OrgError::AccessDenied(message)) => {
-            let org = state.org_of(caller).ok_or(OrgError::NotInUse)?;
+        Err(OrgError::AccessDenied(denial)) => {
+            let org = state
+                .org_of(caller)
+                .ok_or(OrgError::NotFound(Entity::Organization))?;
             let granted = delegable(op)
                 && org.resource_policy.as_ref().is_some_and(|rp| {
                     grants::allows(
@@ -151,7 +153,7 @@ pub fn authorize_for<'s>(
             if granted {
                 Ok(Some(org))
             } else {
-                Err(OrgError::AccessDenied(message))
+                Err(OrgError::AccessDenied(denial))
             }
         }
         other => other,
@@ -168,20 +170,15 @@ pub fn authorize<'s>(
     let org = state.org_of(caller);
     match (op.audience(), org) {
         (Audience::Anyone, org) => Ok(org),
-        (_, None) => Err(OrgError::NotInUse),
+        (_, None) => Err(OrgError::NotFound(Entity::Organization)),
         (Audience::AnyMember, Some(org)) => Ok(Some(org)),
         (_, Some(org)) if org.management_account_id == caller => Ok(Some(org)),
         (Audience::ManagementOrDelegatedAdmin, Some(org)) if org.is_delegated_admin(caller) => {
             Ok(Some(org))
         }
-        (_, Some(_)) => Err(OrgError::AccessDenied(format!(
-            "You don't have permissions to call {}: only the organization's management account{} can.",
-            op.name(),
-            if op.audience() == Audience::ManagementOrDelegatedAdmin {
-                " or a delegated administrator"
-            } else {
-                ""
-            }
-        ))),
+        (_, Some(_)) => Err(OrgError::AccessDenied(Denial::Operation {
+            operation: op,
+            delegated: op.audience() == Audience::ManagementOrDelegatedAdmin,
+        })),
     }
 }

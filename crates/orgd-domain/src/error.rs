@@ -1,281 +1,260 @@
-//! Every error the domain can raise, in AWS's vocabulary. The protocol adapters map each variant to
-//! their wire form in one place (for AWS: `__type`, `Message` and, where the shape has one, `Reason`).
+//! Every way an operation can fail, as domain facts: a closed set of kinds, each with the data
+//! that says what went wrong (which entity was missing, which limit and its value, which policy
+//! type...). No wire names and no message texts live here: each protocol adapter maps a kind to
+//! its wire form in one table (AWS: `crates/orgd/src/aws/errors.rs`).
 
 use std::fmt;
 
-/// The exception an operation fails with. `code()` is AWS's exception name.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+use crate::access::Operation;
+use crate::model::{HandshakeState, TransferStatus};
+use crate::policy::{PolicyContentError, PolicyRef, PolicyType};
+
+/// Why an operation failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OrgError {
-    #[error("{0}")]
-    AccessDenied(String),
-    #[error("Your account is not a member of an organization.")]
-    NotInUse,
-    #[error("The provided account is already a member of an organization.")]
+    /// Something the request names does not exist, or is not where the caller can see it.
+    NotFound(Entity),
+    /// The caller may not do this.
+    AccessDenied(Denial),
+    /// A quota or a rule of the organization stands in the way.
+    Constraint(Constraint),
+    /// The request is well-formed but asks for something the rules refuse.
+    InvalidInput(Invalid),
+    /// A handshake (invitation, all-features migration, transfer) cannot be made or accepted.
+    Handshake(HandshakeConstraint),
+    /// Policy content breaks its type's grammar: the grammar's own diagnostic, and for a stored
+    /// policy met while merging, which one it was.
+    MalformedPolicy {
+        policy: Option<PolicyRef>,
+        error: PolicyContentError,
+    },
+    /// The caller already belongs to an organization.
     AlreadyInOrganization,
-    #[error("{message}")]
-    ConstraintViolation {
-        reason: ConstraintReason,
-        message: String,
-    },
-    #[error("{message}")]
-    InvalidInput {
-        reason: InputReason,
-        message: String,
-    },
-    #[error("You cannot perform this operation with the management account.")]
-    MasterCannotLeave,
-    #[error("The organization still contains member accounts or organizational units.")]
+    /// The management account cannot leave (or be removed from) its organization.
+    ManagementAccountCannotLeave,
+    /// The organization still has members or OUs.
     OrganizationNotEmpty,
-    #[error("The organizational unit still contains accounts or organizational units.")]
+    /// The OU still has accounts or OUs.
     OrganizationalUnitNotEmpty,
-    #[error("An organizational unit with this name already exists in the parent.")]
+    /// The parent already has an OU of that name.
     DuplicateOrganizationalUnit,
-    #[error("The account is already in the destination parent.")]
-    DuplicateAccount,
-    #[error("The account cannot be found.")]
-    AccountNotFound,
-    #[error("The account is already closed.")]
+    /// The account already is in the destination parent.
+    AccountAlreadyInParent,
     AccountAlreadyClosed,
-    #[error("The organizational unit cannot be found.")]
-    OrganizationalUnitNotFound,
-    #[error("The parent cannot be found.")]
-    ParentNotFound,
-    #[error("The source parent cannot be found.")]
-    SourceParentNotFound,
-    #[error("The destination parent cannot be found.")]
-    DestinationParentNotFound,
-    #[error("The child cannot be found.")]
-    ChildNotFound,
-    #[error("The create account request cannot be found.")]
-    CreateAccountStatusNotFound,
-    #[error("The target cannot be found.")]
-    TargetNotFound,
-    #[error("The root cannot be found.")]
-    RootNotFound,
-    #[error("{0}")]
-    Conflict(String),
-    #[error("The account is already a delegated administrator for this service.")]
-    AccountAlreadyRegistered,
-    #[error("The account is not a delegated administrator for this service.")]
-    AccountNotRegistered,
-    #[error("The organization has no resource policy.")]
-    ResourcePolicyNotFound,
-    #[error("{message}")]
-    HandshakeConstraintViolation {
-        reason: HandshakeReason,
-        message: String,
-    },
-    #[error("An open handshake of this kind already exists for this party.")]
+    /// The account already is a delegated administrator for the service.
+    AlreadyDelegatedAdministrator,
+    /// The account is not a delegated administrator (for the service).
+    NotDelegatedAdministrator,
+    /// An open handshake of the same kind already exists for the party.
     DuplicateHandshake,
-    #[error("The handshake cannot be found.")]
-    HandshakeNotFound,
-    #[error("{0}")]
-    InvalidHandshakeTransition(String),
-    #[error("The handshake is already in the requested state.")]
     HandshakeAlreadyInState,
-    /// The content breaks its type's grammar; the message says what is wrong.
-    #[error("{0}")]
-    MalformedPolicyDocument(String),
-    #[error("The policy cannot be found.")]
-    PolicyNotFound,
-    #[error(
-        "The policy is attached to one or more entities: detach it from all of them before you delete it."
-    )]
+    /// The handshake cannot move from its state to the one asked for.
+    HandshakeTransition(HandshakeTransition),
+    /// The policy is still attached somewhere.
     PolicyInUse,
-    #[error("A policy with the same name and type already exists.")]
+    /// A policy of that name and type already exists.
     DuplicatePolicy,
-    #[error("The policy is already attached to the target.")]
-    DuplicatePolicyAttachment,
-    #[error("The policy is not attached to the target.")]
+    PolicyAlreadyAttached,
     PolicyNotAttached,
-    #[error("The policy type is already enabled in the root.")]
     PolicyTypeAlreadyEnabled,
-    #[error("The policy type is not enabled in the root.")]
     PolicyTypeNotEnabled,
-    #[error("{0}")]
-    PolicyTypeNotAvailableForOrganization(String),
-    #[error("No policy of this type is in effect for the target.")]
-    EffectivePolicyNotFound,
-    #[error("The responsibility transfer cannot be found.")]
-    ResponsibilityTransferNotFound,
-    #[error("The responsibility transfer is already in the requested status.")]
-    ResponsibilityTransferAlreadyInStatus,
-    #[error("{0}")]
-    InvalidResponsibilityTransferTransition(String),
+    /// The policy type needs an organization with all features.
+    PolicyTypeNeedsAllFeatures(PolicyType),
+    TransferAlreadyInStatus,
+    /// A transfer in this status cannot be terminated.
+    TransferCannotEnd(TransferStatus),
 }
 
-impl OrgError {
-    /// AWS's exception name for this error.
-    pub fn code(&self) -> &'static str {
-        match self {
-            OrgError::AccessDenied(_) => "AccessDeniedException",
-            OrgError::NotInUse => "AWSOrganizationsNotInUseException",
-            OrgError::AlreadyInOrganization => "AlreadyInOrganizationException",
-            OrgError::ConstraintViolation { .. } => "ConstraintViolationException",
-            OrgError::InvalidInput { .. } => "InvalidInputException",
-            OrgError::MasterCannotLeave => "MasterCannotLeaveOrganizationException",
-            OrgError::OrganizationNotEmpty => "OrganizationNotEmptyException",
-            OrgError::OrganizationalUnitNotEmpty => "OrganizationalUnitNotEmptyException",
-            OrgError::DuplicateOrganizationalUnit => "DuplicateOrganizationalUnitException",
-            OrgError::DuplicateAccount => "DuplicateAccountException",
-            OrgError::AccountNotFound => "AccountNotFoundException",
-            OrgError::AccountAlreadyClosed => "AccountAlreadyClosedException",
-            OrgError::OrganizationalUnitNotFound => "OrganizationalUnitNotFoundException",
-            OrgError::ParentNotFound => "ParentNotFoundException",
-            OrgError::SourceParentNotFound => "SourceParentNotFoundException",
-            OrgError::DestinationParentNotFound => "DestinationParentNotFoundException",
-            OrgError::ChildNotFound => "ChildNotFoundException",
-            OrgError::CreateAccountStatusNotFound => "CreateAccountStatusNotFoundException",
-            OrgError::TargetNotFound => "TargetNotFoundException",
-            OrgError::RootNotFound => "RootNotFoundException",
-            OrgError::Conflict(_) => "ConflictException",
-            OrgError::AccountAlreadyRegistered => "AccountAlreadyRegisteredException",
-            OrgError::AccountNotRegistered => "AccountNotRegisteredException",
-            OrgError::ResourcePolicyNotFound => "ResourcePolicyNotFoundException",
-            OrgError::HandshakeConstraintViolation { .. } => {
-                "HandshakeConstraintViolationException"
-            }
-            OrgError::DuplicateHandshake => "DuplicateHandshakeException",
-            OrgError::HandshakeNotFound => "HandshakeNotFoundException",
-            OrgError::InvalidHandshakeTransition(_) => "InvalidHandshakeTransitionException",
-            OrgError::HandshakeAlreadyInState => "HandshakeAlreadyInStateException",
-            OrgError::MalformedPolicyDocument(_) => "MalformedPolicyDocumentException",
-            OrgError::PolicyNotFound => "PolicyNotFoundException",
-            OrgError::PolicyInUse => "PolicyInUseException",
-            OrgError::DuplicatePolicy => "DuplicatePolicyException",
-            OrgError::DuplicatePolicyAttachment => "DuplicatePolicyAttachmentException",
-            OrgError::PolicyNotAttached => "PolicyNotAttachedException",
-            OrgError::PolicyTypeAlreadyEnabled => "PolicyTypeAlreadyEnabledException",
-            OrgError::PolicyTypeNotEnabled => "PolicyTypeNotEnabledException",
-            OrgError::PolicyTypeNotAvailableForOrganization(_) => {
-                "PolicyTypeNotAvailableForOrganizationException"
-            }
-            OrgError::EffectivePolicyNotFound => "EffectivePolicyNotFoundException",
-            OrgError::ResponsibilityTransferNotFound => "ResponsibilityTransferNotFoundException",
-            OrgError::ResponsibilityTransferAlreadyInStatus => {
-                "ResponsibilityTransferAlreadyInStatusException"
-            }
-            OrgError::InvalidResponsibilityTransferTransition(_) => {
-                "InvalidResponsibilityTransferTransitionException"
-            }
-        }
-    }
+/// What was not found, in the role the request names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entity {
+    /// The caller's organization: the caller is in none.
+    Organization,
+    Account,
+    OrganizationalUnit,
+    Root,
+    Parent,
+    SourceParent,
+    DestinationParent,
+    Child,
+    /// A policy target (root, OU or account), or a resource that carries tags.
+    Target,
+    CreateAccountRequest,
+    Handshake,
+    Policy,
+    /// No policy of the type applies to the account.
+    EffectivePolicy,
+    ResourcePolicy,
+    ResponsibilityTransfer,
+}
 
-    /// The `Reason` member, for the exceptions whose shape has one.
-    pub fn reason(&self) -> Option<&'static str> {
-        match self {
-            OrgError::ConstraintViolation { reason, .. } => Some(reason.as_str()),
-            OrgError::InvalidInput { reason, .. } => Some(reason.as_str()),
-            OrgError::HandshakeConstraintViolation { reason, .. } => Some(reason.as_str()),
-            _ => None,
-        }
-    }
+/// Why the caller may not do this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Denial {
+    /// Only the management account (and, when `delegated` is true, a delegated administrator)
+    /// may call the operation.
+    Operation {
+        operation: Operation,
+        delegated: bool,
+    },
+    /// Only the recipient of a handshake can accept it.
+    AcceptHandshake,
+    /// Only the recipient of a handshake can decline it.
+    DeclineHandshake,
+    /// Only the organization that sent a handshake can cancel it.
+    CancelHandshake,
+    /// Only a management account can accept a transfer invitation.
+    AcceptTransfer,
+    /// Only the management account or a delegated administrator can see another account's
+    /// effective policy.
+    OthersEffectivePolicy,
+}
 
-    pub fn constraint(reason: ConstraintReason, message: impl Into<String>) -> Self {
-        OrgError::ConstraintViolation {
-            reason,
-            message: message.into(),
-        }
-    }
+/// A quota or rule of the organization, with the limit where there is one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Constraint {
+    AccountLimit {
+        max: usize,
+    },
+    OuLimit {
+        max: usize,
+    },
+    OuDepth {
+        max: usize,
+    },
+    TagLimit {
+        max: usize,
+    },
+    PolicyLimit {
+        policy_type: PolicyType,
+        max: usize,
+    },
+    PolicyContentTooLarge {
+        policy_type: PolicyType,
+        limit: usize,
+        actual: usize,
+    },
+    MaxPoliciesAttached {
+        policy_type: PolicyType,
+        max: usize,
+    },
+    MinPoliciesAttached {
+        policy_type: PolicyType,
+        min: usize,
+    },
+    CloseManagementAccount,
+    /// The operation needs an organization with all features.
+    AllFeaturesRequired,
+    /// Closing accounts needs an organization with all features.
+    CloseNeedsAllFeatures,
+    ManagementAsDelegatedAdministrator,
+    SuspendedAsDelegatedAdministrator,
+    /// A delegated administrator cannot be removed before it is deregistered.
+    RemoveDelegatedAdministrator,
+    /// A delegated administrator cannot leave before it is deregistered.
+    LeaveAsDelegatedAdministrator,
+    /// Trusted access for the service is not enabled.
+    ServiceAccessNotEnabled {
+        principal: String,
+    },
+    /// The management account has no GovCloud account.
+    GovCloudNotEnabled,
+}
 
-    pub fn invalid(reason: InputReason, message: impl Into<String>) -> Self {
-        OrgError::InvalidInput {
-            reason,
-            message: message.into(),
-        }
-    }
+/// A request the rules refuse, with what the refusal is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Invalid {
+    /// A policy managed by the cloud (not the customer) cannot change.
+    ImmutablePolicy {
+        name: String,
+    },
+    /// A tag key reserved for the cloud's own use.
+    ReservedTagKey {
+        key: String,
+    },
+    DuplicateTagKey {
+        key: String,
+    },
+    /// `delegation`: the principal was to get a delegated administrator.
+    UnrecognizedServicePrincipal {
+        principal: String,
+        delegation: bool,
+    },
+    ResourcePolicy(ResourcePolicyFault),
+    /// Tags can be given only when the resource policy is created.
+    ResourcePolicyTagsOnUpdate,
+    /// Effective policies are for accounts, not roots or OUs.
+    EffectivePolicyTarget,
+    /// The policy type (an authorization type) has no effective policy.
+    NoEffectivePolicy(PolicyType),
+    /// An invitation addressed to an organization.
+    InvitationToOrganization,
+    /// A transfer invitation addressed to an organization.
+    TransferToOrganization,
+    /// More than one handshake filter.
+    TooManyFilters,
+    StartNotBeginningOfDay,
+    StartNotBeginningOfMonth,
+    StartTooEarly,
+    StartTooLate,
+    EndNotEndOfMonth,
+    EndTooEarly,
+}
 
-    pub fn handshake_constraint(reason: HandshakeReason, message: impl Into<String>) -> Self {
-        OrgError::HandshakeConstraintViolation {
-            reason,
-            message: message.into(),
-        }
+/// What is wrong with a resource policy document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResourcePolicyFault {
+    /// Not JSON, with the parser's explanation.
+    NotJson(String),
+    NotAnObject,
+    NoStatement,
+}
+
+/// Why a handshake cannot be made or accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HandshakeConstraint {
+    InviteDuringEnableAllFeatures,
+    /// The invited account already is a member of the organization.
+    AlreadyMember,
+    /// The accepting account is in another organization.
+    InAnotherOrganization,
+    InvitationRate {
+        max: usize,
+    },
+    /// Open invitations would take the organization past its account quota.
+    AccountQuotaWithInvitations,
+    /// The organization has reached its account quota.
+    AccountQuota,
+    AlreadyAllFeatures,
+    AlreadyEnablingAllFeatures,
+    /// A transfer invitation to the inviting organization itself.
+    TransferToOwnOrganization,
+    /// Accepting a transfer from one's own organization.
+    TransferFromOwnOrganization,
+    /// The invited organization already transfers this responsibility.
+    TransferExistsAtTarget,
+    /// The accepting organization already transfers this responsibility.
+    TransferExistsHere,
+}
+
+/// A handshake move that its state does not allow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandshakeTransition {
+    Between {
+        from: HandshakeState,
+        to: HandshakeState,
+    },
+    /// An all-features approval is canceled through its parent handshake.
+    CancelApproval,
+}
+
+impl fmt::Display for OrgError {
+    /// A description for logs; what clients see is the adapter's.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{self:?}")
     }
 }
 
-macro_rules! reasons {
-    ($(#[$m:meta])* $name:ident { $($variant:ident = $text:literal,)* }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum $name { $($variant,)* }
-        impl $name {
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text,)* }
-            }
-        }
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
-        }
-    };
-}
-
-reasons!(
-    /// `ConstraintViolationException.Reason` values orgd raises.
-    ConstraintReason {
-        AccountNumberLimitExceeded = "ACCOUNT_NUMBER_LIMIT_EXCEEDED",
-        OuNumberLimitExceeded = "OU_NUMBER_LIMIT_EXCEEDED",
-        OuDepthLimitExceeded = "OU_DEPTH_LIMIT_EXCEEDED",
-        MaxTagLimitExceeded = "MAX_TAG_LIMIT_EXCEEDED",
-        CannotCloseManagementAccount = "CANNOT_CLOSE_MANAGEMENT_ACCOUNT",
-        OrganizationNotInAllFeaturesMode = "ORGANIZATION_NOT_IN_ALL_FEATURES_MODE",
-        CloseAccountQuotaExceeded = "CLOSE_ACCOUNT_QUOTA_EXCEEDED",
-        AccountCreationNotComplete = "ACCOUNT_CREATION_NOT_COMPLETE",
-        CannotRegisterMasterAsDelegatedAdministrator = "CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR",
-        CannotRegisterSuspendedAccountAsDelegatedAdministrator = "CANNOT_REGISTER_SUSPENDED_ACCOUNT_AS_DELEGATED_ADMINISTRATOR",
-        CannotRemoveDelegatedAdministratorFromOrg = "CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG",
-        ServiceAccessNotEnabled = "SERVICE_ACCESS_NOT_ENABLED",
-        PolicyContentLimitExceeded = "POLICY_CONTENT_LIMIT_EXCEEDED",
-        PolicyNumberLimitExceeded = "POLICY_NUMBER_LIMIT_EXCEEDED",
-        MaxPolicyTypeAttachmentLimitExceeded = "MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED",
-        MinPolicyTypeAttachmentLimitExceeded = "MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED",
-        MasterAccountNotGovcloudEnabled = "MASTER_ACCOUNT_NOT_GOVCLOUD_ENABLED",
-    }
-);
-
-reasons!(
-    /// `InvalidInputException.Reason` values orgd raises.
-    InputReason {
-        InputRequired = "INPUT_REQUIRED",
-        InvalidEnum = "INVALID_ENUM",
-        InvalidPattern = "INVALID_PATTERN",
-        InvalidPatternTargetId = "INVALID_PATTERN_TARGET_ID",
-        MaxLengthExceeded = "MAX_LENGTH_EXCEEDED",
-        MinLengthExceeded = "MIN_LENGTH_EXCEEDED",
-        MaxValueExceeded = "MAX_VALUE_EXCEEDED",
-        MinValueExceeded = "MIN_VALUE_EXCEEDED",
-        InvalidNextToken = "INVALID_NEXT_TOKEN",
-        InvalidSystemTagsParameter = "INVALID_SYSTEM_TAGS_PARAMETER",
-        DuplicateTagKey = "DUPLICATE_TAG_KEY",
-        MovingAccountBetweenDifferentRoots = "MOVING_ACCOUNT_BETWEEN_DIFFERENT_ROOTS",
-        InvalidRoleName = "INVALID_ROLE_NAME",
-        InvalidEmailAddressTarget = "INVALID_EMAIL_ADDRESS_TARGET",
-        UnrecognizedServicePrincipal = "UNRECOGNIZED_SERVICE_PRINCIPAL",
-        InvalidResourcePolicyJson = "INVALID_RESOURCE_POLICY_JSON",
-        TargetNotSupported = "TARGET_NOT_SUPPORTED",
-        InvalidPartyTypeTarget = "INVALID_PARTY_TYPE_TARGET",
-        MaxLimitExceededFilter = "MAX_LIMIT_EXCEEDED_FILTER",
-        ImmutablePolicy = "IMMUTABLE_POLICY",
-        StartDateNotBeginningOfDay = "START_DATE_NOT_BEGINNING_OF_DAY",
-        StartDateNotBeginningOfMonth = "START_DATE_NOT_BEGINNING_OF_MONTH",
-        StartDateTooEarly = "START_DATE_TOO_EARLY",
-        StartDateTooLate = "START_DATE_TOO_LATE",
-        EndDateNotEndOfMonth = "END_DATE_NOT_END_OF_MONTH",
-        EndDateTooEarly = "END_DATE_TOO_EARLY",
-    }
-);
-
-reasons!(
-    /// `HandshakeConstraintViolationException.Reason` values orgd raises.
-    HandshakeReason {
-        AccountNumberLimitExceeded = "ACCOUNT_NUMBER_LIMIT_EXCEEDED",
-        HandshakeRateLimitExceeded = "HANDSHAKE_RATE_LIMIT_EXCEEDED",
-        AlreadyInAnOrganization = "ALREADY_IN_AN_ORGANIZATION",
-        OrganizationAlreadyHasAllFeatures = "ORGANIZATION_ALREADY_HAS_ALL_FEATURES",
-        OrganizationIsAlreadyPendingAllFeaturesMigration = "ORGANIZATION_IS_ALREADY_PENDING_ALL_FEATURES_MIGRATION",
-        InviteDisabledDuringEnableAllFeatures = "INVITE_DISABLED_DURING_ENABLE_ALL_FEATURES",
-        ResponsibilityTransferAlreadyExists = "RESPONSIBILITY_TRANSFER_ALREADY_EXISTS",
-        SourceAndTargetCannotMatch = "SOURCE_AND_TARGET_CANNOT_MATCH",
-    }
-);
+impl std::error::Error for OrgError {}
 
 pub type Result<T, E = OrgError> = std::result::Result<T, E>;

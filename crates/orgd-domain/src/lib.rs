@@ -6,7 +6,7 @@
 //! - `access`: who may call which operation.
 //! - `ids`: identifier formats.
 //! - `grants`: what the organization's resource policy grants, evaluated with IAM semantics.
-//! - `error`: the exceptions, in AWS's vocabulary.
+//! - `error`: the ways an operation fails, as domain facts (adapters give them wire names).
 //! - `config`: quotas and timings.
 //! - `services`: the AWS services that integrate with Organizations.
 
@@ -21,5 +21,8 @@ pub mod policy;
 pub mod services;
 
 pub use config::Limits;
-pub use error::{ConstraintReason, HandshakeReason, InputReason, OrgError, Result};
+pub use error::{
+    Constraint, Denial, Entity, HandshakeConstraint, HandshakeTransition, Invalid, OrgError,
+    ResourcePolicyFault, Result,
+};
 pub use model::{Change, Millis, State};

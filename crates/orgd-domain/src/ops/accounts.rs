@@ -6,14 +6,14 @@ use super::{
     ous::parent_in_org, page_keys, page_keys_where, tags::new_tags,
 };
 use crate::access::Operation;
-use crate::error::{ConstraintReason, OrgError, Result};
+use crate::error::{Constraint, Entity, OrgError, Result};
 use crate::ids::{self, IdSource};
 use crate::model::{
     Account, AccountStatus, Change, CreateAccountRequest, CreateAccountState, FeatureSet,
     Organization,
 };
 
-/// A member account of the caller's organization, or `AccountNotFoundException`.
+/// A member account of the caller's organization, or `NotFound(Account)`.
 pub(crate) fn member<'s>(
     cx: &Ctx<'s>,
     org: &Organization,
@@ -23,7 +23,7 @@ pub(crate) fn member<'s>(
         .accounts
         .get(account_id)
         .filter(|a| a.org_id() == Some(org.id.as_str()))
-        .ok_or(OrgError::AccountNotFound)
+        .ok_or(OrgError::NotFound(Entity::Account))
 }
 
 /// Starts creating an account; it settles (see `settle`) after the configured delay.
@@ -44,13 +44,9 @@ pub fn create_account(
         .filter(|r| r.state == CreateAccountState::InProgress)
         .count();
     if cx.state.members(&org.id).len() + pending >= cx.limits.max_accounts {
-        return Err(OrgError::constraint(
-            ConstraintReason::AccountNumberLimitExceeded,
-            format!(
-                "The organization already has the maximum of {} accounts.",
-                cx.limits.max_accounts
-            ),
-        ));
+        return Err(OrgError::Constraint(Constraint::AccountLimit {
+            max: cx.limits.max_accounts,
+        }));
     }
     let reserved = |id: &str| {
         cx.state.accounts.contains_key(id)
@@ -101,7 +97,7 @@ pub fn describe_create_account_status(
         .get(request_id)
         .filter(|r| r.org_id == org.id)
         .cloned()
-        .ok_or(OrgError::CreateAccountStatusNotFound)
+        .ok_or(OrgError::NotFound(Entity::CreateAccountRequest))
 }
 
 /// The organization's CreateAccount requests, optionally only those in `states`.
@@ -165,7 +161,7 @@ pub fn list_accounts_for_parent(
     page: &PageRequest,
 ) -> Result<Page<AccountView>> {
     let org = cx.org(Operation::ListAccountsForParent)?;
-    parent_in_org(cx, org, parent_id, OrgError::ParentNotFound)?;
+    parent_in_org(cx, org, parent_id, OrgError::NotFound(Entity::Parent))?;
     Ok(account_page(
         cx,
         org,
@@ -181,13 +177,18 @@ pub fn move_account(
 ) -> Result<Write<()>> {
     let org = cx.org(Operation::MoveAccount)?;
     let account = member(cx, org, account_id)?;
-    parent_in_org(cx, org, source, OrgError::SourceParentNotFound)?;
-    parent_in_org(cx, org, destination, OrgError::DestinationParentNotFound)?;
+    parent_in_org(cx, org, source, OrgError::NotFound(Entity::SourceParent))?;
+    parent_in_org(
+        cx,
+        org,
+        destination,
+        OrgError::NotFound(Entity::DestinationParent),
+    )?;
     if account.parent_id() != Some(source) {
-        return Err(OrgError::AccountNotFound);
+        return Err(OrgError::NotFound(Entity::Account));
     }
     if source == destination {
-        return Err(OrgError::DuplicateAccount);
+        return Err(OrgError::AccountAlreadyInParent);
     }
     let mut moved = account.clone();
     if let Some(m) = moved.membership.as_mut() {
@@ -201,12 +202,11 @@ pub fn remove_account_from_organization(cx: &Ctx, account_id: &str) -> Result<Wr
     let org = cx.org(Operation::RemoveAccountFromOrganization)?;
     let account = member(cx, org, account_id)?;
     if account.id == org.management_account_id {
-        return Err(OrgError::MasterCannotLeave);
+        return Err(OrgError::ManagementAccountCannotLeave);
     }
     if org.is_delegated_admin(&account.id) {
-        return Err(OrgError::constraint(
-            ConstraintReason::CannotRemoveDelegatedAdministratorFromOrg,
-            "The account is a delegated administrator: deregister it first.",
+        return Err(OrgError::Constraint(
+            Constraint::RemoveDelegatedAdministrator,
         ));
     }
     let mut removed = account.clone();
@@ -219,17 +219,11 @@ pub fn remove_account_from_organization(cx: &Ctx, account_id: &str) -> Result<Wr
 pub fn close_account(cx: &Ctx, account_id: &str) -> Result<Write<()>> {
     let org = cx.org(Operation::CloseAccount)?;
     if org.feature_set != FeatureSet::All {
-        return Err(OrgError::constraint(
-            ConstraintReason::OrganizationNotInAllFeaturesMode,
-            "Accounts can be closed only in an organization with all features enabled.",
-        ));
+        return Err(OrgError::Constraint(Constraint::CloseNeedsAllFeatures));
     }
     let account = member(cx, org, account_id)?;
     if account.id == org.management_account_id {
-        return Err(OrgError::constraint(
-            ConstraintReason::CannotCloseManagementAccount,
-            "The management account cannot be closed with CloseAccount.",
-        ));
+        return Err(OrgError::Constraint(Constraint::CloseManagementAccount));
     }
     if account.status != AccountStatus::Active {
         return Err(OrgError::AccountAlreadyClosed);
@@ -249,8 +243,5 @@ pub fn create_gov_cloud_account(
 ) -> Result<Write<CreateAccountStatusView>> {
     cx.org(Operation::CreateGovCloudAccount)?;
     new_tags(cx, tags)?;
-    Err(OrgError::constraint(
-        ConstraintReason::MasterAccountNotGovcloudEnabled,
-        "The management account has no associated account in the AWS GovCloud (US) Region.",
-    ))
+    Err(OrgError::Constraint(Constraint::GovCloudNotEnabled))
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use super::accounts::member;
 use super::{AccountView, Ctx, Page, PageRequest, Write, account_view, page_keys};
 use crate::access::Operation;
-use crate::error::{ConstraintReason, InputReason, OrgError, Result};
+use crate::error::{Constraint, Invalid, OrgError, Result};
 use crate::model::{AccountStatus, Change, FeatureSet, Millis, Organization};
 use crate::services;
 
@@ -20,16 +20,11 @@ fn recognised(principal: &str, need_delegation: bool) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(OrgError::invalid(
-            InputReason::UnrecognizedServicePrincipal,
-            format!(
-                "The service principal '{principal}' is not recognized{}.",
-                if need_delegation {
-                    " as one that supports a delegated administrator"
-                } else {
-                    ""
-                }
-            ),
+        Err(OrgError::InvalidInput(
+            Invalid::UnrecognizedServicePrincipal {
+                principal: principal.to_string(),
+                delegation: need_delegation,
+            },
         ))
     }
 }
@@ -38,10 +33,7 @@ fn all_features(org: &Organization) -> Result<()> {
     if org.feature_set == FeatureSet::All {
         Ok(())
     } else {
-        Err(OrgError::constraint(
-            ConstraintReason::OrganizationNotInAllFeaturesMode,
-            "This operation needs an organization with all features enabled.",
-        ))
+        Err(OrgError::Constraint(Constraint::AllFeaturesRequired))
     }
 }
 
@@ -94,31 +86,26 @@ pub fn register_delegated_administrator(
     recognised(principal, true)?;
     let account = member(cx, org, account_id)?;
     if account.id == org.management_account_id {
-        return Err(OrgError::constraint(
-            ConstraintReason::CannotRegisterMasterAsDelegatedAdministrator,
-            "The management account cannot be a delegated administrator.",
+        return Err(OrgError::Constraint(
+            Constraint::ManagementAsDelegatedAdministrator,
         ));
     }
     if account.status != AccountStatus::Active {
-        return Err(OrgError::constraint(
-            ConstraintReason::CannotRegisterSuspendedAccountAsDelegatedAdministrator,
-            "A closed or suspended account cannot be a delegated administrator.",
+        return Err(OrgError::Constraint(
+            Constraint::SuspendedAsDelegatedAdministrator,
         ));
     }
     if !org.service_access.contains_key(principal) {
-        return Err(OrgError::constraint(
-            ConstraintReason::ServiceAccessNotEnabled,
-            format!(
-                "Enable trusted access for {principal} before registering a delegated administrator."
-            ),
-        ));
+        return Err(OrgError::Constraint(Constraint::ServiceAccessNotEnabled {
+            principal: principal.to_string(),
+        }));
     }
     if org
         .delegated_admins
         .get(principal)
         .is_some_and(|a| a.contains_key(account_id))
     {
-        return Err(OrgError::AccountAlreadyRegistered);
+        return Err(OrgError::AlreadyDelegatedAdministrator);
     }
     let mut org = org.clone();
     org.delegated_admins
@@ -141,7 +128,7 @@ pub fn deregister_delegated_administrator(
         .get(principal)
         .is_some_and(|a| a.contains_key(account_id))
     {
-        return Err(OrgError::AccountNotRegistered);
+        return Err(OrgError::NotDelegatedAdministrator);
     }
     let mut org = org.clone();
     if let Some(accounts) = org.delegated_admins.get_mut(principal) {
@@ -207,7 +194,7 @@ pub fn list_delegated_services_for_account(
         .filter_map(|(p, accounts)| accounts.get(account_id).map(|t| (p, *t)))
         .collect();
     if services.is_empty() {
-        return Err(OrgError::AccountNotRegistered);
+        return Err(OrgError::NotDelegatedAdministrator);
     }
     let keys: BTreeSet<String> = services.keys().map(|k| (*k).clone()).collect();
     let p = page_keys(&keys, page);

@@ -10,7 +10,7 @@ use super::{
     policies::attached,
 };
 use crate::access::Operation;
-use crate::error::{InputReason, OrgError, Result};
+use crate::error::{Denial, Entity, Invalid, OrgError, Result};
 use crate::ids;
 use crate::model::{Account, Millis, Organization, Policy, State};
 use crate::policy::{self, EffectivePolicy, EffectivePolicyError, PolicyType};
@@ -20,10 +20,7 @@ fn require_management_type(ty: PolicyType) -> Result<()> {
     if ty.is_management() {
         return Ok(());
     }
-    Err(OrgError::invalid(
-        InputReason::InvalidEnum,
-        format!("{ty} has no effective policy: only management policy types do."),
-    ))
+    Err(OrgError::InvalidInput(Invalid::NoEffectivePolicy(ty)))
 }
 
 /// The merge for one account, with the policies of each level (root first) that went into it.
@@ -79,13 +76,15 @@ fn compute<'s>(
         .map(|l| l.iter().map(|p| p.content.as_str()).collect())
         .collect();
     let effective = policy::effective_policy(ty, &contents).map_err(|e| match e {
-        EffectivePolicyError::NotManagementPolicy(_) => OrgError::invalid(
-            InputReason::InvalidEnum,
-            format!("{ty} has no effective policy."),
-        ),
+        EffectivePolicyError::NotManagementPolicy(_) => {
+            OrgError::InvalidInput(Invalid::NoEffectivePolicy(ty))
+        }
         // Content is validated when saved; a stored policy that no longer parses is reported
         // as what it is rather than silently skipped.
-        EffectivePolicyError::Malformed { .. } => OrgError::MalformedPolicyDocument(e.to_string()),
+        EffectivePolicyError::Malformed { policy, error } => OrgError::MalformedPolicy {
+            policy: Some(policy),
+            error,
+        },
     })?;
     Ok(Some(Computed { effective, levels }))
 }
@@ -102,23 +101,17 @@ pub fn describe_effective_policy(
     require_management_type(policy_type)?;
     let target = target_id.unwrap_or(cx.caller);
     if ids::is_root_id(target) || ids::is_ou_id(target) {
-        return Err(OrgError::invalid(
-            InputReason::TargetNotSupported,
-            "Effective policies are available for accounts only, not for roots or OUs.",
-        ));
+        return Err(OrgError::InvalidInput(Invalid::EffectivePolicyTarget));
     }
     if target != cx.caller
         && org.management_account_id != cx.caller
         && !org.is_delegated_admin(cx.caller)
     {
-        return Err(OrgError::AccessDenied(
-            "Only the management account or a delegated administrator can view the effective \
-             policy of another account."
-                .into(),
-        ));
+        return Err(OrgError::AccessDenied(Denial::OthersEffectivePolicy));
     }
-    let account = member(cx, org, target).map_err(|_| OrgError::TargetNotFound)?;
-    let c = compute(cx.state, account, policy_type)?.ok_or(OrgError::EffectivePolicyNotFound)?;
+    let account = member(cx, org, target).map_err(|_| OrgError::NotFound(Entity::Target))?;
+    let c = compute(cx.state, account, policy_type)?
+        .ok_or(OrgError::NotFound(Entity::EffectivePolicy))?;
     Ok(EffectivePolicyView {
         content: c.effective.content(),
         last_updated: c.last_updated(),
@@ -155,7 +148,8 @@ pub fn list_effective_policy_validation_errors(
     let org = cx.org(Operation::ListEffectivePolicyValidationErrors)?;
     require_management_type(policy_type)?;
     let account = member(cx, org, account_id)?;
-    let c = compute(cx.state, account, policy_type)?.ok_or(OrgError::EffectivePolicyNotFound)?;
+    let c = compute(cx.state, account, policy_type)?
+        .ok_or(OrgError::NotFound(Entity::EffectivePolicy))?;
     let errors = error_views(&c);
     // Errors keep the engine's order; their keys are their positions.
     let keys: BTreeSet<String> = (0..errors.len()).map(|i| format!("{i:08}")).collect();

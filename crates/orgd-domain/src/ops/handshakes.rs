@@ -6,7 +6,9 @@ use std::collections::BTreeSet;
 
 use super::{Ctx, Page, PageRequest, Write, page_keys, settle::standalone_account, tags::new_tags};
 use crate::access::{self, Operation};
-use crate::error::{HandshakeReason, InputReason, OrgError, Result};
+use crate::error::{
+    Denial, Entity, HandshakeConstraint, HandshakeTransition, Invalid, OrgError, Result,
+};
 use crate::ids::IdSource;
 use crate::model::{
     Account, Change, FeatureSet, Handshake, HandshakeAction, HandshakeState, JoinedMethod,
@@ -105,17 +107,13 @@ pub fn invite_account_to_organization(
         InviteTarget::Account(id) => Recipient::Account(id),
         InviteTarget::Email(email) => Recipient::Email(email),
         InviteTarget::Organization(_) => {
-            return Err(OrgError::invalid(
-                InputReason::InvalidPartyTypeTarget,
-                "An invitation is addressed to an ACCOUNT or an EMAIL, not an ORGANIZATION.",
-            ));
+            return Err(OrgError::InvalidInput(Invalid::InvitationToOrganization));
         }
     };
     let tags = new_tags(cx, tags)?;
     if pending_enable_all_features(cx.state, &org.id).is_some() {
-        return Err(OrgError::handshake_constraint(
-            HandshakeReason::InviteDisabledDuringEnableAllFeatures,
-            "Invitations are disabled while the organization is enabling all features.",
+        return Err(OrgError::Handshake(
+            HandshakeConstraint::InviteDuringEnableAllFeatures,
         ));
     }
     let already_member = cx
@@ -128,10 +126,7 @@ pub fn invite_account_to_organization(
             Recipient::Email(e) => a.email.eq_ignore_ascii_case(e),
         });
     if already_member {
-        return Err(OrgError::handshake_constraint(
-            HandshakeReason::AlreadyInAnOrganization,
-            "The account is already a member of this organization.",
-        ));
+        return Err(OrgError::Handshake(HandshakeConstraint::AlreadyMember));
     }
     let org_handshakes = || {
         cx.state
@@ -147,19 +142,14 @@ pub fn invite_account_to_organization(
         .count()
         >= cx.limits.max_invitations_per_day
     {
-        return Err(OrgError::handshake_constraint(
-            HandshakeReason::HandshakeRateLimitExceeded,
-            format!(
-                "An organization can send at most {} invitations a day.",
-                cx.limits.max_invitations_per_day
-            ),
-        ));
+        return Err(OrgError::Handshake(HandshakeConstraint::InvitationRate {
+            max: cx.limits.max_invitations_per_day,
+        }));
     }
     let open_invites = org_handshakes().filter(|h| h.state.is_pending()).count();
     if cx.state.members(&org.id).len() + open_invites >= cx.limits.max_accounts {
-        return Err(OrgError::handshake_constraint(
-            HandshakeReason::AccountNumberLimitExceeded,
-            "Accepting this invitation would exceed the organization's account quota.",
+        return Err(OrgError::Handshake(
+            HandshakeConstraint::AccountQuotaWithInvitations,
         ));
     }
     let h = Handshake {
@@ -188,15 +178,11 @@ pub fn invite_account_to_organization(
 pub fn enable_all_features(cx: &Ctx, ids: &mut dyn IdSource) -> Result<Write<HandshakeView>> {
     let org = cx.org(Operation::EnableAllFeatures)?;
     if org.feature_set == FeatureSet::All {
-        return Err(OrgError::handshake_constraint(
-            HandshakeReason::OrganizationAlreadyHasAllFeatures,
-            "The organization already has all features enabled.",
-        ));
+        return Err(OrgError::Handshake(HandshakeConstraint::AlreadyAllFeatures));
     }
     if pending_enable_all_features(cx.state, &org.id).is_some() {
-        return Err(OrgError::handshake_constraint(
-            HandshakeReason::OrganizationIsAlreadyPendingAllFeaturesMigration,
-            "The organization is already enabling all features.",
+        return Err(OrgError::Handshake(
+            HandshakeConstraint::AlreadyEnablingAllFeatures,
         ));
     }
     let invited: Vec<&Account> = cx
@@ -261,7 +247,7 @@ fn visible<'s>(cx: &Ctx<'s>, id: &str) -> Result<&'s Handshake> {
         .state
         .handshakes
         .get(id)
-        .ok_or(OrgError::HandshakeNotFound)?;
+        .ok_or(OrgError::NotFound(Entity::Handshake))?;
     let me = standalone_account(cx.state, cx.caller);
     let is_mgmt = cx
         .state
@@ -271,7 +257,7 @@ fn visible<'s>(cx: &Ctx<'s>, id: &str) -> Result<&'s Handshake> {
     if is_mgmt || is_recipient(h, &me) {
         Ok(h)
     } else {
-        Err(OrgError::HandshakeNotFound)
+        Err(OrgError::NotFound(Entity::Handshake))
     }
 }
 
@@ -287,11 +273,9 @@ fn check_transition(h: &Handshake, to: HandshakeState) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(OrgError::InvalidHandshakeTransition(format!(
-            "A handshake in state {} cannot become {}.",
-            h.state.as_str(),
-            to.as_str()
-        )))
+        Err(OrgError::HandshakeTransition(
+            HandshakeTransition::Between { from: h.state, to },
+        ))
     }
 }
 
@@ -305,16 +289,14 @@ pub fn accept_handshake(cx: &Ctx, id: &str) -> Result<Write<HandshakeView>> {
     let h = visible(cx, id)?;
     let me = standalone_account(cx.state, cx.caller);
     if !is_recipient(h, &me) {
-        return Err(OrgError::AccessDenied(
-            "Only the recipient of a handshake can accept it.".into(),
-        ));
+        return Err(OrgError::AccessDenied(Denial::AcceptHandshake));
     }
     check_transition(h, HandshakeState::Accepted)?;
     let org = cx
         .state
         .organizations
         .get(&h.org_id)
-        .ok_or(OrgError::HandshakeNotFound)?;
+        .ok_or(OrgError::NotFound(Entity::Handshake))?;
     let mut accepted = h.clone();
     accepted.complete(
         HandshakeState::Accepted,
@@ -369,16 +351,12 @@ fn join(
     tags: &crate::model::Tags,
 ) -> Result<Account> {
     if me.membership.is_some() {
-        return Err(OrgError::handshake_constraint(
-            HandshakeReason::AlreadyInAnOrganization,
-            "The account is already a member of an organization: it must leave it first.",
+        return Err(OrgError::Handshake(
+            HandshakeConstraint::InAnotherOrganization,
         ));
     }
     if cx.state.members(&org.id).len() >= cx.limits.max_accounts {
-        return Err(OrgError::handshake_constraint(
-            HandshakeReason::AccountNumberLimitExceeded,
-            "The organization has reached its account quota.",
-        ));
+        return Err(OrgError::Handshake(HandshakeConstraint::AccountQuota));
     }
     me.membership = Some(Membership {
         org_id: org.id.clone(),
@@ -396,9 +374,7 @@ pub fn decline_handshake(cx: &Ctx, id: &str) -> Result<Write<HandshakeView>> {
     let h = visible(cx, id)?;
     let me = standalone_account(cx.state, cx.caller);
     if !is_recipient(h, &me) {
-        return Err(OrgError::AccessDenied(
-            "Only the recipient of a handshake can decline it.".into(),
-        ));
+        return Err(OrgError::AccessDenied(Denial::DeclineHandshake));
     }
     check_transition(h, HandshakeState::Declined)?;
     let mut declined = h.clone();
@@ -427,14 +403,10 @@ pub fn cancel_handshake(cx: &Ctx, id: &str) -> Result<Write<HandshakeView>> {
         .organizations
         .get(&h.org_id)
         .filter(|o| o.management_account_id == cx.caller)
-        .ok_or_else(|| {
-            OrgError::AccessDenied(
-                "Only the organization that sent a handshake can cancel it.".into(),
-            )
-        })?;
+        .ok_or_else(|| OrgError::AccessDenied(Denial::CancelHandshake))?;
     if h.action == HandshakeAction::ApproveAllFeatures {
-        return Err(OrgError::InvalidHandshakeTransition(
-            "Cancel the ENABLE_ALL_FEATURES handshake instead of one of its approvals.".into(),
+        return Err(OrgError::HandshakeTransition(
+            HandshakeTransition::CancelApproval,
         ));
     }
     check_transition(h, HandshakeState::Canceled)?;
@@ -481,10 +453,7 @@ pub struct HandshakeFilter {
 impl HandshakeFilter {
     fn check(&self) -> Result<()> {
         if self.action.is_some() && self.parent_id.is_some() {
-            return Err(OrgError::invalid(
-                InputReason::MaxLimitExceededFilter,
-                "Specify at most one filter.",
-            ));
+            return Err(OrgError::InvalidInput(Invalid::TooManyFilters));
         }
         Ok(())
     }

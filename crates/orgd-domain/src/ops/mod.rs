@@ -32,7 +32,7 @@ use std::ops::Bound;
 
 use crate::access::{self, Operation};
 use crate::config::Limits;
-use crate::error::{OrgError, Result};
+use crate::error::{Entity, OrgError, Result};
 use crate::model::{Millis, Organization, State};
 
 /// What every operation sees: the state, who calls, and when.
@@ -55,7 +55,8 @@ impl<'a> Ctx<'a> {
         op: Operation,
         request: crate::grants::RequestContext,
     ) -> Result<&'a Organization> {
-        access::authorize_for(self.state, self.caller, op, request)?.ok_or(OrgError::NotInUse)
+        access::authorize_for(self.state, self.caller, op, request)?
+            .ok_or(OrgError::NotFound(Entity::Organization))
     }
 }
 

@@ -6,7 +6,7 @@ use super::{
     tags::new_tags,
 };
 use crate::access::Operation;
-use crate::error::{ConstraintReason, OrgError, Result};
+use crate::error::{Constraint, Entity, OrgError, Result};
 use crate::ids::{self, IdSource};
 use crate::model::{Change, Organization, OrganizationalUnit};
 
@@ -28,7 +28,7 @@ fn ou_in_org<'s>(cx: &Ctx<'s>, org: &Organization, ou_id: &str) -> Result<&'s Or
         .ous
         .get(ou_id)
         .filter(|ou| ou.org_id == org.id)
-        .ok_or(OrgError::OrganizationalUnitNotFound)
+        .ok_or(OrgError::NotFound(Entity::OrganizationalUnit))
 }
 
 fn name_taken(cx: &Ctx, parent_id: &str, name: &str, except: Option<&str>) -> bool {
@@ -48,28 +48,20 @@ pub fn create_organizational_unit(
     tags: &[(String, String)],
 ) -> Result<Write<OuView>> {
     let org = cx.org(Operation::CreateOrganizationalUnit)?;
-    parent_in_org(cx, org, parent_id, OrgError::ParentNotFound)?;
+    parent_in_org(cx, org, parent_id, OrgError::NotFound(Entity::Parent))?;
     let tags = new_tags(cx, tags)?;
     if name_taken(cx, parent_id, name, None) {
         return Err(OrgError::DuplicateOrganizationalUnit);
     }
     if cx.state.depth(parent_id) + 1 > cx.limits.max_ou_depth {
-        return Err(OrgError::constraint(
-            ConstraintReason::OuDepthLimitExceeded,
-            format!(
-                "OUs can be nested at most {} levels below the root.",
-                cx.limits.max_ou_depth
-            ),
-        ));
+        return Err(OrgError::Constraint(Constraint::OuDepth {
+            max: cx.limits.max_ou_depth,
+        }));
     }
     if cx.state.ou_count(&org.id) >= cx.limits.max_ous {
-        return Err(OrgError::constraint(
-            ConstraintReason::OuNumberLimitExceeded,
-            format!(
-                "The organization already has the maximum of {} OUs.",
-                cx.limits.max_ous
-            ),
-        ));
+        return Err(OrgError::Constraint(Constraint::OuLimit {
+            max: cx.limits.max_ous,
+        }));
     }
     let id = loop {
         let id = ids::new_ou_id(ids, &org.root_id);
@@ -132,7 +124,7 @@ pub fn list_organizational_units_for_parent(
     page: &PageRequest,
 ) -> Result<Page<OuView>> {
     let org = cx.org(Operation::ListOrganizationalUnitsForParent)?;
-    parent_in_org(cx, org, parent_id, OrgError::ParentNotFound)?;
+    parent_in_org(cx, org, parent_id, OrgError::NotFound(Entity::Parent))?;
     let keys = page_keys(cx.state.child_ous(parent_id), page);
     let items = keys
         .items
@@ -153,7 +145,7 @@ pub fn list_children(
     page: &PageRequest,
 ) -> Result<Page<(String, ChildType)>> {
     let org = cx.org(Operation::ListChildren)?;
-    parent_in_org(cx, org, parent_id, OrgError::ParentNotFound)?;
+    parent_in_org(cx, org, parent_id, OrgError::NotFound(Entity::Parent))?;
     let set = match child_type {
         ChildType::Account => cx.state.child_accounts(parent_id),
         ChildType::OrganizationalUnit => cx.state.child_ous(parent_id),
@@ -191,7 +183,7 @@ pub fn list_parents(
             .filter(|ou| ou.org_id == org.id)
             .map(|ou| ou.parent_id.clone())
     };
-    let parent = parent.ok_or(OrgError::ChildNotFound)?;
+    let parent = parent.ok_or(OrgError::NotFound(Entity::Child))?;
     let kind = if ids::is_root_id(&parent) {
         ParentType::Root
     } else {

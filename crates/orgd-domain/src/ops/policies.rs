@@ -13,7 +13,7 @@ use super::{
     root_view, tags::new_tags,
 };
 use crate::access::Operation;
-use crate::error::{ConstraintReason, InputReason, OrgError, Result};
+use crate::error::{Constraint, Entity, Invalid, OrgError, Result};
 use crate::ids::{self, IdSource};
 use crate::model::{
     Account, Change, FeatureSet, Membership, Organization, OrganizationalUnit, Policy, Root, State,
@@ -67,7 +67,7 @@ pub(crate) fn type_of(state: &State, id: &str) -> Option<PolicyType> {
 /// The policy types a new organization's root starts with. AWS's documentation says SCPs are
 /// enabled in the root of a new all-features organization, but AWS creates it with no policy type
 /// enabled (clients such as Terraform enable SCPs right after creating it and would fail with
-/// `PolicyTypeAlreadyEnabledException`), so that is the default; `Limits::scp_enabled_at_creation`
+/// `PolicyTypeAlreadyEnabled`), so that is the default; `Limits::scp_enabled_at_creation`
 /// gives the documented behaviour. Consolidated billing has none either way.
 pub(crate) fn initial_policy_types(fs: FeatureSet, limits: &crate::Limits) -> Vec<PolicyType> {
     match fs {
@@ -187,7 +187,7 @@ fn find<'s>(cx: &Ctx<'s>, org: &Organization, id: &str) -> Result<Found<'s>> {
         .get(id)
         .filter(|p| p.org_id == org.id)
         .map(Found::Own)
-        .ok_or(OrgError::PolicyNotFound)
+        .ok_or(OrgError::NotFound(Entity::Policy))
 }
 
 /// A page of the views of the policies whose ids are `keys`.
@@ -231,13 +231,9 @@ fn org_for_policy<'s>(cx: &Ctx<'s>, op: Operation, policy_id: &str) -> Result<&'
 fn find_mutable<'s>(cx: &Ctx<'s>, org: &Organization, id: &str) -> Result<&'s Policy> {
     match find(cx, org, id)? {
         Found::Own(p) => Ok(p),
-        Found::Managed(m) => Err(OrgError::invalid(
-            InputReason::ImmutablePolicy,
-            format!(
-                "{} is managed by AWS and can't be modified or deleted.",
-                m.name
-            ),
-        )),
+        Found::Managed(m) => Err(OrgError::InvalidInput(Invalid::ImmutablePolicy {
+            name: m.name.to_string(),
+        })),
     }
 }
 
@@ -246,25 +242,31 @@ fn require_all_features(org: &Organization, ty: PolicyType) -> Result<()> {
     if org.feature_set == FeatureSet::All {
         return Ok(());
     }
-    Err(OrgError::PolicyTypeNotAvailableForOrganization(format!(
-        "{ty} is not available: the organization supports only consolidated billing; enable all \
-         features first."
-    )))
+    Err(OrgError::PolicyTypeNeedsAllFeatures(ty))
 }
 
 fn org_root<'s>(cx: &Ctx<'s>, org: &Organization) -> Result<&'s Root> {
     cx.state
         .roots
         .get(&org.root_id)
-        .ok_or(OrgError::RootNotFound)
+        .ok_or(OrgError::NotFound(Entity::Root))
 }
 
 fn check_content(ty: PolicyType, content: &str) -> Result<()> {
     policy::validate_content(ty, content).map_err(|e| match e {
-        PolicyContentError::TooLarge { .. } => {
-            OrgError::constraint(ConstraintReason::PolicyContentLimitExceeded, e.to_string())
-        }
-        PolicyContentError::Malformed { .. } => OrgError::MalformedPolicyDocument(e.to_string()),
+        PolicyContentError::TooLarge {
+            policy_type,
+            limit,
+            actual,
+        } => OrgError::Constraint(Constraint::PolicyContentTooLarge {
+            policy_type,
+            limit,
+            actual,
+        }),
+        error @ PolicyContentError::Malformed { .. } => OrgError::MalformedPolicy {
+            policy: None,
+            error,
+        },
     })
 }
 
@@ -310,10 +312,10 @@ pub fn create_policy(
         .count();
     let max = policy_type.max_policies_per_organization();
     if count >= max {
-        return Err(OrgError::constraint(
-            ConstraintReason::PolicyNumberLimitExceeded,
-            format!("An organization can have at most {max} policies of type {policy_type}."),
-        ));
+        return Err(OrgError::Constraint(Constraint::PolicyLimit {
+            policy_type,
+            max,
+        }));
     }
     let id = loop {
         let id = ids::new_policy_id(ids);
@@ -491,7 +493,7 @@ fn target(cx: &Ctx, org: &Organization, id: &str) -> Result<Target> {
             .filter(|a| a.org_id() == Some(org.id.as_str()))
             .map(|a| account_target(org, a))
     };
-    found.ok_or(OrgError::TargetNotFound)
+    found.ok_or(OrgError::NotFound(Entity::Target))
 }
 
 fn count_of_type(state: &State, policies: &[String], ty: PolicyType) -> usize {
@@ -510,14 +512,14 @@ pub fn attach_policy(cx: &Ctx, policy_id: &str, target_id: &str) -> Result<Write
         return Err(OrgError::PolicyTypeNotEnabled);
     }
     if t.policies.iter().any(|id| id == p.id()) {
-        return Err(OrgError::DuplicatePolicyAttachment);
+        return Err(OrgError::PolicyAlreadyAttached);
     }
     let max = ty.max_attached_per_target();
     if count_of_type(cx.state, &t.policies, ty) >= max {
-        return Err(OrgError::constraint(
-            ConstraintReason::MaxPolicyTypeAttachmentLimitExceeded,
-            format!("A root, OU or account can have at most {max} policies of type {ty} attached."),
-        ));
+        return Err(OrgError::Constraint(Constraint::MaxPoliciesAttached {
+            policy_type: ty,
+            max,
+        }));
     }
     let mut policies = t.policies;
     policies.push(p.id().to_string());
@@ -534,13 +536,10 @@ pub fn detach_policy(cx: &Ctx, policy_id: &str, target_id: &str) -> Result<Write
     let ty = p.policy_type();
     let min = ty.min_attached_per_target();
     if count_of_type(cx.state, &t.policies, ty) <= min {
-        return Err(OrgError::constraint(
-            ConstraintReason::MinPolicyTypeAttachmentLimitExceeded,
-            format!(
-                "A root, OU or account must keep at least {min} policy of type {ty} attached while \
-                 the type is enabled."
-            ),
-        ));
+        return Err(OrgError::Constraint(Constraint::MinPoliciesAttached {
+            policy_type: ty,
+            min,
+        }));
     }
     let mut policies = t.policies;
     policies.retain(|id| id != p.id());
@@ -607,7 +606,7 @@ fn the_root<'s>(cx: &Ctx<'s>, org: &Organization, root_id: &str) -> Result<&'s R
         .roots
         .get(root_id)
         .filter(|r| r.org_id == org.id && r.id == org.root_id)
-        .ok_or(OrgError::RootNotFound)
+        .ok_or(OrgError::NotFound(Entity::Root))
 }
 
 /// Enables a policy type in the root. A type with an AWS-managed policy gets it attached to the

@@ -2,6 +2,7 @@
 
 use super::testkit::World;
 use super::*;
+use crate::error::*;
 use crate::model::FeatureSet;
 use crate::policy::PolicyType;
 
@@ -120,11 +121,11 @@ fn a_consolidated_billing_organization_has_no_policy_types() {
             create_policy(cx, ids, TAG, "t", "", TAG_A, &[])
         })
         .unwrap_err();
-    assert_eq!(e.code(), "PolicyTypeNotAvailableForOrganizationException");
+    assert!(matches!(e, OrgError::PolicyTypeNeedsAllFeatures(_)));
     let e = w
         .write(MGMT, |cx, _| enable_policy_type(cx, &root, SCP))
         .unwrap_err();
-    assert_eq!(e.code(), "PolicyTypeNotAvailableForOrganizationException");
+    assert!(matches!(e, OrgError::PolicyTypeNeedsAllFeatures(_)));
 }
 
 #[test]
@@ -133,15 +134,15 @@ fn content_is_validated_and_names_are_unique_per_type() {
     let bad = w.write(MGMT, |cx, ids| {
         create_policy(cx, ids, SCP, "x", "", r#"{"Statement":[]}"#, &[])
     });
-    assert_eq!(bad.unwrap_err().code(), "MalformedPolicyDocumentException");
+    assert!(matches!(bad.unwrap_err(), OrgError::MalformedPolicy { .. }));
     let huge = format!("{DENY_S3}{}", " ".repeat(10_240));
     let big = w.write(MGMT, |cx, ids| {
         create_policy(cx, ids, SCP, "x", "", &huge, &[])
     });
-    assert_eq!(
-        big.unwrap_err().reason(),
-        Some("POLICY_CONTENT_LIMIT_EXCEEDED")
-    );
+    assert!(matches!(
+        big.unwrap_err(),
+        OrgError::Constraint(Constraint::PolicyContentTooLarge { .. })
+    ));
     let p = policy(&mut w, SCP, "DenyS3", DENY_S3);
     assert!(p.starts_with("p-") && p.len() == 12, "{p}");
     let dup = w.write(MGMT, |cx, ids| {
@@ -172,11 +173,17 @@ fn aws_managed_policies_are_immutable() {
             update_policy(cx, "p-FullAWSAccess", Some("x"), None, None)
         })
         .unwrap_err();
-    assert_eq!(e.reason(), Some("IMMUTABLE_POLICY"));
+    assert!(matches!(
+        e,
+        OrgError::InvalidInput(Invalid::ImmutablePolicy { .. })
+    ));
     let e = w
         .write(MGMT, |cx, _| delete_policy(cx, "p-RCPFullAWSAccess"))
         .unwrap_err();
-    assert_eq!(e.reason(), Some("IMMUTABLE_POLICY"));
+    assert!(matches!(
+        e,
+        OrgError::InvalidInput(Invalid::ImmutablePolicy { .. })
+    ));
 }
 
 #[test]
@@ -196,7 +203,7 @@ fn attachment_rules() {
     attach(&mut w, &tag, &root).unwrap();
     assert_eq!(
         attach(&mut w, &tag, &root),
-        Err(OrgError::DuplicatePolicyAttachment)
+        Err(OrgError::PolicyAlreadyAttached)
     );
     assert_eq!(
         w.write(MGMT, |cx, _| delete_policy(cx, &tag)),
@@ -205,31 +212,31 @@ fn attachment_rules() {
     assert_eq!(detach(&mut w, &tag, MGMT), Err(OrgError::PolicyNotAttached));
     assert_eq!(
         attach(&mut w, &tag, "ou-zzzz-zzzzzzzz"),
-        Err(OrgError::TargetNotFound)
+        Err(OrgError::NotFound(Entity::Target))
     );
     assert_eq!(
         attach(&mut w, "p-nothere1", &root),
-        Err(OrgError::PolicyNotFound)
+        Err(OrgError::NotFound(Entity::Policy))
     );
     detach(&mut w, &tag, &root).unwrap();
     w.write(MGMT, |cx, _| delete_policy(cx, &tag)).unwrap();
 
     // The last SCP stays; at most ten SCPs per target.
     let e = detach(&mut w, "p-FullAWSAccess", &root).unwrap_err();
-    assert_eq!(
-        e.reason(),
-        Some("MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED")
-    );
+    assert!(matches!(
+        e,
+        OrgError::Constraint(Constraint::MinPoliciesAttached { .. })
+    ));
     for i in 0..9 {
         let p = policy(&mut w, SCP, &format!("s{i}"), DENY_S3);
         attach(&mut w, &p, &root).unwrap();
     }
     let p = policy(&mut w, SCP, "s9", DENY_S3);
     let e = attach(&mut w, &p, &root).unwrap_err();
-    assert_eq!(
-        e.reason(),
-        Some("MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED")
-    );
+    assert!(matches!(
+        e,
+        OrgError::Constraint(Constraint::MaxPoliciesAttached { .. })
+    ));
     detach(&mut w, "p-FullAWSAccess", &root).unwrap();
 }
 
@@ -280,7 +287,7 @@ fn effective_tag_policy_through_root_ou_and_account_follows_the_documented_examp
         .unwrap();
     assert_eq!(
         w.read(&acct, |cx| describe_effective_policy(cx, TAG, None)),
-        Err(OrgError::EffectivePolicyNotFound)
+        Err(OrgError::NotFound(Entity::EffectivePolicy))
     );
     let (a, c, d) = (
         policy(&mut w, TAG, "A", TAG_A),
@@ -310,11 +317,16 @@ fn effective_tag_policy_through_root_ou_and_account_follows_the_documented_examp
     );
     // A member may read its own, not another account's; SCPs have none; roots are no target.
     let other = w.read(&acct, |cx| describe_effective_policy(cx, TAG, Some(MGMT)));
-    assert_eq!(other.unwrap_err().code(), "AccessDeniedException");
+    assert!(matches!(other.unwrap_err(), OrgError::AccessDenied(_)));
     let scp = w.read(MGMT, |cx| describe_effective_policy(cx, SCP, None));
-    assert_eq!(scp.unwrap_err().code(), "InvalidInputException");
+    assert!(matches!(scp.unwrap_err(), OrgError::InvalidInput(_)));
     let r = w.read(MGMT, |cx| describe_effective_policy(cx, TAG, Some(&root)));
-    assert_eq!(r.unwrap_err().reason(), Some("TARGET_NOT_SUPPORTED"));
+    assert!(matches!(
+        r.unwrap_err(),
+        OrgError::InvalidInput(
+            Invalid::ResourcePolicyTagsOnUpdate | Invalid::EffectivePolicyTarget
+        )
+    ));
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use super::{Ctx, Write, tags::new_tags};
 use crate::access::Operation;
-use crate::error::{ConstraintReason, InputReason, OrgError, Result};
+use crate::error::{Constraint, Entity, Invalid, OrgError, ResourcePolicyFault, Result};
 use crate::ids::{self, IdSource};
 use crate::model::{Change, ResourcePolicy};
 
@@ -17,23 +17,18 @@ pub struct ResourcePolicyView {
 
 /// The content must be a JSON policy document: an object with a `Statement`.
 fn check_document(content: &str) -> Result<()> {
-    let bad = |why: &str| {
-        OrgError::invalid(
-            InputReason::InvalidResourcePolicyJson,
-            format!("The resource policy is not valid: {why}."),
-        )
-    };
-    let doc: serde_json::Value =
-        serde_json::from_str(content).map_err(|e| bad(&format!("not JSON ({e})")))?;
+    let bad = |fault| OrgError::InvalidInput(Invalid::ResourcePolicy(fault));
+    let doc: serde_json::Value = serde_json::from_str(content)
+        .map_err(|e| bad(ResourcePolicyFault::NotJson(e.to_string())))?;
     let obj = doc
         .as_object()
-        .ok_or_else(|| bad("the document must be a JSON object"))?;
+        .ok_or_else(|| bad(ResourcePolicyFault::NotAnObject))?;
     match obj.get("Statement") {
         Some(serde_json::Value::Array(a)) if !a.is_empty() && a.iter().all(|s| s.is_object()) => {
             Ok(())
         }
         Some(serde_json::Value::Object(_)) => Ok(()),
-        _ => Err(bad("it needs a Statement (an object or a list of objects)")),
+        _ => Err(bad(ResourcePolicyFault::NoStatement)),
     }
 }
 
@@ -49,10 +44,7 @@ pub fn put_resource_policy(
     let mut org = org.clone();
     let policy = match org.resource_policy.take() {
         Some(_) if !tags.is_empty() => {
-            return Err(OrgError::invalid(
-                InputReason::TargetNotSupported,
-                "Tags can be given only when the resource policy is created; use TagResource to change them.",
-            ));
+            return Err(OrgError::InvalidInput(Invalid::ResourcePolicyTagsOnUpdate));
         }
         Some(existing) => ResourcePolicy {
             content: content.to_string(),
@@ -78,7 +70,7 @@ pub fn describe_resource_policy(cx: &Ctx) -> Result<ResourcePolicyView> {
     let p = org
         .resource_policy
         .as_ref()
-        .ok_or(OrgError::ResourcePolicyNotFound)?;
+        .ok_or(OrgError::NotFound(Entity::ResourcePolicy))?;
     Ok(ResourcePolicyView {
         id: p.id.clone(),
         arn: org.resource_policy_arn(&p.id),
@@ -89,7 +81,7 @@ pub fn describe_resource_policy(cx: &Ctx) -> Result<ResourcePolicyView> {
 pub fn delete_resource_policy(cx: &Ctx) -> Result<Write<()>> {
     let org = cx.org(Operation::DeleteResourcePolicy)?;
     if org.resource_policy.is_none() {
-        return Err(OrgError::ResourcePolicyNotFound);
+        return Err(OrgError::NotFound(Entity::ResourcePolicy));
     }
     let mut org = org.clone();
     org.resource_policy = None;
@@ -100,12 +92,11 @@ pub fn delete_resource_policy(cx: &Ctx) -> Result<Write<()>> {
 pub fn leave_organization(cx: &Ctx) -> Result<Write<()>> {
     let org = cx.org(Operation::LeaveOrganization)?;
     if org.management_account_id == cx.caller {
-        return Err(OrgError::MasterCannotLeave);
+        return Err(OrgError::ManagementAccountCannotLeave);
     }
     if org.is_delegated_admin(cx.caller) {
-        return Err(OrgError::constraint(
-            ConstraintReason::CannotRemoveDelegatedAdministratorFromOrg,
-            "A delegated administrator must be deregistered before it leaves the organization.",
+        return Err(OrgError::Constraint(
+            Constraint::LeaveAsDelegatedAdministrator,
         ));
     }
     let mut account = cx
@@ -113,7 +104,7 @@ pub fn leave_organization(cx: &Ctx) -> Result<Write<()>> {
         .accounts
         .get(cx.caller)
         .cloned()
-        .ok_or(OrgError::AccountNotFound)?;
+        .ok_or(OrgError::NotFound(Entity::Account))?;
     account.membership = None;
     account.tags.clear();
     Ok(Write::new((), vec![Change::PutAccount(account)]))

@@ -3,7 +3,7 @@
 
 use super::{Ctx, Write};
 use crate::access::Operation;
-use crate::error::{ConstraintReason, InputReason, OrgError, Result};
+use crate::error::{Constraint, Entity, Invalid, OrgError, Result};
 use crate::ids;
 use crate::model::{
     Account, Change, Organization, OrganizationalUnit, Policy, ResponsibilityTransfer, Root, Tags,
@@ -14,20 +14,18 @@ const SYSTEM_PREFIX: &str = "aws:";
 
 fn check_key(key: &str) -> Result<()> {
     if key.to_ascii_lowercase().starts_with(SYSTEM_PREFIX) {
-        return Err(OrgError::invalid(
-            InputReason::InvalidSystemTagsParameter,
-            format!("The tag key '{key}' is reserved for AWS use."),
-        ));
+        return Err(OrgError::InvalidInput(Invalid::ReservedTagKey {
+            key: key.to_string(),
+        }));
     }
     Ok(())
 }
 
 fn check_count(cx: &Ctx, tags: &Tags) -> Result<()> {
     if tags.len() > cx.limits.max_tags {
-        return Err(OrgError::constraint(
-            ConstraintReason::MaxTagLimitExceeded,
-            format!("A resource can have at most {} tags.", cx.limits.max_tags),
-        ));
+        return Err(OrgError::Constraint(Constraint::TagLimit {
+            max: cx.limits.max_tags,
+        }));
     }
     Ok(())
 }
@@ -38,10 +36,9 @@ fn merge(cx: &Ctx, tags: &mut Tags, input: &[(String, String)]) -> Result<()> {
     for (k, v) in input {
         check_key(k)?;
         if !seen.insert(k.as_str()) {
-            return Err(OrgError::invalid(
-                InputReason::DuplicateTagKey,
-                format!("The tag key '{k}' appears more than once in the request."),
-            ));
+            return Err(OrgError::InvalidInput(Invalid::DuplicateTagKey {
+                key: k.to_string(),
+            }));
         }
         tags.insert(k.clone(), v.clone());
     }
@@ -134,7 +131,7 @@ fn resource(cx: &Ctx, org: &Organization, id: &str) -> Result<Taggable> {
     } else {
         None
     };
-    found.ok_or(OrgError::TargetNotFound)
+    found.ok_or(OrgError::NotFound(Entity::Target))
 }
 
 pub fn tag_resource(cx: &Ctx, resource_id: &str, input: &[(String, String)]) -> Result<Write<()>> {

@@ -3,6 +3,7 @@
 use super::testkit::World;
 use super::*;
 use crate::Result;
+use crate::error::*;
 use crate::model::{AccountStatus, CreateAccountState, FeatureSet, HandshakeState};
 
 const MGMT: &str = "111111111111";
@@ -55,7 +56,10 @@ fn ous_nest_five_levels_and_no_deeper() {
             create_organizational_unit(cx, ids, &parent, "L6", &[])
         })
         .unwrap_err();
-    assert_eq!(err.reason(), Some("OU_DEPTH_LIMIT_EXCEEDED"));
+    assert!(matches!(
+        err,
+        OrgError::Constraint(Constraint::OuDepth { .. })
+    ));
 }
 
 #[test]
@@ -127,7 +131,10 @@ fn account_quota_counts_the_management_account() {
             create_account(cx, ids, "b@example.com", "B", &[])
         })
         .unwrap_err();
-    assert_eq!(err.reason(), Some("ACCOUNT_NUMBER_LIMIT_EXCEEDED"));
+    assert!(matches!(
+        err,
+        OrgError::Constraint(Constraint::AccountLimit { .. })
+    ));
 }
 
 #[test]
@@ -187,7 +194,10 @@ fn closing_goes_through_pending_closure_to_suspended_once() {
     w.advance(1_000);
     assert_eq!(w.state.accounts[&id].status, AccountStatus::Suspended);
     let err = w.write(MGMT, |cx, _| close_account(cx, MGMT)).unwrap_err();
-    assert_eq!(err.reason(), Some("CANNOT_CLOSE_MANAGEMENT_ACCOUNT"));
+    assert!(matches!(
+        err,
+        OrgError::Constraint(Constraint::CloseManagementAccount)
+    ));
 }
 
 #[test]
@@ -199,7 +209,10 @@ fn closing_needs_all_features() {
     .unwrap();
     let id = create_account_now(&mut w, "a@example.com").account_id;
     let err = w.write(MGMT, |cx, _| close_account(cx, &id)).unwrap_err();
-    assert_eq!(err.reason(), Some("ORGANIZATION_NOT_IN_ALL_FEATURES_MODE"));
+    assert!(matches!(
+        err,
+        OrgError::Constraint(Constraint::CloseNeedsAllFeatures | Constraint::AllFeaturesRequired)
+    ));
 }
 
 #[test]
@@ -219,7 +232,7 @@ fn who_may_call_what() {
     ));
     assert_eq!(
         w.read(OUTSIDER, describe_organization).unwrap_err(),
-        OrgError::NotInUse
+        OrgError::NotFound(Entity::Organization)
     );
     assert_eq!(
         w.write(&member, |cx, ids| create_organization(cx, ids, None))
@@ -243,7 +256,7 @@ fn an_organization_is_deleted_only_without_members_and_takes_its_ous() {
     assert_eq!(
         w.write(MGMT, |cx, _| remove_account_from_organization(cx, MGMT))
             .unwrap_err(),
-        OrgError::MasterCannotLeave
+        OrgError::ManagementAccountCannotLeave
     );
     w.write(MGMT, |cx, _| remove_account_from_organization(cx, &member))
         .unwrap();
@@ -251,7 +264,7 @@ fn an_organization_is_deleted_only_without_members_and_takes_its_ous() {
     assert!(w.state.organizations.is_empty() && w.state.ous.is_empty() && w.state.roots.is_empty());
     assert_eq!(
         w.read(MGMT, describe_organization).unwrap_err(),
-        OrgError::NotInUse
+        OrgError::NotFound(Entity::Organization)
     );
     // Both accounts are remembered as standalone accounts and may start again.
     assert!(w.state.accounts[&member].membership.is_none());
@@ -270,13 +283,19 @@ fn tags_respect_the_quota_system_keys_and_duplicates() {
             tag_resource(cx, &root, &[("k50".into(), "v".into())])
         })
         .unwrap_err();
-    assert_eq!(err.reason(), Some("MAX_TAG_LIMIT_EXCEEDED"));
+    assert!(matches!(
+        err,
+        OrgError::Constraint(Constraint::TagLimit { .. })
+    ));
     let err = w
         .write(MGMT, |cx, _| {
             tag_resource(cx, &root, &[("aws:x".into(), "v".into())])
         })
         .unwrap_err();
-    assert_eq!(err.reason(), Some("INVALID_SYSTEM_TAGS_PARAMETER"));
+    assert!(matches!(
+        err,
+        OrgError::InvalidInput(Invalid::ReservedTagKey { .. })
+    ));
     let dup = [
         ("a".to_string(), "1".to_string()),
         ("a".to_string(), "2".to_string()),
@@ -286,7 +305,10 @@ fn tags_respect_the_quota_system_keys_and_duplicates() {
             create_organizational_unit(cx, ids, &root, "X", &dup)
         })
         .unwrap_err();
-    assert_eq!(err.reason(), Some("DUPLICATE_TAG_KEY"));
+    assert!(matches!(
+        err,
+        OrgError::InvalidInput(Invalid::DuplicateTagKey { .. })
+    ));
     w.write(MGMT, |cx, _| untag_resource(cx, &root, &["k0".into()]))
         .unwrap();
     assert_eq!(
@@ -298,7 +320,7 @@ fn tags_respect_the_quota_system_keys_and_duplicates() {
     assert_eq!(
         w.read(MGMT, |cx| list_tags_for_resource(cx, "r-zzzz"))
             .unwrap_err(),
-        OrgError::TargetNotFound
+        OrgError::NotFound(Entity::Target)
     );
 }
 
@@ -314,17 +336,17 @@ fn moving_checks_source_destination_and_membership() {
     assert_eq!(
         w.write(MGMT, |cx, _| move_account(cx, &id, &ou.id, &root))
             .unwrap_err(),
-        OrgError::AccountNotFound
+        OrgError::NotFound(Entity::Account)
     );
     assert_eq!(
         w.write(MGMT, |cx, _| move_account(cx, &id, &root, &root))
             .unwrap_err(),
-        OrgError::DuplicateAccount
+        OrgError::AccountAlreadyInParent
     );
     assert_eq!(
         w.write(MGMT, |cx, _| move_account(cx, &id, "r-zzzz", &ou.id))
             .unwrap_err(),
-        OrgError::SourceParentNotFound
+        OrgError::NotFound(Entity::SourceParent)
     );
     assert_eq!(
         w.write(MGMT, |cx, _| move_account(
@@ -334,7 +356,7 @@ fn moving_checks_source_destination_and_membership() {
             "ou-zzzz-zzzzzzzz"
         ))
         .unwrap_err(),
-        OrgError::DestinationParentNotFound
+        OrgError::NotFound(Entity::DestinationParent)
     );
     w.write(MGMT, |cx, _| move_account(cx, &id, &root, &ou.id))
         .unwrap();
@@ -371,13 +393,19 @@ fn delegated_administrators_need_trusted_access_and_get_read_access_only() {
             register_delegated_administrator(cx, &admin, gd)
         })
         .unwrap_err();
-    assert_eq!(err.reason(), Some("SERVICE_ACCESS_NOT_ENABLED"));
+    assert!(matches!(
+        err,
+        OrgError::Constraint(Constraint::ServiceAccessNotEnabled { .. })
+    ));
     let err = w
         .write(MGMT, |cx, _| {
             enable_aws_service_access(cx, "nope.amazonaws.com")
         })
         .unwrap_err();
-    assert_eq!(err.reason(), Some("UNRECOGNIZED_SERVICE_PRINCIPAL"));
+    assert!(matches!(
+        err,
+        OrgError::InvalidInput(Invalid::UnrecognizedServicePrincipal { .. })
+    ));
     w.write(MGMT, |cx, _| enable_aws_service_access(cx, gd))
         .unwrap();
     w.write(MGMT, |cx, _| enable_aws_service_access(cx, gd))
@@ -385,10 +413,10 @@ fn delegated_administrators_need_trusted_access_and_get_read_access_only() {
     let err = w
         .write(MGMT, |cx, _| register_delegated_administrator(cx, MGMT, gd))
         .unwrap_err();
-    assert_eq!(
-        err.reason(),
-        Some("CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR")
-    );
+    assert!(matches!(
+        err,
+        OrgError::Constraint(Constraint::ManagementAsDelegatedAdministrator)
+    ));
     assert!(matches!(
         w.read(&admin, |cx| list_accounts(
             cx,
@@ -408,7 +436,7 @@ fn delegated_administrators_need_trusted_access_and_get_read_access_only() {
             cx, &admin, gd
         ))
         .unwrap_err(),
-        OrgError::AccountAlreadyRegistered
+        OrgError::AlreadyDelegatedAdministrator
     );
     // Read-only operations open up for the delegated administrator; writes stay closed.
     let listed = w
@@ -456,10 +484,12 @@ fn delegated_administrators_need_trusted_access_and_get_read_access_only() {
     let err = w
         .write(MGMT, |cx, _| remove_account_from_organization(cx, &admin))
         .unwrap_err();
-    assert_eq!(
-        err.reason(),
-        Some("CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG")
-    );
+    assert!(matches!(
+        err,
+        OrgError::Constraint(
+            Constraint::RemoveDelegatedAdministrator | Constraint::LeaveAsDelegatedAdministrator
+        )
+    ));
     w.write(MGMT, |cx, _| {
         deregister_delegated_administrator(cx, &admin, gd)
     })
@@ -469,7 +499,7 @@ fn delegated_administrators_need_trusted_access_and_get_read_access_only() {
             cx, &admin, gd
         ))
         .unwrap_err(),
-        OrgError::AccountNotRegistered
+        OrgError::NotDelegatedAdministrator
     );
     assert_eq!(
         w.read(MGMT, |cx| list_delegated_services_for_account(
@@ -481,7 +511,7 @@ fn delegated_administrators_need_trusted_access_and_get_read_access_only() {
             }
         ))
         .unwrap_err(),
-        OrgError::AccountNotRegistered
+        OrgError::NotDelegatedAdministrator
     );
     w.write(MGMT, |cx, _| remove_account_from_organization(cx, &admin))
         .unwrap();
@@ -492,7 +522,7 @@ fn the_resource_policy_is_put_described_replaced_and_deleted() {
     let (mut w, _) = org_world();
     assert_eq!(
         w.read(MGMT, describe_resource_policy).unwrap_err(),
-        OrgError::ResourcePolicyNotFound
+        OrgError::NotFound(Entity::ResourcePolicy)
     );
     let doc = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"},"Action":"organizations:DescribeOrganization","Resource":"*"}]}"#;
     let bad = w
@@ -500,7 +530,10 @@ fn the_resource_policy_is_put_described_replaced_and_deleted() {
             put_resource_policy(cx, ids, "{not json", &[])
         })
         .unwrap_err();
-    assert_eq!(bad.reason(), Some("INVALID_RESOURCE_POLICY_JSON"));
+    assert!(matches!(
+        bad,
+        OrgError::InvalidInput(Invalid::ResourcePolicy(_))
+    ));
     let tags = [("team".to_string(), "sec".to_string())];
     let first = w
         .write(MGMT, |cx, ids| put_resource_policy(cx, ids, doc, &tags))
@@ -522,12 +555,17 @@ fn the_resource_policy_is_put_described_replaced_and_deleted() {
     let err = w
         .write(MGMT, |cx, ids| put_resource_policy(cx, ids, doc, &tags))
         .unwrap_err();
-    assert_eq!(err.reason(), Some("TARGET_NOT_SUPPORTED"));
+    assert!(matches!(
+        err,
+        OrgError::InvalidInput(
+            Invalid::ResourcePolicyTagsOnUpdate | Invalid::EffectivePolicyTarget
+        )
+    ));
     w.write(MGMT, |cx, _| delete_resource_policy(cx)).unwrap();
     assert_eq!(
         w.write(MGMT, |cx, _| delete_resource_policy(cx))
             .unwrap_err(),
-        OrgError::ResourcePolicyNotFound
+        OrgError::NotFound(Entity::ResourcePolicy)
     );
 }
 
@@ -537,18 +575,18 @@ fn members_leave_but_the_management_account_cannot() {
     let member = create_account_now(&mut w, "a@example.com").account_id;
     assert_eq!(
         w.write(MGMT, |cx, _| leave_organization(cx)).unwrap_err(),
-        OrgError::MasterCannotLeave
+        OrgError::ManagementAccountCannotLeave
     );
     w.write(&member, |cx, _| leave_organization(cx)).unwrap();
     assert!(w.state.accounts[&member].membership.is_none());
     assert_eq!(
         w.read(&member, describe_organization).unwrap_err(),
-        OrgError::NotInUse
+        OrgError::NotFound(Entity::Organization)
     );
     assert_eq!(
         w.write(&member, |cx, _| leave_organization(cx))
             .unwrap_err(),
-        OrgError::NotInUse
+        OrgError::NotFound(Entity::Organization)
     );
 }
 
@@ -593,7 +631,7 @@ fn an_invited_account_accepts_and_joins_the_root() {
     assert_eq!(
         w.read(OUTSIDER, |cx| describe_handshake(cx, &h.handshake.id))
             .unwrap_err(),
-        OrgError::HandshakeNotFound
+        OrgError::NotFound(Entity::Handshake)
     );
     assert!(matches!(
         w.write(MGMT, |cx, _| accept_handshake(cx, &h.handshake.id)),
@@ -620,7 +658,7 @@ fn an_invited_account_accepts_and_joins_the_root() {
     );
     assert!(matches!(
         w.write(INVITEE, |cx, _| decline_handshake(cx, &h.handshake.id)),
-        Err(OrgError::InvalidHandshakeTransition(_))
+        Err(OrgError::HandshakeTransition(_))
     ));
 }
 
@@ -633,7 +671,12 @@ fn an_account_of_another_organization_must_leave_before_joining() {
     let err = w
         .write(INVITEE, |cx, _| accept_handshake(cx, &h.handshake.id))
         .unwrap_err();
-    assert_eq!(err.reason(), Some("ALREADY_IN_AN_ORGANIZATION"));
+    assert!(matches!(
+        err,
+        OrgError::Handshake(
+            HandshakeConstraint::AlreadyMember | HandshakeConstraint::InAnotherOrganization
+        )
+    ));
 }
 
 #[test]
@@ -648,13 +691,13 @@ fn invitations_by_email_expire_after_fifteen_days_and_are_forgotten_after_thirty
     assert_eq!(seen.handshake.state, HandshakeState::Expired);
     assert!(matches!(
         w.write(INVITEE, |cx, _| accept_handshake(cx, &h.handshake.id)),
-        Err(OrgError::InvalidHandshakeTransition(_))
+        Err(OrgError::HandshakeTransition(_))
     ));
     w.advance(30 * 24 * 3600 * 1000);
     assert_eq!(
         w.read(MGMT, |cx| describe_handshake(cx, &h.handshake.id))
             .unwrap_err(),
-        OrgError::HandshakeNotFound
+        OrgError::NotFound(Entity::Handshake)
     );
 }
 
@@ -665,13 +708,19 @@ fn invitations_are_limited_per_day_and_canceled_by_the_organization() {
     let a = invite(&mut w, InviteTarget::Account("333333333333".into())).unwrap();
     invite(&mut w, InviteTarget::Account("444444444444".into())).unwrap();
     let err = invite(&mut w, InviteTarget::Account("555555555555".into())).unwrap_err();
-    assert_eq!(err.reason(), Some("HANDSHAKE_RATE_LIMIT_EXCEEDED"));
+    assert!(matches!(
+        err,
+        OrgError::Handshake(HandshakeConstraint::InvitationRate { .. })
+    ));
     let canceled = w
         .write(MGMT, |cx, _| cancel_handshake(cx, &a.handshake.id))
         .unwrap();
     assert_eq!(canceled.handshake.state, HandshakeState::Canceled);
     let err = invite(&mut w, InviteTarget::Organization("o-abcdefghij".into())).unwrap_err();
-    assert_eq!(err.reason(), Some("INVALID_PARTY_TYPE_TARGET"));
+    assert!(matches!(
+        err,
+        OrgError::InvalidInput(Invalid::InvitationToOrganization | Invalid::TransferToOrganization)
+    ));
 }
 
 #[test]
@@ -692,13 +741,13 @@ fn enabling_all_features_needs_every_invited_member_to_approve() {
     let err = w
         .write(MGMT, |cx, ids| enable_all_features(cx, ids))
         .unwrap_err();
-    assert_eq!(
-        err.reason(),
-        Some("ORGANIZATION_IS_ALREADY_PENDING_ALL_FEATURES_MIGRATION")
-    );
+    assert!(matches!(
+        err,
+        OrgError::Handshake(HandshakeConstraint::AlreadyEnablingAllFeatures)
+    ));
     assert!(matches!(
         w.write(MGMT, |cx, _| accept_handshake(cx, &parent.handshake.id)),
-        Err(OrgError::InvalidHandshakeTransition(_))
+        Err(OrgError::HandshakeTransition(_))
     ));
     let approvals = w
         .read(INVITEE, |cx| {
@@ -737,5 +786,8 @@ fn enabling_all_features_needs_every_invited_member_to_approve() {
     let err = w
         .write(MGMT, |cx, ids| enable_all_features(cx, ids))
         .unwrap_err();
-    assert_eq!(err.reason(), Some("ORGANIZATION_ALREADY_HAS_ALL_FEATURES"));
+    assert!(matches!(
+        err,
+        OrgError::Handshake(HandshakeConstraint::AlreadyAllFeatures)
+    ));
 }

@@ -3,6 +3,7 @@
 use super::testkit::World;
 use super::transfers::next_month_start;
 use super::*;
+use crate::error::*;
 use crate::model::{HandshakeAction, HandshakeState, Millis, TransferStatus, TransferType};
 
 /// The organization that takes the billing over (it invites).
@@ -111,14 +112,14 @@ fn an_accepted_invitation_makes_an_inbound_and_an_outbound_transfer() {
     assert_eq!(
         w.read(OTHER, |cx| describe_responsibility_transfer(cx, &id))
             .unwrap_err(),
-        OrgError::ResponsibilityTransferNotFound
+        OrgError::NotFound(Entity::ResponsibilityTransfer)
     );
     assert_eq!(
         w.read(OTHER, |cx| {
             list_inbound_responsibility_transfers(cx, TransferType::Billing, Some(&id), &ALL_PAGE)
         })
         .unwrap_err(),
-        OrgError::ResponsibilityTransferNotFound
+        OrgError::NotFound(Entity::ResponsibilityTransfer)
     );
 }
 
@@ -135,23 +136,28 @@ fn the_start_must_be_a_month_start_a_day_ahead_and_not_too_far() {
             )
         })
         .unwrap_err()
-        .reason()
     };
-    assert_eq!(
+    assert!(matches!(
         reason(&mut w, start + 1000),
-        Some("START_DATE_NOT_BEGINNING_OF_DAY")
-    );
-    assert_eq!(
+        OrgError::InvalidInput(Invalid::StartNotBeginningOfDay)
+    ));
+    assert!(matches!(
         reason(&mut w, start + DAY),
-        Some("START_DATE_NOT_BEGINNING_OF_MONTH")
-    );
+        OrgError::InvalidInput(Invalid::StartNotBeginningOfMonth)
+    ));
     let this_month = next_month_start(w.now - 40 * DAY);
-    assert_eq!(reason(&mut w, this_month), Some("START_DATE_TOO_EARLY"));
+    assert!(matches!(
+        reason(&mut w, this_month),
+        OrgError::InvalidInput(Invalid::StartTooEarly)
+    ));
     let mut far = start;
     for _ in 0..13 {
         far = next_month_start(far);
     }
-    assert_eq!(reason(&mut w, far), Some("START_DATE_TOO_LATE"));
+    assert!(matches!(
+        reason(&mut w, far),
+        OrgError::InvalidInput(Invalid::StartTooLate)
+    ));
     // Inviting an organization, yourself or your own member is refused.
     let err = w
         .write(PAYER, |cx, ids| {
@@ -162,11 +168,17 @@ fn the_start_must_be_a_month_start_a_day_ahead_and_not_too_far() {
             )
         })
         .unwrap_err();
-    assert_eq!(err.reason(), Some("INVALID_PARTY_TYPE_TARGET"));
-    assert_eq!(
-        invite(&mut w, PAYER, PAYER).unwrap_err().reason(),
-        Some("SOURCE_AND_TARGET_CANNOT_MATCH")
-    );
+    assert!(matches!(
+        err,
+        OrgError::InvalidInput(Invalid::InvitationToOrganization | Invalid::TransferToOrganization)
+    ));
+    assert!(matches!(
+        invite(&mut w, PAYER, PAYER).unwrap_err(),
+        OrgError::Handshake(
+            HandshakeConstraint::TransferToOwnOrganization
+                | HandshakeConstraint::TransferFromOwnOrganization
+        )
+    ));
     let member = w
         .write(PAYER, |cx, ids| {
             create_account(cx, ids, "m@example.com", "M", &[])
@@ -174,10 +186,13 @@ fn the_start_must_be_a_month_start_a_day_ahead_and_not_too_far() {
         .unwrap()
         .account_id;
     w.advance(0);
-    assert_eq!(
-        invite(&mut w, PAYER, &member).unwrap_err().reason(),
-        Some("SOURCE_AND_TARGET_CANNOT_MATCH")
-    );
+    assert!(matches!(
+        invite(&mut w, PAYER, &member).unwrap_err(),
+        OrgError::Handshake(
+            HandshakeConstraint::TransferToOwnOrganization
+                | HandshakeConstraint::TransferFromOwnOrganization
+        )
+    ));
     // Only the management account invites.
     assert!(matches!(
         invite(&mut w, &member, SOURCE),
@@ -200,13 +215,20 @@ fn an_organization_transfers_its_billing_to_one_payer_at_a_time() {
     let err = w
         .write(SOURCE, |cx, _| accept_handshake(cx, &second.handshake.id))
         .unwrap_err();
-    assert_eq!(err.reason(), Some("RESPONSIBILITY_TRANSFER_ALREADY_EXISTS"));
+    assert!(matches!(
+        err,
+        OrgError::Handshake(
+            HandshakeConstraint::TransferExistsAtTarget | HandshakeConstraint::TransferExistsHere
+        )
+    ));
     w.write(OTHER, |cx, _| cancel_handshake(cx, &second.handshake.id))
         .unwrap();
-    assert_eq!(
-        invite(&mut w, OTHER, SOURCE).unwrap_err().reason(),
-        Some("RESPONSIBILITY_TRANSFER_ALREADY_EXISTS")
-    );
+    assert!(matches!(
+        invite(&mut w, OTHER, SOURCE).unwrap_err(),
+        OrgError::Handshake(
+            HandshakeConstraint::TransferExistsAtTarget | HandshakeConstraint::TransferExistsHere
+        )
+    ));
     let canceled = w
         .read(OTHER, |cx| {
             describe_responsibility_transfer(cx, &transfer_id(&second))
@@ -265,7 +287,7 @@ fn either_side_terminates_an_accepted_transfer_at_the_end_of_a_month() {
         w.write(PAYER, |cx, _| terminate_responsibility_transfer(
             cx, &id, None
         )),
-        Err(OrgError::InvalidResponsibilityTransferTransition(_))
+        Err(OrgError::TransferCannotEnd(_))
     ));
     w.write(SOURCE, |cx, _| accept_handshake(cx, &h.handshake.id))
         .unwrap();
@@ -281,13 +303,15 @@ fn either_side_terminates_an_accepted_transfer_at_the_end_of_a_month() {
             terminate_responsibility_transfer(cx, &id, Some(end))
         })
         .unwrap_err()
-        .reason()
     };
-    assert_eq!(
+    assert!(matches!(
         err(&mut w, end_of_first_month - DAY),
-        Some("END_DATE_NOT_END_OF_MONTH")
-    );
-    assert_eq!(err(&mut w, start - 1), Some("END_DATE_TOO_EARLY"));
+        OrgError::InvalidInput(Invalid::EndNotEndOfMonth)
+    ));
+    assert!(matches!(
+        err(&mut w, start - 1),
+        OrgError::InvalidInput(Invalid::EndTooEarly)
+    ));
     let t = w
         .write(SOURCE, |cx, _| {
             terminate_responsibility_transfer(cx, &id, None)
@@ -300,13 +324,15 @@ fn either_side_terminates_an_accepted_transfer_at_the_end_of_a_month() {
             cx, &id, None
         ))
         .unwrap_err(),
-        OrgError::ResponsibilityTransferAlreadyInStatus
+        OrgError::TransferAlreadyInStatus
     );
     // Until it ends, the source cannot start another; afterwards it can.
-    assert_eq!(
-        invite(&mut w, OTHER, SOURCE).unwrap_err().reason(),
-        Some("RESPONSIBILITY_TRANSFER_ALREADY_EXISTS")
-    );
+    assert!(matches!(
+        invite(&mut w, OTHER, SOURCE).unwrap_err(),
+        OrgError::Handshake(
+            HandshakeConstraint::TransferExistsAtTarget | HandshakeConstraint::TransferExistsHere
+        )
+    ));
     w.advance(end_of_first_month + 1 - w.now);
     invite(&mut w, OTHER, SOURCE).unwrap();
 }
@@ -326,7 +352,7 @@ fn transfers_are_tagged_by_their_parties() {
     assert_eq!(
         w.read(OTHER, |cx| list_tags_for_resource(cx, &id))
             .unwrap_err(),
-        OrgError::TargetNotFound
+        OrgError::NotFound(Entity::Target)
     );
 }
 
@@ -336,7 +362,10 @@ fn gov_cloud_accounts_need_a_gov_cloud_enabled_management_account() {
     let err = w
         .write(PAYER, |cx, _| create_gov_cloud_account(cx, &[]))
         .unwrap_err();
-    assert_eq!(err.reason(), Some("MASTER_ACCOUNT_NOT_GOVCLOUD_ENABLED"));
+    assert!(matches!(
+        err,
+        OrgError::Constraint(Constraint::GovCloudNotEnabled)
+    ));
     let member = w
         .write(PAYER, |cx, ids| {
             create_account(cx, ids, "m@example.com", "M", &[])
@@ -351,6 +380,6 @@ fn gov_cloud_accounts_need_a_gov_cloud_enabled_management_account() {
     assert_eq!(
         w.write("444444444444", |cx, _| create_gov_cloud_account(cx, &[]))
             .unwrap_err(),
-        OrgError::NotInUse
+        OrgError::NotFound(Entity::Organization)
     );
 }

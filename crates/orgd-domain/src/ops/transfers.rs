@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 use super::handshakes::{HandshakeView, InviteTarget, handshake_view, new_handshake_id};
 use super::{Ctx, Page, PageRequest, Write, page_keys, settle::standalone_account, tags::new_tags};
 use crate::access::Operation;
-use crate::error::{HandshakeReason, InputReason, OrgError, Result};
+use crate::error::{Denial, Entity, HandshakeConstraint, Invalid, OrgError, Result};
 use crate::ids::{self, IdSource};
 use crate::model::{
     Account, Change, Handshake, HandshakeAction, HandshakeState, Millis, Organization, Recipient,
@@ -107,7 +107,7 @@ fn visible<'s>(cx: &Ctx<'s>, org: &Organization, id: &str) -> Result<&'s Respons
         .transfers
         .get(id)
         .filter(|t| is_party(cx.state, t, org))
-        .ok_or(OrgError::ResponsibilityTransferNotFound)
+        .ok_or(OrgError::NotFound(Entity::ResponsibilityTransfer))
 }
 
 /// An organization already hands this responsibility to someone (or is about to stop doing so).
@@ -180,28 +180,16 @@ pub fn iso8601(t: Millis) -> String {
 /// before, and not beyond the horizon.
 fn check_start(cx: &Ctx, start: Millis) -> Result<()> {
     if start.rem_euclid(DAY) != 0 {
-        return Err(OrgError::invalid(
-            InputReason::StartDateNotBeginningOfDay,
-            "StartTimestamp must be the beginning of a day (00:00:00.000 UTC).",
-        ));
+        return Err(OrgError::InvalidInput(Invalid::StartNotBeginningOfDay));
     }
     if !is_month_start(start) {
-        return Err(OrgError::invalid(
-            InputReason::StartDateNotBeginningOfMonth,
-            "StartTimestamp must be the first day of a month.",
-        ));
+        return Err(OrgError::InvalidInput(Invalid::StartNotBeginningOfMonth));
     }
     if start - DAY <= cx.now {
-        return Err(OrgError::invalid(
-            InputReason::StartDateTooEarly,
-            "StartTimestamp is too early: the invitation must be accepted at least 24 hours before the transfer starts.",
-        ));
+        return Err(OrgError::InvalidInput(Invalid::StartTooEarly));
     }
     if start > cx.now + cx.limits.transfer_start_horizon {
-        return Err(OrgError::invalid(
-            InputReason::StartDateTooLate,
-            "StartTimestamp is too late.",
-        ));
+        return Err(OrgError::InvalidInput(Invalid::StartTooLate));
     }
     Ok(())
 }
@@ -235,10 +223,7 @@ pub fn invite_organization_to_transfer_responsibility(
         InviteTarget::Account(id) => Recipient::Account(id),
         InviteTarget::Email(email) => Recipient::Email(email),
         InviteTarget::Organization(_) => {
-            return Err(OrgError::invalid(
-                InputReason::InvalidPartyTypeTarget,
-                "A transfer invitation is addressed to an ACCOUNT or an EMAIL, not an ORGANIZATION.",
-            ));
+            return Err(OrgError::InvalidInput(Invalid::TransferToOrganization));
         }
     };
     let tags = new_tags(cx, &inv.tags)?;
@@ -253,9 +238,8 @@ pub fn invite_organization_to_transfer_responsibility(
         Recipient::Email(e) => e.eq_ignore_ascii_case(&mgmt.email),
     };
     if own || same_org {
-        return Err(OrgError::handshake_constraint(
-            HandshakeReason::SourceAndTargetCannotMatch,
-            "A transfer is between two organizations: invite another organization's management account.",
+        return Err(OrgError::Handshake(
+            HandshakeConstraint::TransferToOwnOrganization,
         ));
     }
     // The invited account, if it already manages an organization, is that organization's source.
@@ -265,9 +249,8 @@ pub fn invite_organization_to_transfer_responsibility(
             .filter(|o| o.management_account_id == a.id)
     }) && active_outbound(cx.state, &source_org.id, inv.transfer_type, cx.now).is_some()
     {
-        return Err(OrgError::handshake_constraint(
-            HandshakeReason::ResponsibilityTransferAlreadyExists,
-            "The invited organization already transfers this responsibility.",
+        return Err(OrgError::Handshake(
+            HandshakeConstraint::TransferExistsAtTarget,
         ));
     }
     let duplicate = cx.state.handshakes.values().any(|h| {
@@ -329,25 +312,21 @@ pub(crate) fn on_accept(cx: &Ctx, h: &Handshake, me: &Account) -> Result<Change>
         .transfer_id
         .as_ref()
         .and_then(|id| cx.state.transfers.get(id))
-        .ok_or(OrgError::HandshakeNotFound)?;
-    let org = cx.state.org_of(&me.id).ok_or(OrgError::NotInUse)?;
+        .ok_or(OrgError::NotFound(Entity::Handshake))?;
+    let org = cx
+        .state
+        .org_of(&me.id)
+        .ok_or(OrgError::NotFound(Entity::Organization))?;
     if org.management_account_id != me.id {
-        return Err(OrgError::AccessDenied(
-            "Only the management account of an organization can accept a transfer invitation."
-                .into(),
-        ));
+        return Err(OrgError::AccessDenied(Denial::AcceptTransfer));
     }
     if org.id == t.target_org_id {
-        return Err(OrgError::handshake_constraint(
-            HandshakeReason::SourceAndTargetCannotMatch,
-            "An organization cannot transfer a responsibility to itself.",
+        return Err(OrgError::Handshake(
+            HandshakeConstraint::TransferFromOwnOrganization,
         ));
     }
     if active_outbound(cx.state, &org.id, t.transfer_type, cx.now).is_some() {
-        return Err(OrgError::handshake_constraint(
-            HandshakeReason::ResponsibilityTransferAlreadyExists,
-            "Your organization already transfers this responsibility.",
-        ));
+        return Err(OrgError::Handshake(HandshakeConstraint::TransferExistsHere));
     }
     let mut t = t.clone();
     t.status = TransferStatus::Accepted;
@@ -401,12 +380,9 @@ pub fn terminate_responsibility_transfer(
     let t = visible(cx, org, id)?;
     match t.status {
         TransferStatus::Accepted => {}
-        TransferStatus::Withdrawn => return Err(OrgError::ResponsibilityTransferAlreadyInStatus),
+        TransferStatus::Withdrawn => return Err(OrgError::TransferAlreadyInStatus),
         other => {
-            return Err(OrgError::InvalidResponsibilityTransferTransition(format!(
-                "A transfer in status {} cannot be terminated.",
-                other.as_str()
-            )));
+            return Err(OrgError::TransferCannotEnd(other));
         }
     }
     let end_at = match end {
@@ -414,18 +390,12 @@ pub fn terminate_responsibility_transfer(
         Some(e) if is_month_start(e + 1) => e,
         Some(e) if is_month_start(e + 1000) => e + 999,
         Some(_) => {
-            return Err(OrgError::invalid(
-                InputReason::EndDateNotEndOfMonth,
-                "EndTimestamp must be the end of the last day of a month (23:59:59.999 UTC).",
-            ));
+            return Err(OrgError::InvalidInput(Invalid::EndNotEndOfMonth));
         }
         None => next_month_start(cx.now.max(t.start_at)) - 1,
     };
     if end_at < t.start_at || end_at < cx.now {
-        return Err(OrgError::invalid(
-            InputReason::EndDateTooEarly,
-            "EndTimestamp is too early: it must not be before the transfer starts or in the past.",
-        ));
+        return Err(OrgError::InvalidInput(Invalid::EndTooEarly));
     }
     let mut t = t.clone();
     t.status = TransferStatus::Withdrawn;
@@ -474,7 +444,7 @@ pub fn list_inbound_responsibility_transfers(
         .map(|t| t.id.clone())
         .collect();
     if id.is_some() && keys.is_empty() {
-        return Err(OrgError::ResponsibilityTransferNotFound);
+        return Err(OrgError::NotFound(Entity::ResponsibilityTransfer));
     }
     Ok(page_of(cx, org, keys, page))
 }

@@ -89,7 +89,7 @@ impl EffectivePolicy {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EffectivePolicyError {
-    /// SCPs and RCPs have no effective policy (the adapter answers `InvalidInputException`).
+    /// SCPs and RCPs have no effective policy.
     #[error("{0} is not a management policy type and has no effective policy.")]
     NotManagementPolicy(PolicyType),
     /// A stored policy no longer parses; policies are validated when saved, so this means the
@@ -105,8 +105,8 @@ pub enum EffectivePolicyError {
 ///
 /// `levels[0]` holds the contents of the policies attached to the root, then one entry per OU on
 /// the way down, and last the account's own; each level lists its policies in attachment order.
-/// When no policy of the type applies at all, AWS answers `EffectivePolicyNotFoundException`
-/// rather than an empty document: that is for the caller to decide.
+/// When no policy of the type applies at all, there is no effective policy (not an empty
+/// document): that is for the caller to decide.
 pub fn effective_policy<L, S>(
     ty: PolicyType,
     levels: &[L],

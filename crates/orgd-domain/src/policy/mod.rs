@@ -22,23 +22,17 @@ pub use effective::{
 };
 pub use types::{PolicyKind, PolicyType};
 
-/// The message AWS gives with `MalformedPolicyDocumentException`, whatever the fault. orgd's
-/// `PolicyContentError` says precisely what is wrong; an adapter may send either.
-pub const AWS_MALFORMED_POLICY_MESSAGE: &str =
-    "The provided policy document does not meet the requirements of the specified policy type.";
-
 /// Why policy content was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PolicyContentError {
-    /// The document breaks its type's grammar: `MalformedPolicyDocumentException`.
+    /// The document breaks its type's grammar (the grammar's own diagnostic).
     Malformed {
         /// Where, from the top of the document: `Statement[0].Action[1]`, `tags.costcenter`;
         /// empty for the document as a whole.
         path: String,
         message: String,
     },
-    /// The document is longer than its type allows: `ConstraintViolationException` with reason
-    /// `POLICY_CONTENT_LIMIT_EXCEEDED`.
+    /// The document is longer than its type allows (a constraint, not a malformed document).
     TooLarge {
         policy_type: PolicyType,
         limit: usize,

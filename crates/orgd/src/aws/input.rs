@@ -3,9 +3,9 @@
 //! a constraint is an `InvalidInputException` with the model's `Reason`.
 
 use orgd_domain::ids;
-use orgd_domain::{InputReason, OrgError};
 use serde_json::{Map, Value};
 
+use super::errors::InputReason;
 use super::wire::WireError;
 
 /// The members of a request body.
@@ -16,7 +16,7 @@ fn type_error(name: &str, expected: &str) -> WireError {
 }
 
 fn invalid(reason: InputReason, message: String) -> WireError {
-    WireError::Domain(OrgError::invalid(reason, message))
+    WireError::Input { reason, message }
 }
 
 impl Input {
@@ -434,7 +434,7 @@ mod tests {
 
     fn reason(r: Result<(), WireError>) -> Option<&'static str> {
         match r {
-            Err(WireError::Domain(e)) => e.reason(),
+            Err(WireError::Input { reason, .. }) => Some(reason.as_str()),
             _ => None,
         }
     }

@@ -1,6 +1,7 @@
 //! The AWS JSON 1.1 adapter: decodes a request, identifies the caller, calls the domain through
 //! the engine and encodes the answer. `X-Amz-Target: AWSOrganizationsV20161128.<Operation>`.
 
+mod errors;
 pub mod identity;
 mod input;
 pub mod sigv4;
@@ -9,11 +10,11 @@ mod wire;
 
 use std::sync::Arc;
 
+use orgd_domain::OrgError;
 use orgd_domain::access::Operation;
 use orgd_domain::ids::IdSource;
 use orgd_domain::model::{CreateAccountState, FeatureSet};
 use orgd_domain::ops::{self, ChildType, Ctx, Page, PageRequest, Write};
-use orgd_domain::{InputReason, OrgError};
 use serde_json::{Map, Value, json};
 
 use crate::engine::Engine;
@@ -182,11 +183,9 @@ impl AwsApi {
                     t,
                     self.engine.clock().now(),
                 )
-                .ok_or_else(|| {
-                    OrgError::invalid(
-                        InputReason::InvalidNextToken,
-                        "The specified NextToken is not valid.",
-                    )
+                .ok_or_else(|| WireError::Input {
+                    reason: errors::InputReason::InvalidNextToken,
+                    message: "The specified NextToken is not valid.".into(),
                 })?,
             ),
         };

@@ -1,5 +1,5 @@
 //! The AWS JSON 1.1 wire: errors (`__type`, `Message`, `Reason`) and the JSON shapes of the
-//! domain's views. This is the one place where domain errors become wire errors.
+//! domain's views. Domain errors become AWS errors through the one table in `errors.rs`.
 
 use orgd_domain::OrgError;
 use orgd_domain::ops::{
@@ -9,12 +9,18 @@ use orgd_domain::ops::{
 use orgd_domain::policy::PolicyType;
 use serde_json::{Map, Value, json};
 
+use super::errors::{AwsError, InputReason, aws_error};
 use super::identity::AuthError;
 
 /// Everything a request can fail with, as AWS names it.
 #[derive(Debug)]
 pub enum WireError {
     Domain(OrgError),
+    /// A member breaks the service model's constraints (`InvalidInputException`).
+    Input {
+        reason: InputReason,
+        message: String,
+    },
     Auth(AuthError),
     /// Strict mode refused the request's signature.
     Signature(super::sigv4::SigError),
@@ -43,7 +49,8 @@ impl From<crate::engine::EngineError> for WireError {
 impl WireError {
     pub fn code(&self) -> &str {
         match self {
-            WireError::Domain(e) => e.code(),
+            WireError::Domain(e) => aws_error(e).code,
+            WireError::Input { .. } => "InvalidInputException",
             WireError::Auth(e) => e.code(),
             WireError::Signature(e) => e.code(),
             WireError::Serialization(_) => "SerializationException",
@@ -61,18 +68,29 @@ impl WireError {
     }
 
     pub fn body(&self) -> Value {
+        if let WireError::Domain(e) = self {
+            let AwsError {
+                code,
+                reason,
+                message,
+            } = aws_error(e);
+            let mut body = json!({ "__type": code, "Message": message });
+            if let Some(reason) = reason {
+                body["Reason"] = Value::from(reason);
+            }
+            return body;
+        }
         let message = match self {
-            WireError::Domain(e) => e.to_string(),
+            WireError::Domain(_) => unreachable!("answered above"),
+            WireError::Input { message, .. } => message.clone(),
             WireError::Auth(e) => e.message(),
             WireError::Signature(e) => e.message(),
             WireError::Serialization(m) | WireError::Service(m) => m.clone(),
             WireError::UnknownOperation(target) => format!("Unknown operation {target}"),
         };
         let mut body = json!({ "__type": self.code(), "Message": message });
-        if let WireError::Domain(e) = self
-            && let Some(reason) = e.reason()
-        {
-            body["Reason"] = Value::from(reason);
+        if let WireError::Input { reason, .. } = self {
+            body["Reason"] = Value::from(reason.as_str());
         }
         body
     }
