@@ -65,20 +65,6 @@ impl Organization {
             .values()
             .any(|accounts| accounts.contains_key(account_id))
     }
-
-    pub fn arn(&self) -> String {
-        format!(
-            "arn:aws:organizations::{}:organization/{}",
-            self.management_account_id, self.id
-        )
-    }
-
-    pub fn resource_policy_arn(&self, policy_id: &str) -> String {
-        format!(
-            "arn:aws:organizations::{}:resourcepolicy/{}/{}",
-            self.management_account_id, self.id, policy_id
-        )
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -174,14 +160,6 @@ pub struct Account {
 }
 
 impl Account {
-    /// The account ARN, which names the management account of the organization it belongs to.
-    pub fn arn(&self, org: &Organization) -> String {
-        format!(
-            "arn:aws:organizations::{}:account/{}/{}",
-            org.management_account_id, org.id, self.id
-        )
-    }
-
     pub fn org_id(&self) -> Option<&str> {
         self.membership.as_ref().map(|m| m.org_id.as_str())
     }

@@ -464,3 +464,54 @@ async fn list_roots_rejects_bad_paging_input() {
         expect("InvalidInputException", "INVALID_NEXT_TOKEN")
     );
 }
+
+#[tokio::test]
+async fn arns_are_in_the_partition_of_the_signed_region() {
+    let server = start().await;
+    let cn = client_in_region(&server, MGMT, "cn-north-1");
+    let org = cn
+        .create_organization()
+        .send()
+        .await
+        .unwrap()
+        .organization
+        .unwrap();
+    let id = org.id().unwrap();
+    assert_eq!(
+        org.arn(),
+        Some(format!("arn:aws-cn:organizations::{MGMT}:organization/{id}").as_str())
+    );
+    assert_eq!(
+        org.master_account_arn(),
+        Some(format!("arn:aws-cn:organizations::{MGMT}:account/{id}/{MGMT}").as_str())
+    );
+    let roots = cn.list_roots().send().await.unwrap();
+    let root = &roots.roots()[0];
+    assert_eq!(
+        root.arn(),
+        Some(
+            format!(
+                "arn:aws-cn:organizations::{MGMT}:root/{id}/{}",
+                root.id().unwrap()
+            )
+            .as_str()
+        )
+    );
+    let full = cn
+        .describe_policy()
+        .policy_id("p-FullAWSAccess")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        full.policy().unwrap().policy_summary().unwrap().arn(),
+        Some("arn:aws-cn:organizations::aws:policy/service_control_policy/p-FullAWSAccess")
+    );
+    // The same organization, asked from an `aws` region, answers in `aws`.
+    let global = client(&server, MGMT);
+    let described = global.describe_organization().send().await.unwrap();
+    assert_eq!(
+        described.organization().unwrap().arn(),
+        Some(format!("arn:aws:organizations::{MGMT}:organization/{id}").as_str())
+    );
+}

@@ -4,7 +4,10 @@
 
 use std::collections::BTreeSet;
 
-use super::{Ctx, Page, PageRequest, Write, page_keys, settle::standalone_account, tags::new_tags};
+use super::{
+    Ctx, Named, Page, PageRequest, ResourceName, Write, page_keys, settle::standalone_account,
+    tags::new_tags,
+};
 use crate::access::{self, Operation};
 use crate::error::{
     Denial, Entity, HandshakeConstraint, HandshakeTransition, Invalid, OrgError, Result,
@@ -21,7 +24,7 @@ const DAY: Millis = 24 * 60 * 60 * 1000;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HandshakeView {
     pub handshake: Handshake,
-    pub arn: String,
+    pub resource_name: ResourceName,
     pub management_account_id: String,
     pub management_email: String,
     pub management_name: String,
@@ -41,13 +44,14 @@ fn view(state: &State, h: &Handshake) -> HandshakeView {
         .unwrap_or_default();
     let mgmt = state.accounts.get(&mgmt_id);
     HandshakeView {
-        arn: format!(
-            "arn:aws:organizations::{}:handshake/{}/{}/{}",
-            mgmt_id,
-            h.org_id,
-            h.action.as_str().to_ascii_lowercase(),
-            h.id
-        ),
+        resource_name: ResourceName::Org {
+            account_id: mgmt_id.clone(),
+            org_id: h.org_id.clone(),
+            entity: Named::Handshake {
+                action: h.action,
+                handshake_id: h.id.clone(),
+            },
+        },
         management_email: mgmt.map(|a| a.email.clone()).unwrap_or_default(),
         management_name: mgmt.map(|a| a.name.clone()).unwrap_or_default(),
         feature_set: org.map_or("ALL", |o| o.feature_set.as_str()),

@@ -9,8 +9,8 @@
 use std::collections::BTreeSet;
 
 use super::{
-    Ctx, Page, PageRequest, PolicyTargetView, PolicyView, RootView, TargetType, Write, page_keys,
-    root_view, tags::new_tags,
+    Ctx, Named, Page, PageRequest, PolicyTargetView, PolicyView, ResourceName, RootView,
+    TargetType, Write, page_keys, root_view, tags::new_tags,
 };
 use crate::access::Operation;
 use crate::error::{Constraint, Entity, Invalid, OrgError, Result};
@@ -111,24 +111,13 @@ pub(crate) fn attached<'s>(state: &'s State, target_id: &str) -> &'s [String] {
     .unwrap_or(&[])
 }
 
-fn policy_arn(org: &Organization, ty: PolicyType, id: &str) -> String {
-    format!(
-        "arn:aws:organizations::{}:policy/{}/{}/{}",
-        org.management_account_id,
-        org.id,
-        ty.arn_segment(),
-        id
-    )
-}
-
 fn managed_view(m: &ManagedPolicy) -> PolicyView {
     PolicyView {
         id: m.id.to_string(),
-        arn: format!(
-            "arn:aws:organizations::aws:policy/{}/{}",
-            m.policy_type.arn_segment(),
-            m.id
-        ),
+        resource_name: ResourceName::ManagedPolicy {
+            policy_type: m.policy_type,
+            policy_id: m.id.to_string(),
+        },
         name: m.name.to_string(),
         description: m.description.to_string(),
         policy_type: m.policy_type,
@@ -140,7 +129,13 @@ fn managed_view(m: &ManagedPolicy) -> PolicyView {
 fn policy_view(org: &Organization, p: &Policy) -> PolicyView {
     PolicyView {
         id: p.id.clone(),
-        arn: policy_arn(org, p.policy_type, &p.id),
+        resource_name: ResourceName::of(
+            org,
+            Named::Policy {
+                policy_type: p.policy_type,
+                policy_id: p.id.clone(),
+            },
+        ),
         name: p.name.clone(),
         description: p.description.clone(),
         policy_type: p.policy_type,
@@ -423,7 +418,7 @@ fn root_target(org: &Organization, r: &Root) -> Target {
         policies: r.policies.clone(),
         view: PolicyTargetView {
             id: r.id.clone(),
-            arn: root_view(org, &r).arn,
+            resource_name: root_view(org, &r).resource_name,
             name: r.name.clone(),
             target_type: TargetType::Root,
         },
@@ -437,10 +432,7 @@ fn ou_target(org: &Organization, ou: &OrganizationalUnit) -> Target {
         policies: ou.policies.clone(),
         view: PolicyTargetView {
             id: ou.id.clone(),
-            arn: format!(
-                "arn:aws:organizations::{}:ou/{}/{}",
-                org.management_account_id, org.id, ou.id
-            ),
+            resource_name: ResourceName::of(org, Named::OrganizationalUnit(ou.id.clone())),
             name: ou.name.clone(),
             target_type: TargetType::OrganizationalUnit,
         },
@@ -458,7 +450,7 @@ fn account_target(org: &Organization, a: &Account) -> Target {
             .unwrap_or_default(),
         view: PolicyTargetView {
             id: a.id.clone(),
-            arn: a.arn(org),
+            resource_name: ResourceName::of(org, Named::Account(a.id.clone())),
             name: a.name.clone(),
             target_type: TargetType::Account,
         },

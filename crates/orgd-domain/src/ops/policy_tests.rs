@@ -107,8 +107,11 @@ fn an_all_features_organization_starts_with_scps_enabled_and_full_aws_access_eve
         .unwrap();
     assert!(full.aws_managed);
     assert_eq!(
-        full.arn,
-        "arn:aws:organizations::aws:policy/service_control_policy/p-FullAWSAccess"
+        full.resource_name,
+        ResourceName::ManagedPolicy {
+            policy_type: PolicyType::ServiceControl,
+            policy_id: "p-FullAWSAccess".into()
+        }
     );
 }
 

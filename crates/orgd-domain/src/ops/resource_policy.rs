@@ -1,7 +1,7 @@
 //! The organization's resource policy (PutResourcePolicy, DescribeResourcePolicy,
 //! DeleteResourcePolicy) and LeaveOrganization.
 
-use super::{Ctx, Write, tags::new_tags};
+use super::{Ctx, Named, ResourceName, Write, tags::new_tags};
 use crate::access::Operation;
 use crate::error::{Constraint, Entity, Invalid, OrgError, ResourcePolicyFault, Result};
 use crate::ids::{self, IdSource};
@@ -11,7 +11,7 @@ use crate::model::{Change, ResourcePolicy};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResourcePolicyView {
     pub id: String,
-    pub arn: String,
+    pub resource_name: ResourceName,
     pub content: String,
 }
 
@@ -58,7 +58,7 @@ pub fn put_resource_policy(
     };
     let view = ResourcePolicyView {
         id: policy.id.clone(),
-        arn: org.resource_policy_arn(&policy.id),
+        resource_name: ResourceName::of(&org, Named::ResourcePolicy(policy.id.clone())),
         content: policy.content.clone(),
     };
     org.resource_policy = Some(policy);
@@ -73,7 +73,7 @@ pub fn describe_resource_policy(cx: &Ctx) -> Result<ResourcePolicyView> {
         .ok_or(OrgError::NotFound(Entity::ResourcePolicy))?;
     Ok(ResourcePolicyView {
         id: p.id.clone(),
-        arn: org.resource_policy_arn(&p.id),
+        resource_name: ResourceName::of(org, Named::ResourcePolicy(p.id.clone())),
         content: p.content.clone(),
     })
 }

@@ -67,14 +67,31 @@ fn an_accepted_invitation_makes_an_inbound_and_an_outbound_transfer() {
     let mut w = world();
     let h = invite(&mut w, PAYER, SOURCE).unwrap();
     assert_eq!(h.handshake.action, HandshakeAction::TransferResponsibility);
-    assert!(h.arn.contains("/transfer_responsibility/h-"), "{}", h.arn);
+    assert!(matches!(
+        &h.resource_name,
+        ResourceName::Org {
+            entity: Named::Handshake {
+                action: HandshakeAction::TransferResponsibility,
+                ..
+            },
+            ..
+        }
+    ));
     let id = transfer_id(&h);
     let t = w
         .read(PAYER, |cx| describe_responsibility_transfer(cx, &id))
         .unwrap();
     assert_eq!(t.transfer.status, TransferStatus::Requested);
     assert_eq!(t.transfer.handshake_id, h.handshake.id);
-    assert!(t.arn.contains("/billing/inbound/rt-"), "{}", t.arn);
+    assert!(
+        matches!(
+            &t.resource_name,
+            ResourceName::Org { account_id, entity: Named::Transfer { transfer_type: TransferType::Billing, inbound: true, .. }, .. }
+                if account_id == PAYER
+        ),
+        "{:?}",
+        t.resource_name
+    );
     // The invited management account sees the invitation among its outbound transfers.
     let out = w
         .read(SOURCE, |cx| {
@@ -82,7 +99,11 @@ fn an_accepted_invitation_makes_an_inbound_and_an_outbound_transfer() {
         })
         .unwrap();
     assert_eq!(out.items.len(), 1);
-    assert!(out.items[0].arn.contains("/billing/outbound/rt-"));
+    assert!(matches!(
+        &out.items[0].resource_name,
+        ResourceName::Org { account_id, entity: Named::Transfer { transfer_type: TransferType::Billing, inbound: false, .. }, .. }
+            if account_id == SOURCE
+    ));
     assert_eq!(out.items[0].source_account_id.as_deref(), Some(SOURCE));
 
     let accepted = w

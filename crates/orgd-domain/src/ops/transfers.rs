@@ -13,7 +13,10 @@
 use std::collections::BTreeSet;
 
 use super::handshakes::{HandshakeView, InviteTarget, handshake_view, new_handshake_id};
-use super::{Ctx, Page, PageRequest, Write, page_keys, settle::standalone_account, tags::new_tags};
+use super::{
+    Ctx, Named, Page, PageRequest, ResourceName, Write, page_keys, settle::standalone_account,
+    tags::new_tags,
+};
 use crate::access::Operation;
 use crate::error::{Denial, Entity, HandshakeConstraint, Invalid, OrgError, Result};
 use crate::ids::{self, IdSource};
@@ -28,7 +31,7 @@ const DAY: Millis = 24 * 60 * 60 * 1000;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransferView {
     pub transfer: ResponsibilityTransfer,
-    pub arn: String,
+    pub resource_name: ResourceName,
     pub source_account_id: Option<String>,
     pub source_email: Option<String>,
     pub target_email: Option<String>,
@@ -43,17 +46,20 @@ fn recipient_account<'s>(state: &'s State, r: &Recipient) -> Option<&'s Account>
 }
 
 fn view(state: &State, t: &ResponsibilityTransfer, viewer: &Organization) -> TransferView {
-    let kind = t.transfer_type.as_str().to_ascii_lowercase();
-    let arn = if t.target_org_id == viewer.id {
-        format!(
-            "arn:aws:organizations::{}:transfer/{}/{kind}/inbound/{}",
-            t.target_account_id, t.target_org_id, t.id
-        )
+    let inbound = t.target_org_id == viewer.id;
+    let entity = Named::Transfer {
+        transfer_type: t.transfer_type,
+        inbound,
+        transfer_id: t.id.clone(),
+    };
+    let resource_name = if inbound {
+        ResourceName::Org {
+            account_id: t.target_account_id.clone(),
+            org_id: t.target_org_id.clone(),
+            entity,
+        }
     } else {
-        format!(
-            "arn:aws:organizations::{}:transfer/{}/{kind}/outbound/{}",
-            viewer.management_account_id, viewer.id, t.id
-        )
+        ResourceName::of(viewer, entity)
     };
     let known = t
         .source_account_id
@@ -75,7 +81,7 @@ fn view(state: &State, t: &ResponsibilityTransfer, viewer: &Organization) -> Tra
             Recipient::Account(_) => None,
         });
     TransferView {
-        arn,
+        resource_name,
         source_account_id,
         source_email,
         target_email: state

@@ -1,19 +1,71 @@
-//! Resolved, owned views of entities: everything a protocol adapter needs to answer, ARNs and
-//! paths included, so adapters never reach into the model's rules.
+//! Resolved, owned views of entities: everything a protocol adapter needs to answer, paths and
+//! the facts a resource name needs included, so adapters never reach into the model's rules.
 
 use crate::model::{
-    Account, AccountStatus, CreateAccountRequest, JoinedMethod, Millis, Organization,
-    OrganizationalUnit, Root, State,
+    Account, AccountStatus, CreateAccountRequest, HandshakeAction, JoinedMethod, Millis,
+    Organization, OrganizationalUnit, Root, State, TransferType,
 };
 use crate::policy::PolicyType;
+
+/// What a cloud needs to name an entity in its resource-name scheme (an AWS adapter builds an
+/// ARN from it, a Huawei adapter a URN). The domain holds ids, never the names themselves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResourceName {
+    /// An entity of an organization, named in the name space of `account_id`: the organization's
+    /// management account (for an inbound transfer, the receiving one).
+    Org {
+        account_id: String,
+        org_id: String,
+        entity: Named,
+    },
+    /// A policy the cloud itself manages, the same in every organization.
+    ManagedPolicy {
+        policy_type: PolicyType,
+        policy_id: String,
+    },
+}
+
+/// The entity part of a `ResourceName::Org`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Named {
+    Organization,
+    Account(String),
+    Root(String),
+    OrganizationalUnit(String),
+    Policy {
+        policy_type: PolicyType,
+        policy_id: String,
+    },
+    Handshake {
+        action: HandshakeAction,
+        handshake_id: String,
+    },
+    ResourcePolicy(String),
+    Transfer {
+        transfer_type: TransferType,
+        inbound: bool,
+        transfer_id: String,
+    },
+}
+
+impl ResourceName {
+    /// `entity` of `org`, in the name space of its management account.
+    pub fn of(org: &Organization, entity: Named) -> Self {
+        ResourceName::Org {
+            account_id: org.management_account_id.clone(),
+            org_id: org.id.clone(),
+            entity,
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrganizationView {
     pub id: String,
-    pub arn: String,
+    pub resource_name: ResourceName,
     pub feature_set: &'static str,
     pub management_account_id: String,
-    pub management_account_arn: String,
+    pub management_account_name: ResourceName,
     pub management_account_email: String,
     /// The policy types enabled in the organization's root.
     pub available_policy_types: Vec<PolicyType>,
@@ -22,7 +74,7 @@ pub struct OrganizationView {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RootView {
     pub id: String,
-    pub arn: String,
+    pub resource_name: ResourceName,
     pub name: String,
     /// Enabled policy types (always `ENABLED`: orgd enables and disables synchronously).
     pub policy_types: Vec<PolicyType>,
@@ -31,7 +83,7 @@ pub struct RootView {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OuView {
     pub id: String,
-    pub arn: String,
+    pub resource_name: ResourceName,
     pub name: String,
     pub path: String,
 }
@@ -39,7 +91,7 @@ pub struct OuView {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountView {
     pub id: String,
-    pub arn: String,
+    pub resource_name: ResourceName,
     pub email: String,
     pub name: String,
     pub status: AccountStatus,
@@ -82,12 +134,12 @@ pub fn organization_view(state: &State, org: &Organization) -> OrganizationView 
     let mgmt = state.accounts.get(&org.management_account_id);
     OrganizationView {
         id: org.id.clone(),
-        arn: org.arn(),
+        resource_name: ResourceName::of(org, Named::Organization),
         feature_set: org.feature_set.as_str(),
         management_account_id: org.management_account_id.clone(),
-        management_account_arn: format!(
-            "arn:aws:organizations::{0}:account/{1}/{0}",
-            org.management_account_id, org.id
+        management_account_name: ResourceName::of(
+            org,
+            Named::Account(org.management_account_id.clone()),
         ),
         management_account_email: mgmt.map(|a| a.email.clone()).unwrap_or_default(),
         available_policy_types: state
@@ -101,10 +153,7 @@ pub fn organization_view(state: &State, org: &Organization) -> OrganizationView 
 pub fn root_view(org: &Organization, root: &Root) -> RootView {
     RootView {
         id: root.id.clone(),
-        arn: format!(
-            "arn:aws:organizations::{}:root/{}/{}",
-            org.management_account_id, org.id, root.id
-        ),
+        resource_name: ResourceName::of(org, Named::Root(root.id.clone())),
         name: root.name.clone(),
         policy_types: root.policy_types.clone(),
     }
@@ -113,10 +162,7 @@ pub fn root_view(org: &Organization, root: &Root) -> RootView {
 pub fn ou_view(state: &State, org: &Organization, ou: &OrganizationalUnit) -> OuView {
     OuView {
         id: ou.id.clone(),
-        arn: format!(
-            "arn:aws:organizations::{}:ou/{}/{}",
-            org.management_account_id, org.id, ou.id
-        ),
+        resource_name: ResourceName::of(org, Named::OrganizationalUnit(ou.id.clone())),
         name: ou.name.clone(),
         path: state.path_of_parent(&org.id, &ou.id),
     }
@@ -137,7 +183,7 @@ pub fn account_view(state: &State, org: &Organization, account: &Account) -> Acc
         .unwrap_or_default();
     AccountView {
         id: account.id.clone(),
-        arn: account.arn(org),
+        resource_name: ResourceName::of(org, Named::Account(account.id.clone())),
         email: account.email.clone(),
         name: account.name.clone(),
         status: account.status,
@@ -154,7 +200,7 @@ pub type CreateAccountStatusView = CreateAccountRequest;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyView {
     pub id: String,
-    pub arn: String,
+    pub resource_name: ResourceName,
     pub name: String,
     pub description: String,
     pub policy_type: PolicyType,
@@ -183,7 +229,7 @@ impl TargetType {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyTargetView {
     pub id: String,
-    pub arn: String,
+    pub resource_name: ResourceName,
     pub name: String,
     pub target_type: TargetType,
 }

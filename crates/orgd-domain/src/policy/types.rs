@@ -22,7 +22,7 @@ pub enum PolicyKind {
 macro_rules! policy_types {
     ($(
         $(#[$m:meta])*
-        $variant:ident = $wire:literal, arn $arn:literal, $kind:ident,
+        $variant:ident = $wire:literal, $kind:ident,
             size $size:literal, attach $min:literal..=$max:literal, per_org $org:literal;
     )*) => {
         /// A value of the service model's `PolicyType` enum.
@@ -40,16 +40,10 @@ macro_rules! policy_types {
                 match self { $(PolicyType::$variant => $wire,)* }
             }
 
-            /// The wire name back to a type; `None` for anything else (the adapter answers
-            /// `InvalidInputException` with reason `INVALID_ENUM`).
+            /// The wire name back to a type; `None` for anything else (an adapter answers with
+            /// its invalid-enum error).
             pub fn parse(s: &str) -> Option<PolicyType> {
                 match s { $($wire => Some(PolicyType::$variant),)* _ => None }
-            }
-
-            /// The segment of a policy ARN that names the type:
-            /// `arn:aws:organizations::<management account>:policy/<org id>/<segment>/<policy id>`.
-            pub fn arn_segment(self) -> &'static str {
-                match self { $(PolicyType::$variant => $arn,)* }
             }
 
             pub fn kind(self) -> PolicyKind {
@@ -63,8 +57,7 @@ macro_rules! policy_types {
             }
 
             /// How many policies of this type one root, OU or account may have attached directly
-            /// (inherited ones do not count). Exceeding it is `ConstraintViolationException` with
-            /// reason `MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED`.
+            /// (inherited ones do not count). Exceeding it is `Constraint::MaxPoliciesAttached`.
             pub fn max_attached_per_target(self) -> usize {
                 match self { $(PolicyType::$variant => $max,)* }
             }
@@ -86,32 +79,32 @@ macro_rules! policy_types {
 }
 
 policy_types! {
-    ServiceControl = "SERVICE_CONTROL_POLICY", arn "service_control_policy", Authorization,
+    ServiceControl = "SERVICE_CONTROL_POLICY", Authorization,
         size 10_240, attach 1..=10, per_org 10_000;
-    ResourceControl = "RESOURCE_CONTROL_POLICY", arn "resource_control_policy", Authorization,
+    ResourceControl = "RESOURCE_CONTROL_POLICY", Authorization,
         size 5_120, attach 1..=5, per_org 2_000;
-    Tag = "TAG_POLICY", arn "tag_policy", Management,
+    Tag = "TAG_POLICY", Management,
         size 10_000, attach 0..=10, per_org 1_000;
-    Backup = "BACKUP_POLICY", arn "backup_policy", Management,
+    Backup = "BACKUP_POLICY", Management,
         size 10_000, attach 0..=10, per_org 1_000;
-    AiServicesOptOut = "AISERVICES_OPT_OUT_POLICY", arn "aiservices_opt_out_policy", Management,
+    AiServicesOptOut = "AISERVICES_OPT_OUT_POLICY", Management,
         size 2_500, attach 0..=5, per_org 1_000;
-    Chatbot = "CHATBOT_POLICY", arn "chatbot_policy", Management,
+    Chatbot = "CHATBOT_POLICY", Management,
         size 10_000, attach 0..=5, per_org 1_000;
-    DeclarativeEc2 = "DECLARATIVE_POLICY_EC2", arn "declarative_policy_ec2", Management,
+    DeclarativeEc2 = "DECLARATIVE_POLICY_EC2", Management,
         size 10_000, attach 0..=10, per_org 1_000;
-    SecurityHub = "SECURITYHUB_POLICY", arn "securityhub_policy", Management,
+    SecurityHub = "SECURITYHUB_POLICY", Management,
         size 10_000, attach 0..=10, per_org 1_000;
-    Inspector = "INSPECTOR_POLICY", arn "inspector_policy", Management,
+    Inspector = "INSPECTOR_POLICY", Management,
         size 10_000, attach 0..=10, per_org 1_000;
-    UpgradeRollout = "UPGRADE_ROLLOUT_POLICY", arn "upgrade_rollout_policy", Management,
+    UpgradeRollout = "UPGRADE_ROLLOUT_POLICY", Management,
         size 10_000, attach 0..=10, per_org 1_000;
-    Bedrock = "BEDROCK_POLICY", arn "bedrock_policy", Management,
+    Bedrock = "BEDROCK_POLICY", Management,
         size 10_000, attach 0..=10, per_org 1_000;
-    S3 = "S3_POLICY", arn "s3_policy", Management,
+    S3 = "S3_POLICY", Management,
         size 10_000, attach 0..=10, per_org 1_000;
     NetworkSecurityDirector = "NETWORK_SECURITY_DIRECTOR_POLICY",
-        arn "network_security_director_policy", Management,
+        Management,
         size 10_000, attach 0..=10, per_org 1_000;
 }
 
@@ -197,21 +190,6 @@ mod tests {
         assert_eq!(
             PolicyType::ALL.iter().filter(|t| t.is_management()).count(),
             11
-        );
-    }
-
-    #[test]
-    fn arn_segments_are_the_lowercase_wire_names() {
-        for ty in PolicyType::ALL {
-            assert_eq!(ty.arn_segment(), ty.as_str().to_ascii_lowercase());
-        }
-        assert_eq!(
-            PolicyType::ServiceControl.arn_segment(),
-            "service_control_policy"
-        );
-        assert_eq!(
-            PolicyType::AiServicesOptOut.arn_segment(),
-            "aiservices_opt_out_policy"
         );
     }
 

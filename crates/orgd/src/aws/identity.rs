@@ -90,6 +90,30 @@ pub fn access_key_from_query(query: &str) -> Option<Result<String, AuthError>> {
     Some(access_key_from_scope(&scope).map(str::to_string))
 }
 
+/// The region of the request's credential scope (`AKID/date/<region>/service/aws4_request`), from
+/// the `Authorization` header or a presigned query; `None` when neither carries one.
+pub fn region(authorization: Option<&str>, query: Option<&str>) -> Option<String> {
+    let scope = match authorization {
+        Some(h) => h
+            .split([' ', ','])
+            .find_map(|part| part.strip_prefix("Credential="))?
+            .to_string(),
+        None => {
+            let raw = query?
+                .split('&')
+                .find_map(|kv| kv.strip_prefix("X-Amz-Credential="))?;
+            percent_encoding::percent_decode_str(raw)
+                .decode_utf8_lossy()
+                .into_owned()
+        }
+    };
+    scope
+        .split('/')
+        .nth(2)
+        .filter(|r| !r.is_empty())
+        .map(str::to_string)
+}
+
 /// The account an access key acts as.
 pub fn account_for_key(access_key: &str, default_account: &str) -> String {
     if is_account_id(access_key) {
@@ -127,6 +151,16 @@ mod tests {
         );
         let bad_scope = "AWS4-HMAC-SHA256 Credential=a/b, SignedHeaders=host, Signature=1";
         assert!(access_key_from_header(bad_scope).is_err());
+    }
+
+    #[test]
+    fn the_region_comes_from_the_credential_scope() {
+        assert_eq!(region(Some(HDR), None).as_deref(), Some("us-east-1"));
+        let q =
+            "X-Amz-Credential=999988887777%2F20260101%2Fcn-north-1%2Forganizations%2Faws4_request";
+        assert_eq!(region(None, Some(q)).as_deref(), Some("cn-north-1"));
+        assert_eq!(region(None, None), None);
+        assert_eq!(region(Some("Bearer x"), None), None);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The AWS JSON 1.1 adapter: decodes a request, identifies the caller, calls the domain through
 //! the engine and encodes the answer. `X-Amz-Target: AWSOrganizationsV20161128.<Operation>`.
 
+mod arn;
 mod errors;
 pub mod identity;
 mod input;
@@ -128,7 +129,10 @@ impl AwsApi {
         reply.operation = Some(op.name());
         let input = Input::parse(req.body)?;
         self.prepare(&caller).await?;
-        self.dispatch(op, &input, caller).await
+        // ARNs are answered in the partition of the region the client signed for.
+        let partition = identity::region(req.header("authorization"), req.query)
+            .map_or("aws", |region| arn::partition_of(&region));
+        self.dispatch(op, &input, caller, partition).await
     }
 
     /// Remembers a first-time caller and settles whatever time made due, before the operation.
@@ -222,6 +226,7 @@ impl AwsApi {
         op: Operation,
         input: &Input,
         caller: String,
+        partition: &str,
     ) -> Result<Value, WireError> {
         // Each listing's token is bound to the operation, the caller and the listing's parameters.
         let listing = |params: &[&str]| {
@@ -246,11 +251,11 @@ impl AwsApi {
                 let org = self
                     .write(caller, move |cx, ids| ops::create_organization(cx, ids, fs))
                     .await?;
-                json!({ "Organization": wire::organization(&org) })
+                json!({ "Organization": wire::organization(&org, partition) })
             }
             Operation::DescribeOrganization => {
                 let org = self.read(&caller, ops::describe_organization)?;
-                json!({ "Organization": wire::organization(&org) })
+                json!({ "Organization": wire::organization(&org, partition) })
             }
             Operation::DeleteOrganization => {
                 self.write(caller, |cx, _| ops::delete_organization(cx))
@@ -261,7 +266,7 @@ impl AwsApi {
                 let l = listing(&[]);
                 let page = self.page_request(input, &l)?;
                 let roots = self.read(&caller, |cx| ops::list_roots(cx, &page))?;
-                self.page(&l, "Roots", roots, wire::root)
+                self.page(&l, "Roots", roots, |v| wire::root(v, partition))
             }
             Operation::CreateOrganizationalUnit => {
                 let parent = input.checked("ParentId", input::parent_id)?.to_string();
@@ -272,12 +277,12 @@ impl AwsApi {
                         ops::create_organizational_unit(cx, ids, &parent, &name, &tags)
                     })
                     .await?;
-                json!({ "OrganizationalUnit": wire::ou(&ou) })
+                json!({ "OrganizationalUnit": wire::ou(&ou, partition) })
             }
             Operation::DescribeOrganizationalUnit => {
                 let id = input.checked("OrganizationalUnitId", input::ou_id)?;
                 let ou = self.read(&caller, |cx| ops::describe_organizational_unit(cx, id))?;
-                json!({ "OrganizationalUnit": wire::ou(&ou) })
+                json!({ "OrganizationalUnit": wire::ou(&ou, partition) })
             }
             Operation::UpdateOrganizationalUnit => {
                 let id = input
@@ -292,7 +297,7 @@ impl AwsApi {
                         ops::update_organizational_unit(cx, &id, name.as_deref())
                     })
                     .await?;
-                json!({ "OrganizationalUnit": wire::ou(&ou) })
+                json!({ "OrganizationalUnit": wire::ou(&ou, partition) })
             }
             Operation::DeleteOrganizationalUnit => {
                 let id = input
@@ -311,7 +316,7 @@ impl AwsApi {
                 let ous = self.read(&caller, |cx| {
                     ops::list_organizational_units_for_parent(cx, parent, &page)
                 })?;
-                self.page(&l, "OrganizationalUnits", ous, wire::ou)
+                self.page(&l, "OrganizationalUnits", ous, |v| wire::ou(v, partition))
             }
             Operation::ListChildren => {
                 let parent = input.checked("ParentId", input::parent_id)?;
@@ -390,13 +395,13 @@ impl AwsApi {
             Operation::DescribeAccount => {
                 let id = input.checked("AccountId", input::account_id)?;
                 let account = self.read(&caller, |cx| ops::describe_account(cx, id))?;
-                json!({ "Account": wire::account(&account) })
+                json!({ "Account": wire::account(&account, partition) })
             }
             Operation::ListAccounts => {
                 let l = listing(&[]);
                 let page = self.page_request(input, &l)?;
                 let accounts = self.read(&caller, |cx| ops::list_accounts(cx, &page))?;
-                self.page(&l, "Accounts", accounts, wire::account)
+                self.page(&l, "Accounts", accounts, |v| wire::account(v, partition))
             }
             Operation::ListAccountsForParent => {
                 let parent = input.checked("ParentId", input::parent_id)?;
@@ -405,7 +410,7 @@ impl AwsApi {
                 let accounts = self.read(&caller, |cx| {
                     ops::list_accounts_for_parent(cx, parent, &page)
                 })?;
-                self.page(&l, "Accounts", accounts, wire::account)
+                self.page(&l, "Accounts", accounts, |v| wire::account(v, partition))
             }
             Operation::MoveAccount => {
                 let id = input.checked("AccountId", input::account_id)?.to_string();
@@ -514,12 +519,9 @@ impl AwsApi {
                 let admins = self.read(&caller, |cx| {
                     ops::list_delegated_administrators(cx, principal, &page)
                 })?;
-                self.page(
-                    &l,
-                    "DelegatedAdministrators",
-                    admins,
-                    wire::delegated_administrator,
-                )
+                self.page(&l, "DelegatedAdministrators", admins, |v| {
+                    wire::delegated_administrator(v, partition)
+                })
             }
             Operation::ListDelegatedServicesForAccount => {
                 let id = input.checked("AccountId", input::account_id)?;
@@ -541,11 +543,11 @@ impl AwsApi {
                         ops::put_resource_policy(cx, ids, &content, &tags)
                     })
                     .await?;
-                json!({ "ResourcePolicy": wire::resource_policy(&policy) })
+                json!({ "ResourcePolicy": wire::resource_policy(&policy, partition) })
             }
             Operation::DescribeResourcePolicy => {
                 let policy = self.read(&caller, ops::describe_resource_policy)?;
-                json!({ "ResourcePolicy": wire::resource_policy(&policy) })
+                json!({ "ResourcePolicy": wire::resource_policy(&policy, partition) })
             }
             Operation::DeleteResourcePolicy => {
                 self.write(caller, |cx, _| ops::delete_resource_policy(cx))
@@ -594,7 +596,7 @@ impl AwsApi {
                         ops::invite_account_to_organization(cx, ids, target, notes, &tags)
                     })
                     .await?;
-                json!({ "Handshake": wire::handshake(&h) })
+                json!({ "Handshake": wire::handshake(&h, partition) })
             }
             Operation::AcceptHandshake
             | Operation::DeclineHandshake
@@ -609,18 +611,18 @@ impl AwsApi {
                         _ => ops::cancel_handshake(cx, &id),
                     })
                     .await?;
-                json!({ "Handshake": wire::handshake(&h) })
+                json!({ "Handshake": wire::handshake(&h, partition) })
             }
             Operation::DescribeHandshake => {
                 let id = input.checked("HandshakeId", input::handshake_id)?;
                 let h = self.read(&caller, |cx| ops::describe_handshake(cx, id))?;
-                json!({ "Handshake": wire::handshake(&h) })
+                json!({ "Handshake": wire::handshake(&h, partition) })
             }
             Operation::EnableAllFeatures => {
                 let h = self
                     .write(caller, |cx, ids| ops::enable_all_features(cx, ids))
                     .await?;
-                json!({ "Handshake": wire::handshake(&h) })
+                json!({ "Handshake": wire::handshake(&h, partition) })
             }
             Operation::ListHandshakesForAccount | Operation::ListHandshakesForOrganization => {
                 let mut filter = ops::HandshakeFilter::default();
@@ -649,7 +651,9 @@ impl AwsApi {
                         ops::list_handshakes_for_organization(cx, &filter, &page)
                     }
                 })?;
-                self.page(&l, "Handshakes", handshakes, wire::handshake)
+                self.page(&l, "Handshakes", handshakes, |v| {
+                    wire::handshake(v, partition)
+                })
             }
             Operation::CreatePolicy => {
                 let ty = input::policy_type("Type", input.str("Type")?)?;
@@ -665,12 +669,12 @@ impl AwsApi {
                         ops::create_policy(cx, ids, ty, &name, &description, &content, &tags)
                     })
                     .await?;
-                json!({ "Policy": wire::policy(&p) })
+                json!({ "Policy": wire::policy(&p, partition) })
             }
             Operation::DescribePolicy => {
                 let id = input.checked("PolicyId", input::policy_id)?;
                 let p = self.read(&caller, |cx| ops::describe_policy(cx, id))?;
-                json!({ "Policy": wire::policy(&p) })
+                json!({ "Policy": wire::policy(&p, partition) })
             }
             Operation::UpdatePolicy => {
                 let id = input.checked("PolicyId", input::policy_id)?.to_string();
@@ -697,7 +701,7 @@ impl AwsApi {
                         )
                     })
                     .await?;
-                json!({ "Policy": wire::policy(&p) })
+                json!({ "Policy": wire::policy(&p, partition) })
             }
             Operation::DeletePolicy => {
                 let id = input.checked("PolicyId", input::policy_id)?.to_string();
@@ -711,7 +715,9 @@ impl AwsApi {
                 let l = listing(&[filter]);
                 let page = self.page_request(input, &l)?;
                 let policies = self.read(&caller, |cx| ops::list_policies(cx, ty, &page))?;
-                self.page(&l, "Policies", policies, wire::policy_summary)
+                self.page(&l, "Policies", policies, |v| {
+                    wire::policy_summary(v, partition)
+                })
             }
             Operation::AttachPolicy | Operation::DetachPolicy => {
                 let id = input.checked("PolicyId", input::policy_id)?.to_string();
@@ -737,7 +743,9 @@ impl AwsApi {
                 let policies = self.read(&caller, |cx| {
                     ops::list_policies_for_target(cx, target, ty, &page)
                 })?;
-                self.page(&l, "Policies", policies, wire::policy_summary)
+                self.page(&l, "Policies", policies, |v| {
+                    wire::policy_summary(v, partition)
+                })
             }
             Operation::ListTargetsForPolicy => {
                 let id = input.checked("PolicyId", input::policy_id)?;
@@ -745,7 +753,9 @@ impl AwsApi {
                 let page = self.page_request(input, &l)?;
                 let targets =
                     self.read(&caller, |cx| ops::list_targets_for_policy(cx, id, &page))?;
-                self.page(&l, "Targets", targets, wire::policy_target)
+                self.page(&l, "Targets", targets, |v| {
+                    wire::policy_target(v, partition)
+                })
             }
             Operation::EnablePolicyType | Operation::DisablePolicyType => {
                 let root = input.checked("RootId", input::root_id)?.to_string();
@@ -759,7 +769,7 @@ impl AwsApi {
                         }
                     })
                     .await?;
-                json!({ "Root": wire::root(&r) })
+                json!({ "Root": wire::root(&r, partition) })
             }
             Operation::DescribeEffectivePolicy => {
                 let ty = input::policy_type("PolicyType", input.str("PolicyType")?)?;
@@ -778,7 +788,7 @@ impl AwsApi {
                 let accounts = self.read(&caller, |cx| {
                     ops::list_accounts_with_invalid_effective_policy(cx, ty, &page)
                 })?;
-                let mut v = self.page(&l, "Accounts", accounts, wire::account);
+                let mut v = self.page(&l, "Accounts", accounts, |v| wire::account(v, partition));
                 v["PolicyType"] = json!(ty.as_str());
                 v
             }
@@ -830,12 +840,12 @@ impl AwsApi {
                         ops::invite_organization_to_transfer_responsibility(cx, ids, invitation)
                     })
                     .await?;
-                json!({ "Handshake": wire::handshake(&h) })
+                json!({ "Handshake": wire::handshake(&h, partition) })
             }
             Operation::DescribeResponsibilityTransfer => {
                 let id = input.checked("Id", input::transfer_id)?;
                 let t = self.read(&caller, |cx| ops::describe_responsibility_transfer(cx, id))?;
-                json!({ "ResponsibilityTransfer": wire::responsibility_transfer(&t) })
+                json!({ "ResponsibilityTransfer": wire::responsibility_transfer(&t, partition) })
             }
             Operation::UpdateResponsibilityTransfer => {
                 let id = input.checked("Id", input::transfer_id)?.to_string();
@@ -845,7 +855,7 @@ impl AwsApi {
                         ops::update_responsibility_transfer(cx, &id, &name)
                     })
                     .await?;
-                json!({ "ResponsibilityTransfer": wire::responsibility_transfer(&t) })
+                json!({ "ResponsibilityTransfer": wire::responsibility_transfer(&t, partition) })
             }
             Operation::TerminateResponsibilityTransfer => {
                 let id = input.checked("Id", input::transfer_id)?.to_string();
@@ -855,7 +865,7 @@ impl AwsApi {
                         ops::terminate_responsibility_transfer(cx, &id, end)
                     })
                     .await?;
-                json!({ "ResponsibilityTransfer": wire::responsibility_transfer(&t) })
+                json!({ "ResponsibilityTransfer": wire::responsibility_transfer(&t, partition) })
             }
             Operation::ListInboundResponsibilityTransfers
             | Operation::ListOutboundResponsibilityTransfers => {
@@ -877,12 +887,9 @@ impl AwsApi {
                         ops::list_outbound_responsibility_transfers(cx, ty, &page)
                     }
                 })?;
-                self.page(
-                    &l,
-                    "ResponsibilityTransfers",
-                    transfers,
-                    wire::responsibility_transfer,
-                )
+                self.page(&l, "ResponsibilityTransfers", transfers, |v| {
+                    wire::responsibility_transfer(v, partition)
+                })
             }
             Operation::CreateGovCloudAccount => {
                 let tags = input::new_account(input)?.tags;

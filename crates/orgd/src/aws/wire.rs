@@ -9,6 +9,7 @@ use orgd_domain::ops::{
 use orgd_domain::policy::PolicyType;
 use serde_json::{Map, Value, json};
 
+use super::arn::arn;
 use super::errors::{AwsError, InputReason, aws_error};
 use super::identity::AuthError;
 
@@ -105,12 +106,14 @@ pub fn timestamp(ms: i64) -> Value {
     }
 }
 
-pub fn organization(o: &OrganizationView) -> Value {
+// Every encoder of a named entity takes the request's partition for its ARNs.
+
+pub fn organization(o: &OrganizationView, partition: &str) -> Value {
     json!({
         "Id": o.id,
-        "Arn": o.arn,
+        "Arn": arn(partition, &o.resource_name),
         "FeatureSet": o.feature_set,
-        "MasterAccountArn": o.management_account_arn,
+        "MasterAccountArn": arn(partition, &o.management_account_name),
         "MasterAccountId": o.management_account_id,
         "MasterAccountEmail": o.management_account_email,
         "AvailablePolicyTypes": policy_types(&o.available_policy_types),
@@ -127,14 +130,14 @@ fn policy_types(types: &[PolicyType]) -> Value {
     )
 }
 
-pub fn root(r: &RootView) -> Value {
-    json!({ "Id": r.id, "Arn": r.arn, "Name": r.name, "PolicyTypes": policy_types(&r.policy_types) })
+pub fn root(r: &RootView, partition: &str) -> Value {
+    json!({ "Id": r.id, "Arn": arn(partition, &r.resource_name), "Name": r.name, "PolicyTypes": policy_types(&r.policy_types) })
 }
 
-pub fn policy_summary(p: &PolicyView) -> Value {
+pub fn policy_summary(p: &PolicyView, partition: &str) -> Value {
     json!({
         "Id": p.id,
-        "Arn": p.arn,
+        "Arn": arn(partition, &p.resource_name),
         "Name": p.name,
         "Description": p.description,
         "Type": p.policy_type.as_str(),
@@ -142,12 +145,12 @@ pub fn policy_summary(p: &PolicyView) -> Value {
     })
 }
 
-pub fn policy(p: &PolicyView) -> Value {
-    json!({ "PolicySummary": policy_summary(p), "Content": p.content })
+pub fn policy(p: &PolicyView, partition: &str) -> Value {
+    json!({ "PolicySummary": policy_summary(p, partition), "Content": p.content })
 }
 
-pub fn policy_target(t: &PolicyTargetView) -> Value {
-    json!({ "TargetId": t.id, "Arn": t.arn, "Name": t.name, "Type": t.target_type.as_str() })
+pub fn policy_target(t: &PolicyTargetView, partition: &str) -> Value {
+    json!({ "TargetId": t.id, "Arn": arn(partition, &t.resource_name), "Name": t.name, "Type": t.target_type.as_str() })
 }
 
 pub fn effective_policy(e: &EffectivePolicyView) -> Value {
@@ -168,18 +171,21 @@ pub fn validation_error(e: &ValidationErrorView) -> Value {
     })
 }
 
-pub fn ou(o: &OuView) -> Value {
-    json!({ "Id": o.id, "Arn": o.arn, "Name": o.name, "Path": o.path })
+pub fn ou(o: &OuView, partition: &str) -> Value {
+    json!({ "Id": o.id, "Arn": arn(partition, &o.resource_name), "Name": o.name, "Path": o.path })
 }
 
-pub fn account(a: &AccountView) -> Value {
-    account_members(a, Map::new())
+pub fn account(a: &AccountView, partition: &str) -> Value {
+    account_members(a, partition, Map::new())
 }
 
-pub fn delegated_administrator(d: &orgd_domain::ops::DelegatedAdministratorView) -> Value {
+pub fn delegated_administrator(
+    d: &orgd_domain::ops::DelegatedAdministratorView,
+    partition: &str,
+) -> Value {
     let mut m = Map::new();
     m.insert("DelegationEnabledDate".into(), timestamp(d.enabled_at));
-    let mut v = account_members(&d.account, m);
+    let mut v = account_members(&d.account, partition, m);
     // The model's DelegatedAdministrator has every member of Account but Paths.
     if let Value::Object(o) = &mut v {
         o.remove("Paths");
@@ -188,10 +194,10 @@ pub fn delegated_administrator(d: &orgd_domain::ops::DelegatedAdministratorView)
 }
 
 /// The members of an `Account` (shared by `DelegatedAdministrator`), added to `extra`.
-fn account_members(a: &AccountView, mut extra: Map<String, Value>) -> Value {
+fn account_members(a: &AccountView, partition: &str, mut extra: Map<String, Value>) -> Value {
     let base = json!({
         "Id": a.id,
-        "Arn": a.arn,
+        "Arn": arn(partition, &a.resource_name),
         "Email": a.email,
         "Name": a.name,
         "Status": a.status.as_str(),
@@ -232,11 +238,14 @@ pub fn tags(t: &orgd_domain::model::Tags) -> Value {
     )
 }
 
-pub fn resource_policy(p: &orgd_domain::ops::ResourcePolicyView) -> Value {
-    json!({ "ResourcePolicySummary": { "Id": p.id, "Arn": p.arn }, "Content": p.content })
+pub fn resource_policy(p: &orgd_domain::ops::ResourcePolicyView, partition: &str) -> Value {
+    json!({
+        "ResourcePolicySummary": { "Id": p.id, "Arn": arn(partition, &p.resource_name) },
+        "Content": p.content,
+    })
 }
 
-pub fn handshake(v: &orgd_domain::ops::HandshakeView) -> Value {
+pub fn handshake(v: &orgd_domain::ops::HandshakeView, partition: &str) -> Value {
     use orgd_domain::model::{HandshakeAction, Recipient};
     let h = &v.handshake;
     let (target_type, target) = match &h.recipient {
@@ -300,7 +309,7 @@ pub fn handshake(v: &orgd_domain::ops::HandshakeView) -> Value {
     }
     json!({
         "Id": h.id,
-        "Arn": v.arn,
+        "Arn": arn(partition, &v.resource_name),
         "Parties": [
             { "Id": h.org_id, "Type": "ORGANIZATION" },
             { "Id": target, "Type": target_type },
@@ -325,10 +334,10 @@ fn participant(account_id: Option<&str>, email: Option<&str>) -> Value {
     Value::Object(m)
 }
 
-pub fn responsibility_transfer(v: &orgd_domain::ops::TransferView) -> Value {
+pub fn responsibility_transfer(v: &orgd_domain::ops::TransferView, partition: &str) -> Value {
     let t = &v.transfer;
     let mut out = json!({
-        "Arn": v.arn,
+        "Arn": arn(partition, &v.resource_name),
         "Name": t.name,
         "Id": t.id,
         "Type": t.transfer_type.as_str(),

@@ -48,11 +48,16 @@ pub fn client(server: &Server, account: &str) -> Client {
 
 /// An SDK client signing with `access_key`, whatever it is.
 pub fn client_with_key(server: &Server, access_key: &str) -> Client {
+    client_in_region(server, access_key, "us-east-1")
+}
+
+/// An SDK client whose caller is `account`, signing for `region`.
+pub fn client_in_region(server: &Server, account: &str, region: &'static str) -> Client {
     let conf = Config::builder()
         .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
+        .region(Region::new(region))
         .endpoint_url(server.endpoint())
-        .credentials_provider(Credentials::new(access_key, "secret", None, None, "test"))
+        .credentials_provider(Credentials::new(account, "secret", None, None, "test"))
         .build();
     Client::from_conf(conf)
 }

@@ -1,0 +1,162 @@
+//! AWS resource names: the partition a request is served in (from the region of its SigV4
+//! credential scope) and the one function that builds every ARN orgd answers with.
+
+use orgd_domain::ops::{Named, ResourceName};
+
+/// The partitions of botocore's `partitions.json`: each one's id, and the region prefixes its
+/// `regionRegex` admits (`^(<prefix>)-\w+-\d+$`).
+const PARTITIONS: &[(&str, &[&str])] = &[
+    (
+        "aws",
+        &["us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx"],
+    ),
+    ("aws-cn", &["cn"]),
+    ("aws-eusc", &["eusc-de"]),
+    ("aws-iso", &["us-iso"]),
+    ("aws-iso-b", &["us-isob"]),
+    ("aws-iso-e", &["eu-isoe"]),
+    ("aws-iso-f", &["us-isof"]),
+    ("aws-us-gov", &["us-gov"]),
+];
+
+/// The partition of a region: `aws-cn` for `cn-north-1`, `aws-us-gov` for `us-gov-west-1`, and
+/// `aws` for its own regions and for anything it does not recognise.
+pub fn partition_of(region: &str) -> &'static str {
+    for (partition, prefixes) in PARTITIONS {
+        if region.strip_prefix(partition) == Some("-global") {
+            return partition;
+        }
+        let matches = |prefix: &&str| {
+            region
+                .strip_prefix(prefix)
+                .and_then(|rest| rest.strip_prefix('-'))
+                .is_some_and(word_dash_number)
+        };
+        if prefixes.iter().any(matches) {
+            return partition;
+        }
+    }
+    "aws"
+}
+
+/// `\w+-\d+`
+fn word_dash_number(s: &str) -> bool {
+    s.split_once('-').is_some_and(|(word, number)| {
+        !word.is_empty()
+            && word.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            && !number.is_empty()
+            && number.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
+/// The ARN of a named entity in `partition`.
+pub fn arn(partition: &str, name: &ResourceName) -> String {
+    let (account_id, org_id, entity) = match name {
+        ResourceName::ManagedPolicy {
+            policy_type,
+            policy_id,
+        } => {
+            let segment = policy_type.as_str().to_ascii_lowercase();
+            return format!("arn:{partition}:organizations::aws:policy/{segment}/{policy_id}");
+        }
+        ResourceName::Org {
+            account_id,
+            org_id,
+            entity,
+        } => (account_id, org_id, entity),
+    };
+    let resource = match entity {
+        Named::Organization => format!("organization/{org_id}"),
+        Named::Account(id) => format!("account/{org_id}/{id}"),
+        Named::Root(id) => format!("root/{org_id}/{id}"),
+        Named::OrganizationalUnit(id) => format!("ou/{org_id}/{id}"),
+        Named::Policy {
+            policy_type,
+            policy_id,
+        } => format!(
+            "policy/{org_id}/{}/{policy_id}",
+            policy_type.as_str().to_ascii_lowercase()
+        ),
+        Named::Handshake {
+            action,
+            handshake_id,
+        } => format!(
+            "handshake/{org_id}/{}/{handshake_id}",
+            action.as_str().to_ascii_lowercase()
+        ),
+        Named::ResourcePolicy(id) => format!("resourcepolicy/{org_id}/{id}"),
+        Named::Transfer {
+            transfer_type,
+            inbound,
+            transfer_id,
+        } => format!(
+            "transfer/{org_id}/{}/{}/{transfer_id}",
+            transfer_type.as_str().to_ascii_lowercase(),
+            if *inbound { "inbound" } else { "outbound" }
+        ),
+    };
+    format!("arn:{partition}:organizations::{account_id}:{resource}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use orgd_domain::policy::PolicyType;
+
+    #[test]
+    fn regions_map_to_their_partitions() {
+        for (region, partition) in [
+            ("us-east-1", "aws"),
+            ("eu-central-2", "aws"),
+            ("ap-southeast-7", "aws"),
+            ("aws-global", "aws"),
+            ("cn-north-1", "aws-cn"),
+            ("cn-northwest-1", "aws-cn"),
+            ("aws-cn-global", "aws-cn"),
+            ("us-gov-west-1", "aws-us-gov"),
+            ("us-iso-east-1", "aws-iso"),
+            ("us-isob-east-1", "aws-iso-b"),
+            ("us-isof-south-1", "aws-iso-f"),
+            ("eu-isoe-west-1", "aws-iso-e"),
+            ("eusc-de-east-1", "aws-eusc"),
+            ("", "aws"),
+            ("mars-1", "aws"),
+            ("cn-north", "aws"),
+        ] {
+            assert_eq!(partition_of(region), partition, "{region}");
+        }
+    }
+
+    #[test]
+    fn arns_name_the_partition_and_the_lowercase_policy_type() {
+        let org = |entity| ResourceName::Org {
+            account_id: "111111111111".into(),
+            org_id: "o-abcdefghij".into(),
+            entity,
+        };
+        assert_eq!(
+            arn("aws-cn", &org(Named::Account("222222222222".into()))),
+            "arn:aws-cn:organizations::111111111111:account/o-abcdefghij/222222222222"
+        );
+        assert_eq!(
+            arn(
+                "aws",
+                &org(Named::Policy {
+                    policy_type: PolicyType::AiServicesOptOut,
+                    policy_id: "p-12345678".into()
+                })
+            ),
+            "arn:aws:organizations::111111111111:policy/o-abcdefghij/aiservices_opt_out_policy/p-12345678"
+        );
+        assert_eq!(
+            arn(
+                "aws-us-gov",
+                &ResourceName::ManagedPolicy {
+                    policy_type: PolicyType::ServiceControl,
+                    policy_id: "p-FullAWSAccess".into()
+                }
+            ),
+            "arn:aws-us-gov:organizations::aws:policy/service_control_policy/p-FullAWSAccess"
+        );
+    }
+}
