@@ -3,7 +3,7 @@
 //! `Deny` wins, then any matching `Allow`; nothing matching denies.
 //!
 //! Evaluated: `Effect`, `Principal` / `NotPrincipal` (`*`, an account ID, or any ARN of the
-//! account, e.g. `arn:aws:iam::111122223333:root`), `Action` / `NotAction` with `*` and `?`
+//! account in any partition, e.g. `arn:aws:iam::111122223333:root`), `Action` / `NotAction` with `*` and `?`
 //! wildcards, and `Condition` with the string operators (and their `ForAnyValue:` /
 //! `ForAllValues:` forms) on `organizations:PolicyType` and `aws:PrincipalAccount`. `Resource` is
 //! accepted but not narrowed (every statement applies to every resource of the organization).
@@ -75,13 +75,29 @@ fn glob(pattern: &str, text: &str) -> bool {
     p[pi..].iter().all(|c| *c == '*')
 }
 
+/// The account of an IAM principal ARN, `arn:<partition>:iam::<account>:<resource>`, whatever
+/// the partition.
+fn principal_account(arn: &str) -> Option<&str> {
+    let mut parts = arn.splitn(6, ':');
+    match (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) {
+        (Some("arn"), Some(partition), Some("iam"), Some(""), Some(account), Some(_))
+            if !partition.is_empty() =>
+        {
+            Some(account)
+        }
+        _ => None,
+    }
+}
+
 fn principal_is(value: &Value, account: &str) -> bool {
-    let one = |p: &str| {
-        p == "*"
-            || p == account
-            || p.strip_prefix("arn:aws:iam::")
-                .is_some_and(|rest| rest.split(':').next() == Some(account))
-    };
+    let one = |p: &str| p == "*" || p == account || principal_account(p) == Some(account);
     match value {
         Value::String(s) => one(s),
         Value::Object(m) => m
@@ -172,6 +188,27 @@ mod tests {
         );
         assert!(!can("333333333333", "ListAccounts", None));
         assert!(!can("222222222222", "CreateOrganizationalUnit", None));
+    }
+
+    #[test]
+    fn principal_arns_of_every_partition_name_their_account() {
+        for arn in [
+            "arn:aws:iam::222222222222:root",
+            "arn:aws-cn:iam::222222222222:role/admin",
+            "arn:aws-us-gov:iam::222222222222:user/ops",
+        ] {
+            assert_eq!(principal_account(arn), Some("222222222222"), "{arn}");
+        }
+        assert_eq!(principal_account("arn:aws:s3:::222222222222"), None);
+        assert_eq!(principal_account("arn::iam::222222222222:root"), None);
+        assert_eq!(principal_account("222222222222"), None);
+        let cn = DOC.replace("arn:aws:iam::", "arn:aws-cn:iam::");
+        assert!(allows(
+            &cn,
+            "222222222222",
+            "organizations:ListRoots",
+            RequestContext::default()
+        ));
     }
 
     #[test]
