@@ -1,5 +1,12 @@
-//! AWS Organizations identifier formats: how orgd mints IDs and how it recognises them.
-//! Generation goes through `IdSource` so tests can make it deterministic.
+//! Identifier schemes: how an organization's ids are minted. Each organization keeps the scheme
+//! it was created with (`Organization::id_scheme`), so the core mints ids through it and never
+//! parses an id to learn what it is: `State::kind_of` answers that from what is stored.
+//!
+//! The recognisers below (`is_account_id`, `is_ou_id`, ...) are the AWS scheme's formats, as the
+//! service model's patterns give them; the AWS adapter validates input with them, the core does
+//! not use them. Generation goes through `IdSource` so tests can make it deterministic.
+
+use serde::{Deserialize, Serialize};
 
 pub const ENTITY_PATH_SEP: char = '/';
 
@@ -18,36 +25,84 @@ fn draw(src: &mut dyn IdSource, alphabet: &[u8], len: usize) -> String {
         .collect()
 }
 
-/// `o-` and 10 lowercase letters or digits.
-pub fn new_organization_id(src: &mut dyn IdSource) -> String {
-    format!("o-{}", draw(src, LOWER_ALNUM, 10))
+/// The id formats of an organization. Stored organizations without one are AWS's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdScheme {
+    /// AWS Organizations' formats: `o-`, `r-`, `ou-<root>-`, 12-digit accounts, `p-`, `h-`, ...
+    #[default]
+    Aws,
 }
 
-/// `r-` and 4 lowercase letters or digits.
-pub fn new_root_id(src: &mut dyn IdSource) -> String {
-    format!("r-{}", draw(src, LOWER_ALNUM, 4))
-}
+impl IdScheme {
+    /// `o-` and 10 lowercase letters or digits.
+    pub fn new_organization_id(self, src: &mut dyn IdSource) -> String {
+        match self {
+            IdScheme::Aws => format!("o-{}", draw(src, LOWER_ALNUM, 10)),
+        }
+    }
 
-/// `ou-`, the root's suffix, `-`, and 8 lowercase letters or digits.
-pub fn new_ou_id(src: &mut dyn IdSource, root_id: &str) -> String {
-    let suffix = root_id.strip_prefix("r-").unwrap_or(root_id);
-    format!("ou-{}-{}", suffix, draw(src, LOWER_ALNUM, 8))
-}
+    /// `r-` and 4 lowercase letters or digits.
+    pub fn new_root_id(self, src: &mut dyn IdSource) -> String {
+        match self {
+            IdScheme::Aws => format!("r-{}", draw(src, LOWER_ALNUM, 4)),
+        }
+    }
 
-/// 12 digits, never starting with 0 (so it never looks like a padded number).
-pub fn new_account_id(src: &mut dyn IdSource) -> String {
-    let first = (b'1' + src.below(9) as u8) as char;
-    format!("{first}{}", draw(src, DIGITS, 11))
-}
+    /// `ou-`, the root's suffix, `-`, and 8 lowercase letters or digits.
+    pub fn new_ou_id(self, src: &mut dyn IdSource, root_id: &str) -> String {
+        match self {
+            IdScheme::Aws => {
+                let suffix = root_id.strip_prefix("r-").unwrap_or(root_id);
+                format!("ou-{}-{}", suffix, draw(src, LOWER_ALNUM, 8))
+            }
+        }
+    }
 
-/// `car-` and 32 lowercase letters or digits.
-pub fn new_create_account_request_id(src: &mut dyn IdSource) -> String {
-    format!("car-{}", draw(src, LOWER_ALNUM, 32))
-}
+    /// 12 digits, never starting with 0 (so it never looks like a padded number).
+    pub fn new_account_id(self, src: &mut dyn IdSource) -> String {
+        match self {
+            IdScheme::Aws => {
+                let first = (b'1' + src.below(9) as u8) as char;
+                format!("{first}{}", draw(src, DIGITS, 11))
+            }
+        }
+    }
 
-/// `h-` and 10 lowercase letters or digits.
-pub fn new_handshake_id(src: &mut dyn IdSource) -> String {
-    format!("h-{}", draw(src, LOWER_ALNUM, 10))
+    /// `car-` and 32 lowercase letters or digits.
+    pub fn new_create_account_request_id(self, src: &mut dyn IdSource) -> String {
+        match self {
+            IdScheme::Aws => format!("car-{}", draw(src, LOWER_ALNUM, 32)),
+        }
+    }
+
+    /// `h-` and 10 lowercase letters or digits.
+    pub fn new_handshake_id(self, src: &mut dyn IdSource) -> String {
+        match self {
+            IdScheme::Aws => format!("h-{}", draw(src, LOWER_ALNUM, 10)),
+        }
+    }
+
+    /// `rt-` and 16 lowercase letters or digits.
+    pub fn new_transfer_id(self, src: &mut dyn IdSource) -> String {
+        match self {
+            IdScheme::Aws => format!("rt-{}", draw(src, LOWER_ALNUM, 16)),
+        }
+    }
+
+    /// `rp-` and 8 lowercase letters or digits.
+    pub fn new_resource_policy_id(self, src: &mut dyn IdSource) -> String {
+        match self {
+            IdScheme::Aws => format!("rp-{}", draw(src, LOWER_ALNUM, 8)),
+        }
+    }
+
+    /// `p-` and 10 lowercase letters or digits (the model's policy ARN pattern wants 10 to 32).
+    pub fn new_policy_id(self, src: &mut dyn IdSource) -> String {
+        match self {
+            IdScheme::Aws => format!("p-{}", draw(src, LOWER_ALNUM, 10)),
+        }
+    }
 }
 
 /// `^h-[0-9a-z]{8,32}$`
@@ -55,19 +110,9 @@ pub fn is_handshake_id(s: &str) -> bool {
     s.strip_prefix("h-").is_some_and(|t| suffix_ok(t, 8, 32))
 }
 
-/// `rt-` and 16 lowercase letters or digits.
-pub fn new_transfer_id(src: &mut dyn IdSource) -> String {
-    format!("rt-{}", draw(src, LOWER_ALNUM, 16))
-}
-
 /// `^rt-[0-9a-z]{8,32}$`
 pub fn is_transfer_id(s: &str) -> bool {
     s.strip_prefix("rt-").is_some_and(|t| suffix_ok(t, 8, 32))
-}
-
-/// `rp-` and 8 lowercase letters or digits.
-pub fn new_resource_policy_id(src: &mut dyn IdSource) -> String {
-    format!("rp-{}", draw(src, LOWER_ALNUM, 8))
 }
 
 /// `^rp-[0-9a-zA-Z_]{4,128}$`
@@ -125,11 +170,6 @@ pub fn is_create_account_request_id(s: &str) -> bool {
     s.strip_prefix("car-").is_some_and(|t| suffix_ok(t, 8, 32))
 }
 
-/// `p-` and 10 lowercase letters or digits (the model's policy ARN pattern wants 10 to 32).
-pub fn new_policy_id(src: &mut dyn IdSource) -> String {
-    format!("p-{}", draw(src, LOWER_ALNUM, 10))
-}
-
 /// A root, an OU or an account id: what a policy can be attached to.
 pub fn is_policy_target_id(s: &str) -> bool {
     is_root_id(s) || is_ou_id(s) || is_account_id(s)
@@ -168,17 +208,33 @@ mod tests {
     #[test]
     fn minted_ids_match_the_model_patterns() {
         let mut src = Counter(0);
-        let root = new_root_id(&mut src);
+        let aws = IdScheme::Aws;
+        let root = aws.new_root_id(&mut src);
         assert!(is_root_id(&root), "{root}");
-        let ou = new_ou_id(&mut src, &root);
+        let ou = aws.new_ou_id(&mut src, &root);
         assert!(is_ou_id(&ou), "{ou}");
         assert!(ou.starts_with(&format!("ou-{}-", &root[2..])));
-        let acct = new_account_id(&mut src);
+        let acct = aws.new_account_id(&mut src);
         assert!(is_account_id(&acct) && !acct.starts_with('0'), "{acct}");
-        let car = new_create_account_request_id(&mut src);
+        let car = aws.new_create_account_request_id(&mut src);
         assert!(is_create_account_request_id(&car), "{car}");
-        let org = new_organization_id(&mut src);
+        let org = aws.new_organization_id(&mut src);
         assert!(org.len() == 12 && org.starts_with("o-"));
+        assert!(is_handshake_id(&aws.new_handshake_id(&mut src)));
+        assert!(is_transfer_id(&aws.new_transfer_id(&mut src)));
+        assert!(is_policy_id(&aws.new_policy_id(&mut src)));
+        assert!(is_resource_policy_id(&aws.new_resource_policy_id(&mut src)));
+    }
+
+    #[test]
+    fn stored_organizations_without_a_scheme_are_aws() {
+        #[derive(Deserialize)]
+        struct Stored {
+            #[serde(default)]
+            scheme: IdScheme,
+        }
+        let s: Stored = serde_json::from_str("{}").unwrap();
+        assert_eq!(s.scheme, IdScheme::Aws);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{self, ENTITY_PATH_SEP};
+use crate::ids::{ENTITY_PATH_SEP, IdScheme};
 use crate::policy::PolicyType;
 
 /// Milliseconds since the Unix epoch. The domain never reads a clock: callers pass `now`.
@@ -47,6 +47,9 @@ pub struct Organization {
     /// The organization's resource policy, if one was put.
     #[serde(default)]
     pub resource_policy: Option<ResourcePolicy>,
+    /// How the organization's ids are minted (organizations stored before schemes are AWS's).
+    #[serde(default)]
+    pub id_scheme: IdScheme,
 }
 
 /// The organization's resource policy: who outside the management account may do what.
@@ -478,6 +481,20 @@ pub struct State {
 
 static EMPTY: BTreeSet<String> = BTreeSet::new();
 
+/// The kinds of entity an id can name (`State::kind_of`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Organization,
+    Root,
+    OrganizationalUnit,
+    Account,
+    Policy,
+    ResourcePolicy,
+    Handshake,
+    CreateAccountRequest,
+    ResponsibilityTransfer,
+}
+
 impl State {
     pub fn from_changes(changes: impl IntoIterator<Item = Change>) -> Self {
         let mut s = State::default();
@@ -733,10 +750,39 @@ impl State {
 
     /// The organization a root or OU belongs to, if the parent exists.
     pub fn org_of_parent(&self, parent_id: &str) -> Option<&str> {
-        if ids::is_root_id(parent_id) {
-            self.roots.get(parent_id).map(|r| r.org_id.as_str())
+        match self.roots.get(parent_id) {
+            Some(r) => Some(r.org_id.as_str()),
+            None => self.ous.get(parent_id).map(|o| o.org_id.as_str()),
+        }
+    }
+
+    /// What kind of entity `id` names, from what the state holds (never from the id's shape);
+    /// `None` for an id it does not hold. Cloud-managed policies are not stored, so not answered.
+    pub fn kind_of(&self, id: &str) -> Option<Kind> {
+        if self.accounts.contains_key(id) {
+            Some(Kind::Account)
+        } else if self.ous.contains_key(id) {
+            Some(Kind::OrganizationalUnit)
+        } else if self.roots.contains_key(id) {
+            Some(Kind::Root)
+        } else if self.policies.contains_key(id) {
+            Some(Kind::Policy)
+        } else if self.transfers.contains_key(id) {
+            Some(Kind::ResponsibilityTransfer)
+        } else if self.handshakes.contains_key(id) {
+            Some(Kind::Handshake)
+        } else if self.create_requests.contains_key(id) {
+            Some(Kind::CreateAccountRequest)
+        } else if self.organizations.contains_key(id) {
+            Some(Kind::Organization)
+        } else if self
+            .organizations
+            .values()
+            .any(|o| o.resource_policy.as_ref().is_some_and(|rp| rp.id == id))
+        {
+            Some(Kind::ResourcePolicy)
         } else {
-            self.ous.get(parent_id).map(|o| o.org_id.as_str())
+            None
         }
     }
 

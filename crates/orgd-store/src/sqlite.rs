@@ -198,6 +198,7 @@ mod tests {
             service_access: Default::default(),
             delegated_admins: Default::default(),
             resource_policy: None,
+            id_scheme: Default::default(),
         };
         let root = Root {
             id: "r-abcd".into(),

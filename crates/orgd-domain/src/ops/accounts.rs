@@ -7,7 +7,7 @@ use super::{
 };
 use crate::access::Operation;
 use crate::error::{Constraint, Entity, OrgError, Result};
-use crate::ids::{self, IdSource};
+use crate::ids::IdSource;
 use crate::model::{
     Account, AccountStatus, Change, CreateAccountRequest, CreateAccountState, FeatureSet,
     Organization,
@@ -57,13 +57,13 @@ pub fn create_account(
                 .any(|r| r.account_id == id)
     };
     let account_id = loop {
-        let id = ids::new_account_id(ids);
+        let id = org.id_scheme.new_account_id(ids);
         if !reserved(&id) {
             break id;
         }
     };
     let id = loop {
-        let id = ids::new_create_account_request_id(ids);
+        let id = org.id_scheme.new_create_account_request_id(ids);
         if !cx.state.create_requests.contains_key(&id) {
             break id;
         }

@@ -11,8 +11,7 @@ use super::{
 };
 use crate::access::Operation;
 use crate::error::{Denial, Entity, Invalid, OrgError, Result};
-use crate::ids;
-use crate::model::{Account, Millis, Organization, Policy, State};
+use crate::model::{Account, Kind, Millis, Organization, Policy, State};
 use crate::policy::{self, EffectivePolicy, EffectivePolicyError, PolicyType};
 
 /// SCPs and RCPs have no effective policy.
@@ -100,7 +99,10 @@ pub fn describe_effective_policy(
     let org = cx.org(Operation::DescribeEffectivePolicy)?;
     require_management_type(policy_type)?;
     let target = target_id.unwrap_or(cx.caller);
-    if ids::is_root_id(target) || ids::is_ou_id(target) {
+    if matches!(
+        cx.state.kind_of(target),
+        Some(Kind::Root | Kind::OrganizationalUnit)
+    ) {
         return Err(OrgError::InvalidInput(Invalid::EffectivePolicyTarget));
     }
     if target != cx.caller

@@ -12,7 +12,7 @@ use crate::access::{self, Operation};
 use crate::error::{
     Denial, Entity, HandshakeConstraint, HandshakeTransition, Invalid, OrgError, Result,
 };
-use crate::ids::IdSource;
+use crate::ids::{IdScheme, IdSource};
 use crate::model::{
     Account, Change, FeatureSet, Handshake, HandshakeAction, HandshakeState, JoinedMethod,
     Membership, Millis, Organization, Recipient, State,
@@ -73,13 +73,13 @@ fn is_recipient(h: &Handshake, account: &Account) -> bool {
     }
 }
 
-pub(crate) fn new_handshake_id(cx: &Ctx, ids: &mut dyn IdSource) -> String {
-    new_id(cx, ids)
+pub(crate) fn new_handshake_id(cx: &Ctx, org_scheme: IdScheme, ids: &mut dyn IdSource) -> String {
+    new_id(cx, org_scheme, ids)
 }
 
-fn new_id(cx: &Ctx, ids: &mut dyn IdSource) -> String {
+fn new_id(cx: &Ctx, org_scheme: IdScheme, ids: &mut dyn IdSource) -> String {
     loop {
-        let id = crate::ids::new_handshake_id(ids);
+        let id = org_scheme.new_handshake_id(ids);
         if !cx.state.handshakes.contains_key(&id) {
             return id;
         }
@@ -157,7 +157,7 @@ pub fn invite_account_to_organization(
         ));
     }
     let h = Handshake {
-        id: new_id(cx, ids),
+        id: new_id(cx, org.id_scheme, ids),
         org_id: org.id.clone(),
         action: HandshakeAction::Invite,
         state: HandshakeState::Open,
@@ -203,7 +203,7 @@ pub fn enable_all_features(cx: &Ctx, ids: &mut dyn IdSource) -> Result<Write<Han
         .collect();
     let expires_at = cx.now + cx.limits.enable_all_features_ttl;
     let parent = Handshake {
-        id: new_id(cx, ids),
+        id: new_id(cx, org.id_scheme, ids),
         org_id: org.id.clone(),
         action: HandshakeAction::EnableAllFeatures,
         state: if invited.is_empty() {
@@ -225,7 +225,7 @@ pub fn enable_all_features(cx: &Ctx, ids: &mut dyn IdSource) -> Result<Write<Han
     let mut taken = BTreeSet::from([parent.id.clone()]);
     for a in invited {
         let id = loop {
-            let id = new_id(cx, ids);
+            let id = new_id(cx, org.id_scheme, ids);
             if taken.insert(id.clone()) {
                 break id;
             }

@@ -3,7 +3,7 @@
 use super::{Ctx, Page, PageRequest, RootView, Write, organization_view, page_keys, root_view};
 use crate::access::Operation;
 use crate::error::{OrgError, Result};
-use crate::ids::{self, IdSource};
+use crate::ids::{IdScheme, IdSource};
 use crate::model::{Change, FeatureSet, JoinedMethod, Membership, Organization, Root};
 use crate::ops::OrganizationView;
 
@@ -12,13 +12,14 @@ pub fn create_organization(
     cx: &Ctx,
     ids: &mut dyn IdSource,
     feature_set: Option<FeatureSet>,
+    id_scheme: IdScheme,
 ) -> Result<Write<OrganizationView>> {
     if cx.state.org_of(cx.caller).is_some() {
         return Err(OrgError::AlreadyInOrganization);
     }
     let mut account = super::settle::standalone_account(cx.state, cx.caller);
-    let org_id = ids::new_organization_id(ids);
-    let root_id = ids::new_root_id(ids);
+    let org_id = id_scheme.new_organization_id(ids);
+    let root_id = id_scheme.new_root_id(ids);
     let org = Organization {
         id: org_id.clone(),
         feature_set: feature_set.unwrap_or(FeatureSet::All),
@@ -28,6 +29,7 @@ pub fn create_organization(
         service_access: Default::default(),
         delegated_admins: Default::default(),
         resource_policy: None,
+        id_scheme,
     };
     let policy_types = super::policies::initial_policy_types(org.feature_set, cx.limits);
     let policies = super::policies::default_attachments(&policy_types);

@@ -7,8 +7,8 @@ use super::{
 };
 use crate::access::Operation;
 use crate::error::{Constraint, Entity, OrgError, Result};
-use crate::ids::{self, IdSource};
-use crate::model::{Change, Organization, OrganizationalUnit};
+use crate::ids::IdSource;
+use crate::model::{Change, Kind, Organization, OrganizationalUnit};
 
 /// Resolves a parent (root or OU) of the caller's organization, or `missing`.
 pub(crate) fn parent_in_org(
@@ -64,7 +64,7 @@ pub fn create_organizational_unit(
         }));
     }
     let id = loop {
-        let id = ids::new_ou_id(ids, &org.root_id);
+        let id = org.id_scheme.new_ou_id(ids, &org.root_id);
         if !cx.state.ous.contains_key(&id) {
             break id;
         }
@@ -169,22 +169,24 @@ pub fn list_parents(
     page: &PageRequest,
 ) -> Result<Page<(String, ParentType)>> {
     let org = cx.org(Operation::ListParents)?;
-    let parent = if ids::is_account_id(child_id) {
-        cx.state
+    let parent = match cx.state.kind_of(child_id) {
+        Some(Kind::Account) => cx
+            .state
             .accounts
             .get(child_id)
             .and_then(|a| a.membership.as_ref())
             .filter(|m| m.org_id == org.id)
-            .map(|m| m.parent_id.clone())
-    } else {
-        cx.state
+            .map(|m| m.parent_id.clone()),
+        Some(Kind::OrganizationalUnit) => cx
+            .state
             .ous
             .get(child_id)
             .filter(|ou| ou.org_id == org.id)
-            .map(|ou| ou.parent_id.clone())
+            .map(|ou| ou.parent_id.clone()),
+        _ => None,
     };
     let parent = parent.ok_or(OrgError::NotFound(Entity::Child))?;
-    let kind = if ids::is_root_id(&parent) {
+    let kind = if cx.state.kind_of(&parent) == Some(Kind::Root) {
         ParentType::Root
     } else {
         ParentType::OrganizationalUnit

@@ -14,9 +14,10 @@ use super::{
 };
 use crate::access::Operation;
 use crate::error::{Constraint, Entity, Invalid, OrgError, Result};
-use crate::ids::{self, IdSource};
+use crate::ids::IdSource;
 use crate::model::{
-    Account, Change, FeatureSet, Membership, Organization, OrganizationalUnit, Policy, Root, State,
+    Account, Change, FeatureSet, Kind, Membership, Organization, OrganizationalUnit, Policy, Root,
+    State,
 };
 use crate::policy::{self, PolicyContentError, PolicyType};
 
@@ -97,16 +98,15 @@ pub(crate) fn new_target_policies(state: &State, org: &Organization) -> Vec<Stri
 
 /// The policies attached directly to a root, OU or account (empty if there is no such target).
 pub(crate) fn attached<'s>(state: &'s State, target_id: &str) -> &'s [String] {
-    if ids::is_root_id(target_id) {
-        state.roots.get(target_id).map(|r| r.policies.as_slice())
-    } else if ids::is_ou_id(target_id) {
-        state.ous.get(target_id).map(|o| o.policies.as_slice())
-    } else {
-        state
+    match state.kind_of(target_id) {
+        Some(Kind::Root) => state.roots.get(target_id).map(|r| r.policies.as_slice()),
+        Some(Kind::OrganizationalUnit) => state.ous.get(target_id).map(|o| o.policies.as_slice()),
+        Some(Kind::Account) => state
             .accounts
             .get(target_id)
             .and_then(|a| a.membership.as_ref())
-            .map(|m| m.policies.as_slice())
+            .map(|m| m.policies.as_slice()),
+        _ => None,
     }
     .unwrap_or(&[])
 }
@@ -313,7 +313,7 @@ pub fn create_policy(
         }));
     }
     let id = loop {
-        let id = ids::new_policy_id(ids);
+        let id = org.id_scheme.new_policy_id(ids);
         if !cx.state.policies.contains_key(&id) {
             break id;
         }
@@ -469,21 +469,23 @@ fn account_target(org: &Organization, a: &Account) -> Target {
 
 fn target(cx: &Ctx, org: &Organization, id: &str) -> Result<Target> {
     let s = cx.state;
-    let found = if ids::is_root_id(id) {
-        s.roots
+    let found = match s.kind_of(id) {
+        Some(Kind::Root) => s
+            .roots
             .get(id)
             .filter(|r| r.org_id == org.id)
-            .map(|r| root_target(org, r))
-    } else if ids::is_ou_id(id) {
-        s.ous
+            .map(|r| root_target(org, r)),
+        Some(Kind::OrganizationalUnit) => s
+            .ous
             .get(id)
             .filter(|ou| ou.org_id == org.id)
-            .map(|ou| ou_target(org, ou))
-    } else {
-        s.accounts
+            .map(|ou| ou_target(org, ou)),
+        Some(Kind::Account) => s
+            .accounts
             .get(id)
             .filter(|a| a.org_id() == Some(org.id.as_str()))
-            .map(|a| account_target(org, a))
+            .map(|a| account_target(org, a)),
+        _ => None,
     };
     found.ok_or(OrgError::NotFound(Entity::Target))
 }

@@ -3,6 +3,7 @@
 use super::testkit::World;
 use super::*;
 use crate::error::*;
+use crate::ids::IdScheme;
 use crate::model::FeatureSet;
 use crate::policy::PolicyType;
 
@@ -30,8 +31,10 @@ const TAG_F: &str = r#"{"tags":{"project":{"tag_key":{"@@assign":"PROJECT"}}}}"#
 fn org(fs: FeatureSet) -> (World, String) {
     let mut w = World::new();
     w.limits.scp_enabled_at_creation = true;
-    w.write(MGMT, |cx, ids| create_organization(cx, ids, Some(fs)))
-        .unwrap();
+    w.write(MGMT, |cx, ids| {
+        create_organization(cx, ids, Some(fs), IdScheme::Aws)
+    })
+    .unwrap();
     let root = w.read(MGMT, |cx| list_roots(cx, &ALL_PAGE)).unwrap().items[0]
         .id
         .clone();
@@ -453,8 +456,10 @@ fn the_resource_policy_lets_a_member_manage_the_policy_types_it_names_and_nothin
 fn by_default_a_new_organization_has_no_policy_type_enabled_and_enabling_scps_attaches_full_aws_access()
  {
     let mut w = World::new();
-    w.write(MGMT, |cx, ids| create_organization(cx, ids, None))
-        .unwrap();
+    w.write(MGMT, |cx, ids| {
+        create_organization(cx, ids, None, IdScheme::Aws)
+    })
+    .unwrap();
     let root = w
         .read(MGMT, |cx| list_roots(cx, &ALL_PAGE))
         .unwrap()

@@ -4,7 +4,7 @@
 use super::{Ctx, Named, ResourceName, Write, tags::new_tags};
 use crate::access::Operation;
 use crate::error::{Constraint, Entity, Invalid, OrgError, ResourcePolicyFault, Result};
-use crate::ids::{self, IdSource};
+use crate::ids::IdSource;
 use crate::model::{Change, ResourcePolicy};
 
 /// A resource policy as adapters answer it.
@@ -51,7 +51,7 @@ pub fn put_resource_policy(
             ..existing
         },
         None => ResourcePolicy {
-            id: ids::new_resource_policy_id(ids),
+            id: org.id_scheme.new_resource_policy_id(ids),
             content: content.to_string(),
             tags: new_tags(cx, tags)?,
         },

@@ -4,9 +4,9 @@
 use super::{Ctx, Write};
 use crate::access::Operation;
 use crate::error::{Constraint, Entity, Invalid, OrgError, Result};
-use crate::ids;
 use crate::model::{
-    Account, Change, Organization, OrganizationalUnit, Policy, ResponsibilityTransfer, Root, Tags,
+    Account, Change, Kind, Organization, OrganizationalUnit, Policy, ResponsibilityTransfer, Root,
+    Tags,
 };
 
 /// Keys AWS reserves for itself.
@@ -60,8 +60,9 @@ struct Taggable {
 
 fn resource(cx: &Ctx, org: &Organization, id: &str) -> Result<Taggable> {
     let s = cx.state;
-    let found: Option<Taggable> = if ids::is_account_id(id) {
-        s.accounts
+    let found: Option<Taggable> = match s.kind_of(id) {
+        Some(Kind::Account) => s
+            .accounts
             .get(id)
             .filter(|a| a.org_id() == Some(org.id.as_str()))
             .map(|a| {
@@ -70,51 +71,51 @@ fn resource(cx: &Ctx, org: &Organization, id: &str) -> Result<Taggable> {
                     tags: a.tags.clone(),
                     rewrite: Box::new(move |tags| Change::PutAccount(Account { tags, ..a })),
                 }
+            }),
+        Some(Kind::OrganizationalUnit) => {
+            s.ous.get(id).filter(|ou| ou.org_id == org.id).map(|ou| {
+                let ou = ou.clone();
+                Taggable {
+                    tags: ou.tags.clone(),
+                    rewrite: Box::new(move |tags| Change::PutOu(OrganizationalUnit { tags, ..ou })),
+                }
             })
-    } else if ids::is_ou_id(id) {
-        s.ous.get(id).filter(|ou| ou.org_id == org.id).map(|ou| {
-            let ou = ou.clone();
-            Taggable {
-                tags: ou.tags.clone(),
-                rewrite: Box::new(move |tags| Change::PutOu(OrganizationalUnit { tags, ..ou })),
-            }
-        })
-    } else if ids::is_root_id(id) {
-        s.roots.get(id).filter(|r| r.org_id == org.id).map(|r| {
+        }
+        Some(Kind::Root) => s.roots.get(id).filter(|r| r.org_id == org.id).map(|r| {
             let r = r.clone();
             Taggable {
                 tags: r.tags.clone(),
                 rewrite: Box::new(move |tags| Change::PutRoot(Root { tags, ..r })),
             }
-        })
-    } else if ids::is_policy_id(id) {
-        // Customer-managed policies only: the AWS-managed ones belong to no organization.
-        s.policies.get(id).filter(|p| p.org_id == org.id).map(|p| {
+        }),
+        // Customer-managed policies only: the cloud-managed ones belong to no organization.
+        Some(Kind::Policy) => s.policies.get(id).filter(|p| p.org_id == org.id).map(|p| {
             let p = p.clone();
             Taggable {
                 tags: p.tags.clone(),
                 rewrite: Box::new(move |tags| Change::PutPolicy(Policy { tags, ..p })),
             }
-        })
-    } else if ids::is_resource_policy_id(id) {
-        org.resource_policy
-            .as_ref()
-            .filter(|rp| rp.id == id)
-            .map(|rp| {
-                let mut org = org.clone();
-                Taggable {
-                    tags: rp.tags.clone(),
-                    rewrite: Box::new(move |tags| {
-                        if let Some(rp) = org.resource_policy.as_mut() {
-                            rp.tags = tags;
-                        }
-                        Change::PutOrganization(org)
-                    }),
-                }
-            })
-    } else if ids::is_transfer_id(id) {
+        }),
+        Some(Kind::ResourcePolicy) => {
+            org.resource_policy
+                .as_ref()
+                .filter(|rp| rp.id == id)
+                .map(|rp| {
+                    let mut org = org.clone();
+                    Taggable {
+                        tags: rp.tags.clone(),
+                        rewrite: Box::new(move |tags| {
+                            if let Some(rp) = org.resource_policy.as_mut() {
+                                rp.tags = tags;
+                            }
+                            Change::PutOrganization(org)
+                        }),
+                    }
+                })
+        }
         // A transfer is tagged by either of its organizations once they are both party to it.
-        s.transfers
+        Some(Kind::ResponsibilityTransfer) => s
+            .transfers
             .get(id)
             .filter(|t| {
                 t.target_org_id == org.id || t.source_org_id.as_deref() == Some(org.id.as_str())
@@ -127,9 +128,8 @@ fn resource(cx: &Ctx, org: &Organization, id: &str) -> Result<Taggable> {
                         Change::PutResponsibilityTransfer(ResponsibilityTransfer { tags, ..t })
                     }),
                 }
-            })
-    } else {
-        None
+            }),
+        _ => None,
     };
     found.ok_or(OrgError::NotFound(Entity::Target))
 }

@@ -4,8 +4,10 @@ use super::testkit::World;
 use super::*;
 use crate::Result;
 use crate::error::*;
+use crate::ids::IdScheme;
 use crate::model::{
-    AccountStatus, CreateAccountState, FeatureSet, HandshakeAction, HandshakeState,
+    AccountStatus, Change, CreateAccountState, FeatureSet, HandshakeAction, HandshakeState, Kind,
+    OrganizationalUnit,
 };
 
 const MGMT: &str = "111111111111";
@@ -13,8 +15,10 @@ const OUTSIDER: &str = "999999999999";
 
 fn org_world() -> (World, String) {
     let mut w = World::new();
-    w.write(MGMT, |cx, ids| create_organization(cx, ids, None))
-        .unwrap();
+    w.write(MGMT, |cx, ids| {
+        create_organization(cx, ids, None, IdScheme::Aws)
+    })
+    .unwrap();
     let root = w
         .read(MGMT, |cx| {
             list_roots(
@@ -206,7 +210,12 @@ fn closing_goes_through_pending_closure_to_suspended_once() {
 fn closing_needs_all_features() {
     let mut w = World::new();
     w.write(MGMT, |cx, ids| {
-        create_organization(cx, ids, Some(FeatureSet::ConsolidatedBilling))
+        create_organization(
+            cx,
+            ids,
+            Some(FeatureSet::ConsolidatedBilling),
+            IdScheme::Aws,
+        )
     })
     .unwrap();
     let id = create_account_now(&mut w, "a@example.com").account_id;
@@ -237,8 +246,13 @@ fn who_may_call_what() {
         OrgError::NotFound(Entity::Organization)
     );
     assert_eq!(
-        w.write(&member, |cx, ids| create_organization(cx, ids, None))
-            .unwrap_err(),
+        w.write(&member, |cx, ids| create_organization(
+            cx,
+            ids,
+            None,
+            IdScheme::Aws
+        ))
+        .unwrap_err(),
         OrgError::AlreadyInOrganization
     );
 }
@@ -270,8 +284,10 @@ fn an_organization_is_deleted_only_without_members_and_takes_its_ous() {
     );
     // Both accounts are remembered as standalone accounts and may start again.
     assert!(w.state.accounts[&member].membership.is_none());
-    w.write(MGMT, |cx, ids| create_organization(cx, ids, None))
-        .unwrap();
+    w.write(MGMT, |cx, ids| {
+        create_organization(cx, ids, None, IdScheme::Aws)
+    })
+    .unwrap();
 }
 
 #[test]
@@ -671,8 +687,10 @@ fn an_invited_account_accepts_and_joins_the_root() {
 #[test]
 fn an_account_of_another_organization_must_leave_before_joining() {
     let (mut w, _) = org_world();
-    w.write(INVITEE, |cx, ids| create_organization(cx, ids, None))
-        .unwrap();
+    w.write(INVITEE, |cx, ids| {
+        create_organization(cx, ids, None, IdScheme::Aws)
+    })
+    .unwrap();
     let h = invite(&mut w, InviteTarget::Account(INVITEE.into())).unwrap();
     let err = w
         .write(INVITEE, |cx, _| accept_handshake(cx, &h.handshake.id))
@@ -733,7 +751,12 @@ fn invitations_are_limited_per_day_and_canceled_by_the_organization() {
 fn enabling_all_features_needs_every_invited_member_to_approve() {
     let mut w = World::new();
     w.write(MGMT, |cx, ids| {
-        create_organization(cx, ids, Some(FeatureSet::ConsolidatedBilling))
+        create_organization(
+            cx,
+            ids,
+            Some(FeatureSet::ConsolidatedBilling),
+            IdScheme::Aws,
+        )
     })
     .unwrap();
     let h = invite(&mut w, InviteTarget::Account(INVITEE.into())).unwrap();
@@ -796,4 +819,35 @@ fn enabling_all_features_needs_every_invited_member_to_approve() {
         err,
         OrgError::Handshake(HandshakeConstraint::AlreadyAllFeatures)
     ));
+}
+
+#[test]
+fn kinds_come_from_the_state_not_from_the_shape_of_ids() {
+    let (mut w, root_id) = org_world();
+    let org_id = w.state.org_of(MGMT).unwrap().id.clone();
+    // An OU whose id has another cloud's format (no root part).
+    let ou = "ou-0a1b2c3d4e5f";
+    w.state.apply(Change::PutOu(OrganizationalUnit {
+        id: ou.into(),
+        org_id,
+        parent_id: root_id.clone(),
+        name: "Other".into(),
+        tags: Default::default(),
+        policies: vec![],
+    }));
+    assert_eq!(w.state.kind_of(ou), Some(Kind::OrganizationalUnit));
+    assert_eq!(w.state.kind_of(&root_id), Some(Kind::Root));
+    assert_eq!(w.state.kind_of(MGMT), Some(Kind::Account));
+    assert_eq!(w.state.kind_of("ou-abcd-12345678"), None);
+    let page = PageRequest {
+        after: None,
+        limit: 20,
+    };
+    let parents = w.read(MGMT, |cx| list_parents(cx, ou, &page)).unwrap();
+    assert_eq!(parents.items, vec![(root_id, ParentType::Root)]);
+    w.write(MGMT, |cx, _| {
+        tag_resource(cx, ou, &[("team".into(), "a".into())])
+    })
+    .unwrap();
+    assert_eq!(w.state.ous[ou].tags.len(), 1);
 }

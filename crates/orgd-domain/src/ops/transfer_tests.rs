@@ -4,6 +4,7 @@ use super::testkit::World;
 use super::transfers::next_month_start;
 use super::*;
 use crate::error::*;
+use crate::ids::IdScheme;
 use crate::model::{HandshakeAction, HandshakeState, Millis, TransferStatus, TransferType};
 
 /// The organization that takes the billing over (it invites).
@@ -21,8 +22,10 @@ const ALL_PAGE: PageRequest = PageRequest {
 fn world() -> World {
     let mut w = World::new();
     for mgmt in [PAYER, SOURCE, OTHER] {
-        w.write(mgmt, |cx, ids| create_organization(cx, ids, None))
-            .unwrap();
+        w.write(mgmt, |cx, ids| {
+            create_organization(cx, ids, None, IdScheme::Aws)
+        })
+        .unwrap();
     }
     w
 }

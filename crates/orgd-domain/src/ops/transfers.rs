@@ -19,7 +19,7 @@ use super::{
 };
 use crate::access::Operation;
 use crate::error::{Denial, Entity, HandshakeConstraint, Invalid, OrgError, Result};
-use crate::ids::{self, IdSource};
+use crate::ids::{IdScheme, IdSource};
 use crate::model::{
     Account, Change, Handshake, HandshakeAction, HandshakeState, Millis, Organization, Recipient,
     ResponsibilityTransfer, State, TransferStatus, TransferType,
@@ -200,9 +200,9 @@ fn check_start(cx: &Ctx, start: Millis) -> Result<()> {
     Ok(())
 }
 
-fn new_transfer_id(cx: &Ctx, ids: &mut dyn IdSource) -> String {
+fn new_transfer_id(cx: &Ctx, org_scheme: IdScheme, ids: &mut dyn IdSource) -> String {
     loop {
-        let id = ids::new_transfer_id(ids);
+        let id = org_scheme.new_transfer_id(ids);
         if !cx.state.transfers.contains_key(&id) {
             return id;
         }
@@ -269,7 +269,7 @@ pub fn invite_organization_to_transfer_responsibility(
         return Err(OrgError::DuplicateHandshake);
     }
     let transfer = ResponsibilityTransfer {
-        id: new_transfer_id(cx, ids),
+        id: new_transfer_id(cx, org.id_scheme, ids),
         transfer_type: inv.transfer_type,
         status: TransferStatus::Requested,
         name: inv.name,
@@ -280,7 +280,7 @@ pub fn invite_organization_to_transfer_responsibility(
         source_account_id: None,
         start_at: inv.start_at,
         end_at: None,
-        handshake_id: new_handshake_id(cx, ids),
+        handshake_id: new_handshake_id(cx, org.id_scheme, ids),
         requested_at: cx.now,
         tags,
     };

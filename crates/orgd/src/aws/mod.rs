@@ -249,7 +249,9 @@ impl AwsApi {
                     )?),
                 };
                 let org = self
-                    .write(caller, move |cx, ids| ops::create_organization(cx, ids, fs))
+                    .write(caller, move |cx, ids| {
+                        ops::create_organization(cx, ids, fs, orgd_domain::ids::IdScheme::Aws)
+                    })
                     .await?;
                 json!({ "Organization": wire::organization(&org, partition) })
             }
