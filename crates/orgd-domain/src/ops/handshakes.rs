@@ -407,7 +407,7 @@ pub fn cancel_handshake(cx: &Ctx, id: &str) -> Result<Write<HandshakeView>> {
         .organizations
         .get(&h.org_id)
         .filter(|o| o.management_account_id == cx.caller)
-        .ok_or_else(|| OrgError::AccessDenied(Denial::CancelHandshake))?;
+        .ok_or(OrgError::AccessDenied(Denial::CancelHandshake))?;
     if h.action == HandshakeAction::ApproveAllFeatures {
         return Err(OrgError::HandshakeTransition(
             HandshakeTransition::CancelApproval,
