@@ -38,4 +38,8 @@ pub trait Store: Send {
     /// A small named value that is not part of the organization model (e.g. a server secret).
     fn meta(&mut self, key: &str) -> Result<Option<Vec<u8>>>;
     fn set_meta(&mut self, key: &str, value: &[u8]) -> Result<()>;
+    /// Whether `load` gives back every committed change (false for a store that keeps nothing).
+    fn keeps_state(&self) -> bool {
+        true
+    }
 }

@@ -15,6 +15,10 @@ impl Store for MemoryStore {
         Ok(Vec::new())
     }
 
+    fn keeps_state(&self) -> bool {
+        false
+    }
+
     fn commit(&mut self, _changes: &[Change]) -> Result<()> {
         Ok(())
     }

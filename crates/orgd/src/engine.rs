@@ -1,6 +1,7 @@
 //! The engine: the in-memory `State` behind a read-write lock, and one writer at a time that makes
 //! each write durable in the `Store` before applying it. Reads never wait for the disk.
 
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use orgd_domain::ids::IdSource;
@@ -78,6 +79,11 @@ impl Engine {
         *self.token_key.read()
     }
 
+    /// Looks at the whole current state (for tests and tools; operations go through `read`).
+    pub fn inspect<T>(&self, f: impl FnOnce(&State) -> T) -> T {
+        f(&self.state.read())
+    }
+
     /// Runs a read operation against the current state.
     pub fn read<T>(
         &self,
@@ -123,8 +129,21 @@ impl Engine {
         }
         store.commit(&changes)?;
         let mut state = self.state.write();
-        for c in changes {
-            state.apply(c);
+        let applied = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            for c in changes {
+                state.apply(c);
+            }
+        }));
+        if let Err(panic) = applied {
+            // The store holds the whole write: rebuild the state from it rather than serve a
+            // half-applied one. (A store that keeps nothing has no copy to rebuild from.)
+            if store.keeps_state() {
+                let mut fresh = State::from_changes(store.load()?);
+                fresh.recompute_due();
+                *state = fresh;
+            }
+            drop(state);
+            std::panic::resume_unwind(panic);
         }
         Ok(())
     }

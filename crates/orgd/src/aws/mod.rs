@@ -3,6 +3,7 @@
 
 pub mod identity;
 mod input;
+pub mod partition;
 pub mod sigv4;
 mod token;
 mod wire;
@@ -17,12 +18,21 @@ use orgd_domain::{InputReason, OrgError};
 use serde_json::{Map, Value, json};
 
 use crate::engine::Engine;
-use identity::AuthError;
+use crate::throttle::Throttle;
 use input::Input;
 pub use wire::WireError;
 
 pub const TARGET_PREFIX: &str = "AWSOrganizationsV20161128.";
 pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
+/// The service name in the credential scope of a signed request.
+pub const SIGNING_NAME: &str = "organizations";
+
+/// The largest request body orgd reads. The largest legal input of the model is far smaller: its
+/// longest bounded members are a `NextToken` (100,000 characters) and a resource policy (40,000),
+/// and a policy document's quota is 10,240 characters (even at six bytes a character, as JSON
+/// `\uXXXX` escapes, under 300 KB in all). 1 MiB leaves room for over-quota policy documents to get
+/// their own `POLICY_CONTENT_LIMIT_EXCEEDED`, and refuses anything larger unread.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// How the adapter decides who calls.
 pub enum Auth {
@@ -37,6 +47,7 @@ pub enum Auth {
 pub struct AwsApi {
     engine: Arc<Engine>,
     auth: Auth,
+    throttle: Throttle,
 }
 
 /// What the HTTP layer needs to answer and log a request.
@@ -63,9 +74,26 @@ impl Request<'_> {
     }
 }
 
+impl Reply {
+    /// The answer to a request refused before it reached an operation.
+    pub fn error(e: WireError) -> Self {
+        Reply {
+            status: e.status(),
+            body: serde_json::to_vec(&e.body()).unwrap_or_default(),
+            operation: None,
+            caller: None,
+            error: Some(e.code().to_string()),
+        }
+    }
+}
+
 impl AwsApi {
-    pub fn new(engine: Arc<Engine>, auth: Auth) -> Self {
-        AwsApi { engine, auth }
+    pub fn new(engine: Arc<Engine>, auth: Auth, throttle: Throttle) -> Self {
+        AwsApi {
+            engine,
+            auth,
+            throttle,
+        }
     }
 
     pub async fn handle(&self, req: Request<'_>) -> Reply {
@@ -91,13 +119,8 @@ impl AwsApi {
     fn caller(&self, req: &Request) -> Result<String, WireError> {
         match &self.auth {
             Auth::AccessKey { default_account } => {
-                let from_query = req.query.and_then(identity::access_key_from_query);
-                let key = match (req.header("authorization"), from_query) {
-                    (Some(h), _) => identity::access_key_from_header(h).map(str::to_string),
-                    (None, Some(q)) => q,
-                    (None, None) => Err(AuthError::Missing),
-                }
-                .map_err(WireError::Auth)?;
+                let key =
+                    identity::access_key(req.headers, req.query).map_err(WireError::Signature)?;
                 Ok(identity::account_for_key(&key, default_account))
             }
             Auth::SigV4(keys) => {
@@ -109,7 +132,7 @@ impl AwsApi {
                     body: req.body,
                 };
                 // Signatures are checked against wall time, not the movable test clock.
-                sigv4::verify(keys, &signed, std::time::SystemTime::now())
+                sigv4::verify(keys, &signed, SIGNING_NAME, std::time::SystemTime::now())
                     .map(|k| k.account_id.clone())
                     .map_err(WireError::Signature)
             }
@@ -119,6 +142,9 @@ impl AwsApi {
     async fn serve(&self, req: &Request<'_>, reply: &mut Reply) -> Result<Value, WireError> {
         let caller = self.caller(req)?;
         reply.caller = Some(caller.clone());
+        if !self.throttle.admit(&caller, std::time::Instant::now()) {
+            return Err(WireError::TooManyRequests);
+        }
         let target = req.header("x-amz-target").unwrap_or_default();
         let op = target
             .strip_prefix(TARGET_PREFIX)
@@ -139,14 +165,15 @@ impl AwsApi {
         }
         let engine = self.engine.clone();
         let caller = caller.to_string();
-        tokio::task::spawn_blocking(move || {
-            if !known {
-                engine.remember(&caller)?;
-            }
-            engine.settle()
-        })
-        .await
-        .map_err(|e| WireError::Service(e.to_string()))?
+        joined(
+            tokio::task::spawn_blocking(move || {
+                if !known {
+                    engine.remember(&caller)?;
+                }
+                engine.settle()
+            })
+            .await,
+        )?
         .map_err(|e| WireError::Service(e.to_string()))
     }
 
@@ -164,9 +191,7 @@ impl AwsApi {
         f: impl FnOnce(&Ctx, &mut dyn IdSource) -> Result<Write<T>, OrgError> + Send + 'static,
     ) -> Result<T, WireError> {
         let engine = self.engine.clone();
-        tokio::task::spawn_blocking(move || engine.write(&caller, f))
-            .await
-            .map_err(|e| WireError::Service(e.to_string()))?
+        joined(tokio::task::spawn_blocking(move || engine.write(&caller, f)).await)?
             .map_err(Into::into)
     }
 
@@ -895,6 +920,16 @@ impl AwsApi {
                 json!({ "CreateAccountStatus": wire::create_account_status(&status) })
             }
         })
+    }
+}
+
+/// The result of a blocking task. A panic in it goes on unwinding here, so the server answers it
+/// as it answers every panic (500 `InternalFailure`, logged once).
+fn joined<T>(r: Result<T, tokio::task::JoinError>) -> Result<T, WireError> {
+    match r {
+        Ok(v) => Ok(v),
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(_) => Err(WireError::Service("The request was cancelled.".into())),
     }
 }
 
