@@ -224,15 +224,7 @@ async fn tick(engine: Arc<Engine>) {
 async fn aws_endpoint(State(app): State<Arc<App>>, req: Request) -> Response {
     let started = Instant::now();
     let request_id = uuid::Uuid::new_v4().to_string();
-    let handled = AssertUnwindSafe(handle_aws(&app, req)).catch_unwind().await;
-    let reply = handled.unwrap_or_else(|panic| {
-        tracing::error!(
-            request_id = %request_id,
-            panic = panic_message(&panic),
-            "request handling panicked"
-        );
-        aws::Reply::error(WireError::Internal)
-    });
+    let reply = guarded(&request_id, handle_aws(&app, req)).await;
     tracing::info!(
         request_id = %request_id,
         operation = reply.operation.unwrap_or("-"),
@@ -243,6 +235,25 @@ async fn aws_endpoint(State(app): State<Arc<App>>, req: Request) -> Response {
         "request"
     );
     aws_response(reply, &request_id)
+}
+
+/// Runs a request's handling; a panic in it is logged once and answered 500 `InternalFailure`,
+/// with nothing of the panic in the answer.
+async fn guarded(
+    request_id: &str,
+    handling: impl std::future::Future<Output = aws::Reply>,
+) -> aws::Reply {
+    AssertUnwindSafe(handling)
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|panic| {
+            tracing::error!(
+                request_id = %request_id,
+                panic = panic_message(&panic),
+                "request handling panicked"
+            );
+            aws::Reply::error(WireError::Internal)
+        })
 }
 
 /// Reads the whole body (refusing one over the limit, or one that does not arrive in time) and
@@ -383,5 +394,24 @@ async fn advance_clock(State(app): State<Arc<App>>, body: Bytes) -> Response {
         Ok(Ok(())) => clock_now(State(app)).await,
         Ok(Err(e)) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panic_in_handling_is_a_500_internal_failure_that_tells_nothing() {
+        let reply = guarded("r-1", async { panic!("secret detail of the bug") }).await;
+        assert_eq!(reply.status, 500);
+        let body: serde_json::Value = serde_json::from_slice(&reply.body).unwrap();
+        assert_eq!(body["__type"], "InternalFailure");
+        assert!(!String::from_utf8_lossy(&reply.body).contains("secret"));
+        let fine = guarded("r-2", async {
+            aws::Reply::error(WireError::TooManyRequests)
+        })
+        .await;
+        assert_eq!(fine.status, 400);
     }
 }
