@@ -209,6 +209,12 @@ fn value(shape: &Shape, v: &Value, path: &Path) -> Result<(), WireError> {
     }
 }
 
+/// Checks one value against a shape: the output-shape tests use it on answers.
+#[cfg(test)]
+pub fn conforms_value(shape: &Shape, v: &Value) -> Result<(), WireError> {
+    value(shape, v, &Path::Root)
+}
+
 /// Checks `n` (a value, or a length in `unit`s) against the bounds `min..=max`.
 fn within<T: PartialOrd + fmt::Display + Copy>(
     n: T,

@@ -4,6 +4,8 @@
 pub mod identity;
 mod input;
 mod model;
+#[cfg(test)]
+mod output_tests;
 pub mod sigv4;
 mod token;
 mod wire;
