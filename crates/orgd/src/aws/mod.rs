@@ -234,10 +234,7 @@ impl AwsApi {
     }
 
     async fn dispatch(&self, call: Call<'_>) -> Result<Value, WireError> {
-        let Call {
-            op, input, caller, ..
-        } = &call;
-        let (op, input, caller) = (*op, *input, caller.clone());
+        let (op, input, caller) = (call.op, call.input, call.caller.clone());
         Ok(match op {
             Operation::CreateOrganization => {
                 let fs = match input.opt_str("FeatureSet") {
