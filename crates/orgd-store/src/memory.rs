@@ -37,3 +37,10 @@ impl Store for MemoryStore {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    crate::store_conformance!(Keeps::Nothing, |_dir| MemoryStore::default());
+}
