@@ -225,7 +225,7 @@ fn walk_seen(seed: u64, steps: usize) -> (World, Seen) {
                     });
                     match p {
                         Ok(p) => w
-                            .write(&caller, |cx, _| attach_policy(cx, &p.id, &target))
+                            .write(&caller, |cx, _| attach_policy(cx, &p.id, target))
                             .map(drop),
                         Err(e) => Err(e),
                     }
