@@ -53,7 +53,7 @@ struct Args {
     /// (0 skips the phase) [default: 1000,20000; --quick: 50,200].
     #[arg(long, value_delimiter = ',')]
     growth_accounts: Option<Vec<usize>>,
-    /// Accounts created to measure CreateAccount throughput at each size [default: 500;
+    /// Accounts created to measure CreateAccount throughput at each size [default: 1000;
     /// --quick: 25].
     #[arg(long)]
     growth_sample: Option<usize>,
@@ -121,7 +121,7 @@ impl Args {
                 None if q => vec![50, 200],
                 None => vec![1_000, 20_000],
             },
-            growth_sample: self.growth_sample.unwrap_or(if q { 25 } else { 500 }),
+            growth_sample: self.growth_sample.unwrap_or(if q { 25 } else { 1000 }),
         };
         if !s.growth_sizes.is_sorted_by(|a, b| a < b) {
             bail!("--growth-accounts: sizes must be ascending");
