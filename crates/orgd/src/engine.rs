@@ -54,8 +54,7 @@ impl Engine {
         limits: Limits,
         clock: Arc<Clock>,
     ) -> Result<Self, StoreError> {
-        let mut state = State::from_changes(store.load()?);
-        state.recompute_due();
+        let state = State::from_changes(store.load()?);
         let mut rng = StdRng::from_os_rng();
         let token_key = load_or_make_key(store.as_mut(), &mut rng)?;
         Ok(Engine {
@@ -176,9 +175,7 @@ impl Engine {
             }
             ops::settle(&state, now, &self.limits)
         };
-        self.commit(w.store.as_mut(), changes)?;
-        self.state.write().recompute_due();
-        Ok(())
+        self.commit(w.store.as_mut(), changes)
     }
 
     /// Wipes every organization, account and secret, and puts the clock back to wall time.
