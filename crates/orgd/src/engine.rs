@@ -137,9 +137,7 @@ impl Engine {
             // The store holds the whole write: rebuild the state from it rather than serve a
             // half-applied one. (A store that keeps nothing has no copy to rebuild from.)
             if store.keeps_state() {
-                let mut fresh = State::from_changes(store.load()?);
-                fresh.recompute_due();
-                *state = fresh;
+                *state = State::from_changes(store.load()?);
             }
             drop(state);
             std::panic::resume_unwind(panic);
