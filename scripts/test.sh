@@ -13,6 +13,9 @@ cargo fmt --all -- --check
 step "cargo clippy"
 cargo clippy --release --workspace --all-targets -- -D warnings
 
+step "generated AWS model is up to date with botocore's (xtask codegen --check)"
+cargo run --release -p xtask -- codegen --check
+
 step "cargo build --release"
 cargo build --release --workspace
 

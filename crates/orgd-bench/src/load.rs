@@ -24,6 +24,9 @@ pub enum Workload {
     CreateDeleteOu,
     MoveAccount,
     DescribeEffectivePolicy,
+    /// CreateAccount throughput as the organization grows: a phase of its own (a fresh server
+    /// and organization), not a load on the built organization, so not in `ALL`.
+    CreateAccountGrowth,
 }
 
 impl Workload {
@@ -118,6 +121,7 @@ impl Plan {
                 None => (0, json!({"PolicyType": "TAG_POLICY"})),
             },
             Workload::CreateDeleteOu | Workload::MoveAccount => (0, json!({})),
+            Workload::CreateAccountGrowth => unreachable!("CreateAccountGrowth is a phase"),
         };
         let parent_of = |p: Option<usize>| p.map_or(org.root.clone(), |i| org.ous[i].clone());
         // Movers: accounts outside the busy OU, dealt round-robin, at most 8 per client; each
@@ -295,6 +299,7 @@ impl Client {
             }
             Workload::ListAccounts => self.listing("ListAccounts", m).await,
             Workload::ListChildren => self.listing("ListChildren", m).await,
+            Workload::CreateAccountGrowth => unreachable!("CreateAccountGrowth is a phase"),
             Workload::CreateDeleteOu => {
                 let parent = &plan.ou_parents[self.id];
                 let name = format!("load-{}-{}", self.id, self.seq);

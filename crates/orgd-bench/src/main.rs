@@ -48,6 +48,15 @@ struct Args {
     /// --quick: 200].
     #[arg(long)]
     big_accounts: Option<usize>,
+    /// Organization sizes (member accounts) at which CreateAccount throughput is measured,
+    /// comma-separated and ascending; orgd only beyond the first size, in a fresh data dir
+    /// (0 skips the phase) [default: 1000,20000; --quick: 50,200].
+    #[arg(long, value_delimiter = ',')]
+    growth_accounts: Option<Vec<usize>>,
+    /// Accounts created to measure CreateAccount throughput at each size [default: 1000;
+    /// --quick: 25].
+    #[arg(long)]
+    growth_sample: Option<usize>,
     /// Cap on the requests of one workload on one server (operations, a listing counting once).
     #[arg(long, default_value_t = 2_000_000)]
     max_requests: u64,
@@ -88,6 +97,9 @@ struct Settings {
     concurrency: usize,
     duration: Duration,
     big_accounts: usize,
+    /// Organization sizes of the CreateAccount growth phase (empty: no phase).
+    growth_sizes: Vec<usize>,
+    growth_sample: usize,
 }
 
 impl Args {
@@ -104,7 +116,25 @@ impl Args {
             concurrency: self.concurrency.unwrap_or(if q { 4 } else { 16 }),
             duration: Duration::from_secs_f64(secs),
             big_accounts: self.big_accounts.unwrap_or(if q { 200 } else { 10_000 }),
+            growth_sizes: match &self.growth_accounts {
+                Some(sizes) => sizes.iter().copied().filter(|n| *n > 0).collect(),
+                None if q => vec![50, 200],
+                None => vec![1_000, 20_000],
+            },
+            growth_sample: self.growth_sample.unwrap_or(if q { 25 } else { 1000 }),
         };
+        if !s.growth_sizes.is_sorted_by(|a, b| a < b) {
+            bail!("--growth-accounts: sizes must be ascending");
+        }
+        if s.growth_sample == 0 && !s.growth_sizes.is_empty() {
+            bail!("--growth-sample must be at least 1");
+        }
+        if s.growth_sizes
+            .last()
+            .is_some_and(|n| n + s.growth_sample > 99_000)
+        {
+            bail!("--growth-accounts and --growth-sample: at most 99000 accounts in all");
+        }
         if s.concurrency == 0 || s.concurrency > 1024 {
             bail!("--concurrency must be 1 to 1024");
         }
@@ -446,6 +476,7 @@ async fn run(
                 "CreateOrganizationalUnit + DeleteOrganizationalUnit (per write)".to_string()
             }
             Workload::MoveAccount => "MoveAccount back and forth".to_string(),
+            Workload::CreateAccountGrowth => "CreateAccount as the organization grows".to_string(),
             Workload::DescribeEffectivePolicy => format!(
                 "DescribeEffectivePolicy TAG_POLICY, account {} OUs deep, {} tag policies",
                 org::level_sizes(s.ous).len(),
@@ -492,7 +523,173 @@ async fn run(
     if s.big_accounts > 0 {
         big_phase(args, s, orgd_bin).await?;
     }
+    let growth_wanted =
+        args.workloads.is_empty() || args.workloads.contains(&Workload::CreateAccountGrowth);
+    if growth_wanted && !s.growth_sizes.is_empty() {
+        // moto's start-up alone would double the phase's time in the smoke run.
+        let moto = if args.quick { None } else { moto_bin };
+        growth_phase(s, orgd_bin, moto).await?;
+    }
     Ok(())
+}
+
+/// CreateAccount throughput at each size of `growth_sizes`: a fresh server and organization
+/// grows to the size, then `growth_sample` more accounts are created and timed. orgd at every
+/// size; moto (when it runs) at the first size only, as it would take too long beyond.
+async fn growth_phase(
+    s: &Settings,
+    orgd_bin: &Path,
+    moto_bin: Option<&Path>,
+) -> anyhow::Result<()> {
+    println!();
+    println!(
+        "CreateAccount as the organization grows: at each size, {} accounts created with \
+         CreateAccount (+ DescribeCreateAccountStatus until SUCCEEDED), {} concurrent; fresh \
+         servers (orgd with a fresh data dir)",
+        s.growth_sample, s.concurrency
+    );
+    let dir = tempfile::Builder::new()
+        .prefix("orgd-bench-growth-")
+        .tempdir()?;
+    let port = free_port()?;
+    let orgd_api = Arc::new(Api::new(port, s.concurrency + 4));
+    let mut orgd = start_orgd(orgd_bin, port, dir.path())?;
+    wait_ready(
+        &mut orgd,
+        &orgd_api,
+        "/_orgd/health",
+        true,
+        Duration::from_secs(30),
+        Duration::from_millis(2),
+    )
+    .await?;
+    let orgd_rates = grow(s, &orgd_api, Some(orgd.pid()), &s.growth_sizes).await?;
+    orgd.stop(Duration::from_secs(10));
+
+    let mut moto_rate = None;
+    if let Some(bin) = moto_bin {
+        let port = free_port()?;
+        let api = Arc::new(Api::new(port, s.concurrency + 4));
+        let mut moto = start_moto(bin, port)?;
+        wait_ready(
+            &mut moto,
+            &api,
+            "/",
+            false,
+            Duration::from_secs(60),
+            Duration::from_millis(50),
+        )
+        .await?;
+        let first = &s.growth_sizes[..1];
+        moto_rate = grow(s, &api, Some(moto.pid()), first).await?.pop();
+        moto.stop(Duration::from_secs(3));
+    }
+
+    println!();
+    println!(
+        "| member accounts | orgd accounts/s | orgd call p50 | orgd call p99 | orgd CPU/account | moto accounts/s |"
+    );
+    println!("| ---: | ---: | ---: | ---: | ---: | ---: |");
+    for (i, (n, g)) in s.growth_sizes.iter().zip(&orgd_rates).enumerate() {
+        let moto = match (&moto_rate, i) {
+            (Some(m), 0) => fmt_rate(m.rate),
+            (None, 0) => "-".to_string(),
+            _ => "n/a".to_string(),
+        };
+        println!(
+            "| {n} | {} | {} | {} | {} | {moto} |",
+            fmt_rate(g.rate),
+            fmt_us(g.p50),
+            fmt_us(g.p99),
+            // (The kernel counts CPU time in 10 ms ticks: a small sample may show none.)
+            match g.cpu {
+                Some(d) if !d.is_zero() =>
+                    format!("{:.0} µs", d.as_secs_f64() * 1e6 / s.growth_sample as f64),
+                _ => "-".to_string(),
+            },
+        );
+    }
+    if let (Some(first), Some(last)) = (orgd_rates.first(), orgd_rates.last())
+        && orgd_rates.len() > 1
+    {
+        println!(
+            "orgd CreateAccount rate at {} accounts / at {}: {:.2}",
+            s.growth_sizes.last().unwrap_or(&0),
+            s.growth_sizes[0],
+            last.rate / first.rate.max(1e-9)
+        );
+    }
+    Ok(())
+}
+
+/// One size's measurement of the growth phase.
+struct Growth {
+    /// Accounts per second, each created and settled.
+    rate: f64,
+    /// Latency of the API calls made (CreateAccount and DescribeCreateAccountStatus).
+    p50: Option<u32>,
+    p99: Option<u32>,
+    /// CPU time the server used while the sample was created.
+    cpu: Option<Duration>,
+}
+
+/// Creates an organization, grows it to each of `sizes` member accounts in turn and times the
+/// creation of `growth_sample` more at each.
+async fn grow(
+    s: &Settings,
+    api: &Arc<Api>,
+    pid: Option<u32>,
+    sizes: &[usize],
+) -> anyhow::Result<Vec<Growth>> {
+    api.ok("CreateOrganization", &json!({"FeatureSet": "ALL"}))
+        .await?;
+    let mut made = 0;
+    let mut out = Vec::new();
+    let create = |from: usize, n: usize, lat: Arc<Mutex<Vec<u32>>>| {
+        let api = api.clone();
+        org::parallel(n, s.concurrency, move |i| {
+            let (api, lat) = (api.clone(), lat.clone());
+            async move { org::create_account(&api, &lat, from + i).await }
+        })
+    };
+    for &size in sizes {
+        let t = Instant::now();
+        if size > made {
+            create(made, size - made, Arc::new(Mutex::new(Vec::new())))
+                .await
+                .with_context(|| format!("growing the organization to {size} accounts"))?;
+            eprintln!(
+                "growth: {} accounts created in {}",
+                size - made,
+                fmt_dur(t.elapsed())
+            );
+            made = size;
+        }
+        let lat = Arc::new(Mutex::new(Vec::new()));
+        let cpu_before = cpu_time(pid);
+        let t = Instant::now();
+        create(made, s.growth_sample, lat.clone())
+            .await
+            .with_context(|| format!("timing CreateAccount at {size} accounts"))?;
+        let elapsed = t.elapsed();
+        let cpu = cpu_time(pid)
+            .zip(cpu_before)
+            .map(|(a, b)| a.saturating_sub(b));
+        made += s.growth_sample;
+        let mut lat = std::mem::take(&mut *lat.lock().unwrap());
+        lat.sort_unstable();
+        out.push(Growth {
+            rate: s.growth_sample as f64 / elapsed.as_secs_f64().max(1e-9),
+            p50: quantile(&lat, 0.50),
+            p99: quantile(&lat, 0.99),
+            cpu,
+        });
+        eprintln!(
+            "growth: at {size} accounts, {:.0} accounts/s",
+            out.last().map_or(0.0, |g| g.rate)
+        );
+    }
+    Ok(out)
 }
 
 /// Memory with `big_accounts` accounts and start-up time over them (orgd only).

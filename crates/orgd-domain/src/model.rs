@@ -2,7 +2,9 @@
 //! `Change`, the unit of every write. Operations read a `State` and return the `Change`s they decide;
 //! the engine makes them durable and then applies them, so nothing is visible before it is stored.
 
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::Hash;
 
 use serde::{Deserialize, Serialize};
 
@@ -172,7 +174,7 @@ impl Account {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum CreateAccountState {
     InProgress,
@@ -220,7 +222,7 @@ pub struct CreateAccountRequest {
     pub tags: Tags,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum HandshakeAction {
     Invite,
@@ -230,6 +232,13 @@ pub enum HandshakeAction {
 }
 
 impl HandshakeAction {
+    pub const ALL: [HandshakeAction; 4] = [
+        HandshakeAction::Invite,
+        HandshakeAction::EnableAllFeatures,
+        HandshakeAction::ApproveAllFeatures,
+        HandshakeAction::TransferResponsibility,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             HandshakeAction::Invite => "INVITE",
@@ -270,7 +279,7 @@ impl HandshakeState {
 }
 
 /// Who a handshake is addressed to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Recipient {
     Account(String),
     Email(String),
@@ -445,6 +454,218 @@ pub enum Change {
     PutResponsibilityTransfer(ResponsibilityTransfer),
 }
 
+/// What a pending time-driven transition does (see `ops::settle`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DueKind {
+    /// A pending handshake expires, or a completed one is forgotten.
+    Handshake,
+    /// A `PENDING_CLOSURE` account becomes `SUSPENDED`.
+    Closure,
+    /// An `IN_PROGRESS` CreateAccount request settles.
+    Creation,
+}
+
+type IdSets<K> = HashMap<K, BTreeSet<String>>;
+
+/// The indexes of `State`. Each is a function of the entities alone: `index_*` adds what one
+/// entity contributes and `unindex_*` takes exactly that away again, so a put that replaces an
+/// entity first unindexes the old version, and a delete unindexes what it removes.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+struct Indexes {
+    /// organization id -> the responsibility transfers it is the target or the source of
+    org_transfers: IdSets<String>,
+    /// recipient (emails lowercased) -> the responsibility transfers addressed to it
+    recipient_transfers: IdSets<Recipient>,
+    /// organization id -> its (customer-managed) policy ids
+    org_policies: IdSets<String>,
+    /// (organization id, policy id) -> the roots, OUs and accounts it is attached to. AWS-managed
+    /// policies are attached in many organizations, hence the organization in the key.
+    policy_targets: IdSets<(String, String)>,
+    /// parent id (root or OU) -> child OU ids
+    child_ous: IdSets<String>,
+    /// parent id (root or OU) -> child account ids
+    child_accounts: IdSets<String>,
+    /// organization id -> member account ids
+    members: IdSets<String>,
+    /// organization id -> its OU ids
+    org_ous: IdSets<String>,
+    /// organization id -> create account request ids
+    org_requests: IdSets<String>,
+    /// (organization id, state) -> the organization's create account requests in that state
+    org_requests_in: IdSets<(String, CreateAccountState)>,
+    /// account id -> the create account requests that chose it (reserved for them)
+    request_account_ids: IdSets<String>,
+    /// (organization id, action) -> the handshakes the organization sent with that action
+    org_handshakes: IdSets<(String, HandshakeAction)>,
+    /// ENABLE_ALL_FEATURES handshake id -> its APPROVE_ALL_FEATURES handshakes
+    handshake_children: IdSets<String>,
+    /// recipient (emails lowercased) -> the handshakes addressed to it
+    recipient_handshakes: IdSets<Recipient>,
+    /// lowercased email -> the accounts that use it
+    emails: IdSets<String>,
+    /// Every pending time-driven transition: when it is due, what it is, and the entity's id.
+    due: BTreeSet<(Millis, DueKind, String)>,
+}
+
+fn add<K: Hash + Eq>(sets: &mut IdSets<K>, key: K, id: &str) {
+    sets.entry(key).or_default().insert(id.to_string());
+}
+
+/// Removes `id` from the set of `key`, and the set once it is empty.
+fn remove<K: Hash + Eq + Borrow<Q>, Q: Hash + Eq + ?Sized>(
+    sets: &mut IdSets<K>,
+    key: &Q,
+    id: &str,
+) {
+    if let Some(set) = sets.get_mut(key) {
+        set.remove(id);
+        if set.is_empty() {
+            sets.remove(key);
+        }
+    }
+}
+
+/// A recipient as the indexes key it: emails compared without regard to ASCII case.
+fn recipient_key(r: &Recipient) -> Recipient {
+    match r {
+        Recipient::Account(id) => Recipient::Account(id.clone()),
+        Recipient::Email(e) => Recipient::Email(e.to_ascii_lowercase()),
+    }
+}
+
+impl Indexes {
+    fn attachments(&mut self, org_id: &str, target: &str, policies: &[String], on: bool) {
+        for p in policies {
+            let key = (org_id.to_string(), p.clone());
+            if on {
+                add(&mut self.policy_targets, key, target);
+            } else {
+                remove(&mut self.policy_targets, &key, target);
+            }
+        }
+    }
+
+    fn due(&mut self, at: Millis, kind: DueKind, id: &str, on: bool) {
+        let entry = (at, kind, id.to_string());
+        if on {
+            self.due.insert(entry);
+        } else {
+            self.due.remove(&entry);
+        }
+    }
+
+    fn root(&mut self, r: &Root, on: bool) {
+        self.attachments(&r.org_id, &r.id, &r.policies, on);
+    }
+
+    fn ou(&mut self, ou: &OrganizationalUnit, on: bool) {
+        if on {
+            add(&mut self.child_ous, ou.parent_id.clone(), &ou.id);
+            add(&mut self.org_ous, ou.org_id.clone(), &ou.id);
+        } else {
+            remove(&mut self.child_ous, &ou.parent_id, &ou.id);
+            remove(&mut self.org_ous, &ou.org_id, &ou.id);
+        }
+        self.attachments(&ou.org_id, &ou.id, &ou.policies, on);
+    }
+
+    fn account(&mut self, a: &Account, on: bool) {
+        let email = a.email.to_ascii_lowercase();
+        if on {
+            add(&mut self.emails, email, &a.id);
+        } else {
+            remove(&mut self.emails, &email, &a.id);
+        }
+        if let Some(m) = &a.membership {
+            if on {
+                add(&mut self.child_accounts, m.parent_id.clone(), &a.id);
+                add(&mut self.members, m.org_id.clone(), &a.id);
+            } else {
+                remove(&mut self.child_accounts, &m.parent_id, &a.id);
+                remove(&mut self.members, &m.org_id, &a.id);
+            }
+            self.attachments(&m.org_id, &a.id, &m.policies, on);
+        }
+        if let Some(t) = a.closes_at {
+            self.due(t, DueKind::Closure, &a.id, on);
+        }
+    }
+
+    fn request(&mut self, r: &CreateAccountRequest, on: bool) {
+        let in_state = (r.org_id.clone(), r.state);
+        if on {
+            add(&mut self.org_requests, r.org_id.clone(), &r.id);
+            add(&mut self.org_requests_in, in_state, &r.id);
+            add(&mut self.request_account_ids, r.account_id.clone(), &r.id);
+        } else {
+            remove(&mut self.org_requests, &r.org_id, &r.id);
+            remove(&mut self.org_requests_in, &in_state, &r.id);
+            remove(&mut self.request_account_ids, &r.account_id, &r.id);
+        }
+        if r.state == CreateAccountState::InProgress {
+            self.due(r.completes_at, DueKind::Creation, &r.id, on);
+        }
+    }
+
+    fn handshake(&mut self, h: &Handshake, on: bool) {
+        let sent = (h.org_id.clone(), h.action);
+        let to = recipient_key(&h.recipient);
+        if on {
+            add(&mut self.org_handshakes, sent, &h.id);
+            add(&mut self.recipient_handshakes, to, &h.id);
+            if let Some(p) = &h.parent_id {
+                add(&mut self.handshake_children, p.clone(), &h.id);
+            }
+        } else {
+            remove(&mut self.org_handshakes, &sent, &h.id);
+            remove(&mut self.recipient_handshakes, &to, &h.id);
+            if let Some(p) = &h.parent_id {
+                remove(&mut self.handshake_children, p, &h.id);
+            }
+        }
+        self.due(h.due_at(), DueKind::Handshake, &h.id, on);
+    }
+
+    fn policy(&mut self, p: &Policy, on: bool) {
+        if on {
+            add(&mut self.org_policies, p.org_id.clone(), &p.id);
+        } else {
+            remove(&mut self.org_policies, &p.org_id, &p.id);
+        }
+    }
+
+    fn transfer(&mut self, t: &ResponsibilityTransfer, on: bool) {
+        let to = recipient_key(&t.recipient);
+        let orgs = [Some(&t.target_org_id), t.source_org_id.as_ref()];
+        for org in orgs.into_iter().flatten() {
+            if on {
+                add(&mut self.org_transfers, org.clone(), &t.id);
+            } else {
+                remove(&mut self.org_transfers, org, &t.id);
+            }
+        }
+        if on {
+            add(&mut self.recipient_transfers, to, &t.id);
+        } else {
+            remove(&mut self.recipient_transfers, &to, &t.id);
+        }
+    }
+
+    /// The indexes of these entities, built from scratch.
+    #[cfg(test)]
+    fn of(s: &State) -> Indexes {
+        let mut ix = Indexes::default();
+        s.roots.values().for_each(|r| ix.root(r, true));
+        s.ous.values().for_each(|o| ix.ou(o, true));
+        s.accounts.values().for_each(|a| ix.account(a, true));
+        s.create_requests.values().for_each(|r| ix.request(r, true));
+        s.handshakes.values().for_each(|h| ix.handshake(h, true));
+        s.policies.values().for_each(|p| ix.policy(p, true));
+        s.transfers.values().for_each(|t| ix.transfer(t, true));
+        ix
+    }
+}
+
 /// Everything orgd knows, with the indexes operations need. Only `apply` mutates it.
 #[derive(Debug, Default, Clone)]
 pub struct State {
@@ -456,27 +677,7 @@ pub struct State {
     pub handshakes: BTreeMap<String, Handshake>,
     pub policies: BTreeMap<String, Policy>,
     pub transfers: BTreeMap<String, ResponsibilityTransfer>,
-    /// organization id -> the responsibility transfers it is the target or the source of
-    org_transfers: HashMap<String, BTreeSet<String>>,
-    /// organization id -> its (customer-managed) policy ids
-    org_policies: HashMap<String, BTreeSet<String>>,
-    /// (organization id, policy id) -> the roots, OUs and accounts it is attached to. AWS-managed
-    /// policies are attached in many organizations, hence the organization in the key.
-    policy_targets: HashMap<(String, String), BTreeSet<String>>,
-    /// parent id (root or OU) -> child OU ids
-    child_ous: HashMap<String, BTreeSet<String>>,
-    /// parent id (root or OU) -> child account ids
-    child_accounts: HashMap<String, BTreeSet<String>>,
-    /// organization id -> member account ids
-    members: HashMap<String, BTreeSet<String>>,
-    /// organization id -> create account request ids
-    org_requests: HashMap<String, BTreeSet<String>>,
-    /// organization id -> number of OUs
-    ou_count: HashMap<String, usize>,
-    /// lowercased email -> account id
-    emails: HashMap<String, String>,
-    /// Earliest time at which a pending transition (account creation, closure) is due.
-    next_due: Option<Millis>,
+    ix: Indexes,
 }
 
 static EMPTY: BTreeSet<String> = BTreeSet::new();
@@ -504,242 +705,267 @@ impl State {
         s
     }
 
-    /// Applies one change and keeps every index true.
+    /// Applies one change and keeps every index true: the version an entity replaces or a delete
+    /// removes is unindexed first, then the new version is indexed. O(log n) per index touched.
     pub fn apply(&mut self, change: Change) {
+        let ix = &mut self.ix;
         match change {
             Change::PutOrganization(o) => {
                 self.organizations.insert(o.id.clone(), o);
             }
             Change::DeleteOrganization(id) => {
                 self.organizations.remove(&id);
-                self.members.remove(&id);
-                self.org_requests.remove(&id);
-                self.ou_count.remove(&id);
             }
             Change::PutRoot(r) => {
                 if let Some(old) = self.roots.get(&r.id) {
-                    let (org, id, ps) = (old.org_id.clone(), old.id.clone(), old.policies.clone());
-                    self.unindex_attachments(&org, &id, &ps);
+                    ix.root(old, false);
                 }
-                self.index_attachments(&r.org_id, &r.id, &r.policies);
+                ix.root(&r, true);
                 self.roots.insert(r.id.clone(), r);
             }
             Change::DeleteRoot(id) => {
                 if let Some(old) = self.roots.remove(&id) {
-                    self.unindex_attachments(&old.org_id, &id, &old.policies);
+                    ix.root(&old, false);
                 }
-                self.child_ous.remove(&id);
-                self.child_accounts.remove(&id);
             }
             Change::PutOu(ou) => {
                 if let Some(old) = self.ous.get(&ou.id) {
-                    if let Some(set) = self.child_ous.get_mut(&old.parent_id) {
-                        set.remove(&old.id);
-                    }
-                    let (org, id, ps) = (old.org_id.clone(), old.id.clone(), old.policies.clone());
-                    self.unindex_attachments(&org, &id, &ps);
-                } else {
-                    *self.ou_count.entry(ou.org_id.clone()).or_default() += 1;
+                    ix.ou(old, false);
                 }
-                self.child_ous
-                    .entry(ou.parent_id.clone())
-                    .or_default()
-                    .insert(ou.id.clone());
-                self.index_attachments(&ou.org_id, &ou.id, &ou.policies);
+                ix.ou(&ou, true);
                 self.ous.insert(ou.id.clone(), ou);
             }
             Change::DeleteOu(id) => {
                 if let Some(old) = self.ous.remove(&id) {
-                    if let Some(set) = self.child_ous.get_mut(&old.parent_id) {
-                        set.remove(&id);
-                    }
-                    if let Some(n) = self.ou_count.get_mut(&old.org_id) {
-                        *n = n.saturating_sub(1);
-                    }
-                    self.unindex_attachments(&old.org_id, &id, &old.policies);
+                    ix.ou(&old, false);
                 }
-                self.child_ous.remove(&id);
-                self.child_accounts.remove(&id);
             }
             Change::PutAccount(a) => {
-                if let Some(m) = self
-                    .accounts
-                    .get(&a.id)
-                    .and_then(|old| old.membership.clone())
-                {
-                    if let Some(set) = self.child_accounts.get_mut(&m.parent_id) {
-                        set.remove(&a.id);
-                    }
-                    if let Some(set) = self.members.get_mut(&m.org_id) {
-                        set.remove(&a.id);
-                    }
-                    self.unindex_attachments(&m.org_id, &a.id, &m.policies);
-                }
                 if let Some(old) = self.accounts.get(&a.id) {
-                    self.emails.remove(&old.email.to_ascii_lowercase());
+                    ix.account(old, false);
                 }
-                self.emails
-                    .insert(a.email.to_ascii_lowercase(), a.id.clone());
-                if let Some(m) = &a.membership {
-                    self.child_accounts
-                        .entry(m.parent_id.clone())
-                        .or_default()
-                        .insert(a.id.clone());
-                    self.members
-                        .entry(m.org_id.clone())
-                        .or_default()
-                        .insert(a.id.clone());
-                    self.index_attachments(&m.org_id, &a.id, &m.policies);
-                }
-                if let Some(t) = a.closes_at {
-                    self.note_due(t);
-                }
+                ix.account(&a, true);
                 self.accounts.insert(a.id.clone(), a);
             }
             Change::PutCreateAccountRequest(r) => {
-                if r.state == CreateAccountState::InProgress {
-                    self.note_due(r.completes_at);
+                if let Some(old) = self.create_requests.get(&r.id) {
+                    ix.request(old, false);
                 }
-                self.org_requests
-                    .entry(r.org_id.clone())
-                    .or_default()
-                    .insert(r.id.clone());
+                ix.request(&r, true);
                 self.create_requests.insert(r.id.clone(), r);
             }
+            Change::DeleteCreateAccountRequest(id) => {
+                if let Some(old) = self.create_requests.remove(&id) {
+                    ix.request(&old, false);
+                }
+            }
             Change::PutHandshake(h) => {
-                self.note_due(h.due_at());
+                if let Some(old) = self.handshakes.get(&h.id) {
+                    ix.handshake(old, false);
+                }
+                ix.handshake(&h, true);
                 self.handshakes.insert(h.id.clone(), h);
             }
             Change::DeleteHandshake(id) => {
-                self.handshakes.remove(&id);
+                if let Some(old) = self.handshakes.remove(&id) {
+                    ix.handshake(&old, false);
+                }
             }
             Change::PutPolicy(p) => {
-                self.org_policies
-                    .entry(p.org_id.clone())
-                    .or_default()
-                    .insert(p.id.clone());
+                if let Some(old) = self.policies.get(&p.id) {
+                    ix.policy(old, false);
+                }
+                ix.policy(&p, true);
                 self.policies.insert(p.id.clone(), p);
             }
             Change::DeletePolicy(id) => {
-                if let Some(p) = self.policies.remove(&id)
-                    && let Some(set) = self.org_policies.get_mut(&p.org_id)
-                {
-                    set.remove(&id);
-                    if set.is_empty() {
-                        self.org_policies.remove(&p.org_id);
-                    }
+                if let Some(old) = self.policies.remove(&id) {
+                    ix.policy(&old, false);
                 }
             }
             Change::PutResponsibilityTransfer(t) => {
-                for org in [Some(&t.target_org_id), t.source_org_id.as_ref()]
-                    .into_iter()
-                    .flatten()
-                {
-                    self.org_transfers
-                        .entry(org.clone())
-                        .or_default()
-                        .insert(t.id.clone());
+                if let Some(old) = self.transfers.get(&t.id) {
+                    ix.transfer(old, false);
                 }
+                ix.transfer(&t, true);
                 self.transfers.insert(t.id.clone(), t);
             }
-            Change::DeleteCreateAccountRequest(id) => {
-                if let Some(r) = self.create_requests.remove(&id)
-                    && let Some(set) = self.org_requests.get_mut(&r.org_id)
-                {
-                    set.remove(&id);
-                }
-            }
         }
     }
 
-    fn index_attachments(&mut self, org_id: &str, target: &str, policies: &[String]) {
-        for p in policies {
-            self.policy_targets
-                .entry((org_id.to_string(), p.clone()))
-                .or_default()
-                .insert(target.to_string());
+    /// Panics unless every index equals the one rebuilt from scratch from the entities.
+    #[cfg(test)]
+    pub(crate) fn assert_indexes_true(&self) {
+        let fresh = Indexes::of(self);
+        // Field by field, so that a failure names the index that went wrong.
+        macro_rules! same {
+            ($($f:ident),*) => {$(
+                assert_eq!(self.ix.$f, fresh.$f, concat!("index `", stringify!($f), "` drifted"));
+            )*};
         }
+        same!(
+            org_transfers,
+            recipient_transfers,
+            org_policies,
+            policy_targets,
+            child_ous,
+            child_accounts,
+            members,
+            org_ous,
+            org_requests,
+            org_requests_in,
+            request_account_ids,
+            org_handshakes,
+            handshake_children,
+            recipient_handshakes,
+            emails,
+            due
+        );
+        assert_eq!(self.ix, fresh);
     }
 
-    fn unindex_attachments(&mut self, org_id: &str, target: &str, policies: &[String]) {
-        for p in policies {
-            let key = (org_id.to_string(), p.clone());
-            if let Some(set) = self.policy_targets.get_mut(&key) {
-                set.remove(target);
-                if set.is_empty() {
-                    self.policy_targets.remove(&key);
-                }
-            }
-        }
+    /// Whether two states have the same indexes.
+    #[cfg(test)]
+    pub(crate) fn indexes_eq(&self, other: &State) -> bool {
+        self.ix == other.ix
     }
 
     /// The roots, OUs and accounts of `org_id` that `policy_id` is attached to directly.
     pub fn policy_targets(&self, org_id: &str, policy_id: &str) -> &BTreeSet<String> {
-        self.policy_targets
+        self.ix
+            .policy_targets
             .get(&(org_id.to_string(), policy_id.to_string()))
             .unwrap_or(&EMPTY)
     }
 
     /// The responsibility transfers an organization is the target or the (accepted) source of.
     pub fn org_transfers(&self, org_id: &str) -> &BTreeSet<String> {
-        self.org_transfers.get(org_id).unwrap_or(&EMPTY)
+        self.ix.org_transfers.get(org_id).unwrap_or(&EMPTY)
+    }
+
+    /// The responsibility transfers addressed to `recipient` (an email without regard to case).
+    pub fn transfers_to(&self, recipient: &Recipient) -> &BTreeSet<String> {
+        self.ix
+            .recipient_transfers
+            .get(&recipient_key(recipient))
+            .unwrap_or(&EMPTY)
     }
 
     /// The customer-managed policies of an organization.
     pub fn org_policies(&self, org_id: &str) -> &BTreeSet<String> {
-        self.org_policies.get(org_id).unwrap_or(&EMPTY)
+        self.ix.org_policies.get(org_id).unwrap_or(&EMPTY)
     }
 
-    fn note_due(&mut self, t: Millis) {
-        self.next_due = Some(self.next_due.map_or(t, |d| d.min(t)));
-    }
-
-    /// True when some pending transition may be due at `now` (see `ops::settle`).
+    /// True when some time-driven transition is due at `now` (see `ops::settle`).
     pub fn has_due(&self, now: Millis) -> bool {
-        self.next_due.is_some_and(|d| d <= now)
+        self.ix.due.first().is_some_and(|(t, _, _)| *t <= now)
     }
 
-    /// Recomputes the earliest pending deadline after `settle` has run.
-    pub fn recompute_due(&mut self) {
-        let accounts = self.accounts.values().filter_map(|a| a.closes_at);
-        let requests = self
-            .create_requests
-            .values()
-            .filter(|r| r.state == CreateAccountState::InProgress)
-            .map(|r| r.completes_at);
-        let handshakes = self.handshakes.values().map(Handshake::due_at);
-        self.next_due = accounts.chain(requests).chain(handshakes).min();
+    /// The time-driven transitions due at `now`, earliest first: what each is and the id of the
+    /// handshake, account or CreateAccount request it concerns.
+    pub fn due_at(&self, now: Millis) -> impl Iterator<Item = (DueKind, &str)> {
+        self.ix
+            .due
+            .iter()
+            .take_while(move |(t, _, _)| *t <= now)
+            .map(|(_, kind, id)| (*kind, id.as_str()))
+    }
+
+    /// When the next time-driven transition is due, if any is pending.
+    pub fn next_due(&self) -> Option<Millis> {
+        self.ix.due.first().map(|(t, _, _)| *t)
     }
 
     /// Whether an account already uses this email (compared without regard to ASCII case).
     pub fn email_in_use(&self, email: &str) -> bool {
-        self.emails.contains_key(&email.to_ascii_lowercase())
+        self.ix.emails.contains_key(&email.to_ascii_lowercase())
+    }
+
+    /// The accounts that use this email (compared without regard to ASCII case).
+    pub fn accounts_by_email(&self, email: &str) -> &BTreeSet<String> {
+        self.ix
+            .emails
+            .get(&email.to_ascii_lowercase())
+            .unwrap_or(&EMPTY)
     }
 
     /// The account that uses this email (compared without regard to ASCII case).
     pub fn account_by_email(&self, email: &str) -> Option<&Account> {
-        let id = self.emails.get(&email.to_ascii_lowercase())?;
+        let id = self.accounts_by_email(email).first()?;
         self.accounts.get(id)
     }
 
     pub fn child_ous(&self, parent_id: &str) -> &BTreeSet<String> {
-        self.child_ous.get(parent_id).unwrap_or(&EMPTY)
+        self.ix.child_ous.get(parent_id).unwrap_or(&EMPTY)
     }
 
     pub fn child_accounts(&self, parent_id: &str) -> &BTreeSet<String> {
-        self.child_accounts.get(parent_id).unwrap_or(&EMPTY)
+        self.ix.child_accounts.get(parent_id).unwrap_or(&EMPTY)
     }
 
     pub fn members(&self, org_id: &str) -> &BTreeSet<String> {
-        self.members.get(org_id).unwrap_or(&EMPTY)
+        self.ix.members.get(org_id).unwrap_or(&EMPTY)
     }
 
+    /// Every CreateAccount request of an organization.
     pub fn requests_of(&self, org_id: &str) -> &BTreeSet<String> {
-        self.org_requests.get(org_id).unwrap_or(&EMPTY)
+        self.ix.org_requests.get(org_id).unwrap_or(&EMPTY)
+    }
+
+    /// The CreateAccount requests of an organization that are in `state`.
+    pub fn requests_in(&self, org_id: &str, state: CreateAccountState) -> &BTreeSet<String> {
+        self.ix
+            .org_requests_in
+            .get(&(org_id.to_string(), state))
+            .unwrap_or(&EMPTY)
+    }
+
+    /// Whether an account id is taken: by an account, or by a CreateAccount request (in any
+    /// state) that chose it.
+    pub fn account_id_taken(&self, account_id: &str) -> bool {
+        self.accounts.contains_key(account_id)
+            || self.ix.request_account_ids.contains_key(account_id)
+    }
+
+    /// The handshakes an organization sent with this action.
+    pub fn handshakes_of(&self, org_id: &str, action: HandshakeAction) -> &BTreeSet<String> {
+        self.ix
+            .org_handshakes
+            .get(&(org_id.to_string(), action))
+            .unwrap_or(&EMPTY)
+    }
+
+    /// Every handshake an organization sent, in id order.
+    pub fn all_handshakes_of(&self, org_id: &str) -> BTreeSet<&String> {
+        HandshakeAction::ALL
+            .iter()
+            .flat_map(|a| self.handshakes_of(org_id, *a))
+            .collect()
+    }
+
+    /// The APPROVE_ALL_FEATURES handshakes of an ENABLE_ALL_FEATURES handshake.
+    pub fn approvals_of(&self, handshake_id: &str) -> &BTreeSet<String> {
+        self.ix
+            .handshake_children
+            .get(handshake_id)
+            .unwrap_or(&EMPTY)
+    }
+
+    /// The handshakes addressed to `recipient` (an email without regard to ASCII case).
+    pub fn handshakes_to(&self, recipient: &Recipient) -> &BTreeSet<String> {
+        self.ix
+            .recipient_handshakes
+            .get(&recipient_key(recipient))
+            .unwrap_or(&EMPTY)
+    }
+
+    /// The OUs of an organization.
+    pub fn ous_of(&self, org_id: &str) -> &BTreeSet<String> {
+        self.ix.org_ous.get(org_id).unwrap_or(&EMPTY)
     }
 
     pub fn ou_count(&self, org_id: &str) -> usize {
-        self.ou_count.get(org_id).copied().unwrap_or(0)
+        self.ous_of(org_id).len()
     }
 
     /// The organization an account belongs to, if any.

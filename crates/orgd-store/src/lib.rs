@@ -1,8 +1,10 @@
 //! Storage behind a narrow interface. orgd keeps its whole state in memory (`orgd_domain::State`)
 //! and uses a `Store` to make every write durable before it becomes visible, and to load the state
 //! at start-up. Backends: `SqliteStore` (embedded, the default) and `MemoryStore` (nothing kept).
-//! A PostgreSQL backend implements the same trait.
+//! Every backend runs the same contract tests, `conformance` (`store_conformance!`).
 
+#[cfg(any(test, feature = "testing"))]
+pub mod conformance;
 mod memory;
 mod sqlite;
 
@@ -38,4 +40,8 @@ pub trait Store: Send {
     /// A small named value that is not part of the organization model (e.g. a server secret).
     fn meta(&mut self, key: &str) -> Result<Option<Vec<u8>>>;
     fn set_meta(&mut self, key: &str, value: &[u8]) -> Result<()>;
+    /// Whether `load` gives back every committed change (false for a store that keeps nothing).
+    fn keeps_state(&self) -> bool {
+        true
+    }
 }

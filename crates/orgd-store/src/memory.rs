@@ -15,6 +15,10 @@ impl Store for MemoryStore {
         Ok(Vec::new())
     }
 
+    fn keeps_state(&self) -> bool {
+        false
+    }
+
     fn commit(&mut self, _changes: &[Change]) -> Result<()> {
         Ok(())
     }
@@ -32,4 +36,11 @@ impl Store for MemoryStore {
         self.meta.insert(key.to_string(), value.to_vec());
         Ok(())
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    crate::store_conformance!(Keeps::Nothing, |_dir| MemoryStore::default());
 }

@@ -184,64 +184,6 @@ impl Store for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use orgd_domain::model::{FeatureSet, Root};
 
-    #[test]
-    fn committed_changes_survive_reopening_and_reset_wipes_them() {
-        let dir = tempfile::tempdir().unwrap();
-        let org = Organization {
-            id: "o-abcdefghij".into(),
-            feature_set: FeatureSet::All,
-            management_account_id: "111111111111".into(),
-            root_id: "r-abcd".into(),
-            created_at: 5,
-            service_access: Default::default(),
-            delegated_admins: Default::default(),
-            resource_policy: None,
-            id_scheme: Default::default(),
-        };
-        let root = Root {
-            id: "r-abcd".into(),
-            org_id: org.id.clone(),
-            name: "Root".into(),
-            tags: Default::default(),
-            policy_types: vec![orgd_domain::policy::PolicyType::Tag],
-            policies: vec!["p-abcdefgh".into()],
-        };
-        let policy = Policy {
-            id: "p-abcdefgh".into(),
-            org_id: org.id.clone(),
-            policy_type: orgd_domain::policy::PolicyType::Tag,
-            name: "t".into(),
-            description: String::new(),
-            content: "{}".into(),
-            updated_at: 5,
-            tags: Default::default(),
-        };
-        {
-            let mut s = SqliteStore::open(dir.path()).unwrap();
-            s.commit(&[
-                Change::PutOrganization(org.clone()),
-                Change::PutRoot(root.clone()),
-                Change::PutPolicy(policy.clone()),
-            ])
-            .unwrap();
-            s.set_meta("k", b"v").unwrap();
-        }
-        let mut s = SqliteStore::open(dir.path()).unwrap();
-        assert_eq!(
-            s.load().unwrap(),
-            vec![
-                Change::PutOrganization(org),
-                Change::PutRoot(root),
-                Change::PutPolicy(policy)
-            ]
-        );
-        assert_eq!(s.meta("k").unwrap().as_deref(), Some(&b"v"[..]));
-        s.commit(&[Change::DeleteRoot("r-abcd".into())]).unwrap();
-        assert_eq!(s.load().unwrap().len(), 2);
-        s.reset().unwrap();
-        assert!(s.load().unwrap().is_empty());
-        assert_eq!(s.meta("k").unwrap(), None);
-    }
+    crate::store_conformance!(Keeps::Durably, |dir| SqliteStore::open(dir).unwrap());
 }

@@ -70,6 +70,16 @@ pub struct ServeConfig {
     /// documentation says (AWS itself, and so orgd by default, enables no policy type).
     #[arg(long, env = "ORGD_SCP_ENABLED_AT_CREATION")]
     pub scp_enabled_at_creation: bool,
+    /// Connections served at once; more wait in the listen backlog.
+    #[arg(long, env = "ORGD_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
+    /// Milliseconds a client may take to send a request's head, and then its body.
+    #[arg(long, env = "ORGD_REQUEST_TIMEOUT_MS", default_value_t = 30_000)]
+    pub request_timeout_ms: u64,
+    /// Requests a second each caller account may make (bursts of as many) before getting
+    /// TooManyRequestsException; 0 turns throttling off.
+    #[arg(long, env = "ORGD_THROTTLE_RPS", default_value_t = 0)]
+    pub throttle_rps: u32,
     /// Log line format.
     #[arg(long, env = "ORGD_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
@@ -112,6 +122,9 @@ impl ServeConfig {
             max_accounts: Limits::default().max_accounts,
             max_ous: Limits::default().max_ous,
             scp_enabled_at_creation: false,
+            max_connections: 1024,
+            request_timeout_ms: 30_000,
+            throttle_rps: 0,
             log_format: LogFormat::Text,
             log: "info".into(),
         }

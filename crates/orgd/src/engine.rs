@@ -1,6 +1,7 @@
 //! The engine: the in-memory `State` behind a read-write lock, and one writer at a time that makes
 //! each write durable in the `Store` before applying it. Reads never wait for the disk.
 
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use orgd_domain::ids::IdSource;
@@ -53,8 +54,7 @@ impl Engine {
         limits: Limits,
         clock: Arc<Clock>,
     ) -> Result<Self, StoreError> {
-        let mut state = State::from_changes(store.load()?);
-        state.recompute_due();
+        let state = State::from_changes(store.load()?);
         let mut rng = StdRng::from_os_rng();
         let token_key = load_or_make_key(store.as_mut(), &mut rng)?;
         Ok(Engine {
@@ -76,6 +76,11 @@ impl Engine {
 
     pub fn token_key(&self) -> [u8; 32] {
         *self.token_key.read()
+    }
+
+    /// Looks at the whole current state (for tests and tools; operations go through `read`).
+    pub fn inspect<T>(&self, f: impl FnOnce(&State) -> T) -> T {
+        f(&self.state.read())
     }
 
     /// Runs a read operation against the current state.
@@ -123,8 +128,19 @@ impl Engine {
         }
         store.commit(&changes)?;
         let mut state = self.state.write();
-        for c in changes {
-            state.apply(c);
+        let applied = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            for c in changes {
+                state.apply(c);
+            }
+        }));
+        if let Err(panic) = applied {
+            // The store holds the whole write: rebuild the state from it rather than serve a
+            // half-applied one. (A store that keeps nothing has no copy to rebuild from.)
+            if store.keeps_state() {
+                *state = State::from_changes(store.load()?);
+            }
+            drop(state);
+            std::panic::resume_unwind(panic);
         }
         Ok(())
     }
@@ -157,9 +173,7 @@ impl Engine {
             }
             ops::settle(&state, now, &self.limits)
         };
-        self.commit(w.store.as_mut(), changes)?;
-        self.state.write().recompute_due();
-        Ok(())
+        self.commit(w.store.as_mut(), changes)
     }
 
     /// Wipes every organization, account and secret, and puts the clock back to wall time.

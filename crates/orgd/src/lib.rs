@@ -7,6 +7,7 @@ pub mod clock;
 pub mod config;
 pub mod engine;
 pub mod server;
+pub mod throttle;
 
 pub use config::ServeConfig;
 pub use server::Server;

@@ -1,3 +1,5 @@
+use std::io::IsTerminal;
+
 use clap::Parser;
 use orgd::Server;
 use orgd::config::{Cli, Command, LogFormat};
@@ -9,12 +11,20 @@ async fn main() -> anyhow::Result<()> {
         command: Command::Serve(cfg),
     } = Cli::parse();
     let filter = EnvFilter::try_new(&cfg.log).unwrap_or_else(|_| EnvFilter::new("info"));
+    // Log lines go through a buffer that a background thread writes out, so a request never
+    // waits for the terminal or the pipe; none is dropped (the buffer blocks when full). The
+    // guard flushes what is left when main returns.
+    let colour = std::io::stdout().is_terminal();
+    let (writer, _flush_on_exit) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .finish(std::io::stdout());
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer)
+        .with_ansi(colour);
     match cfg.log_format {
-        LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).init(),
-        LogFormat::Json => tracing_subscriber::fmt()
-            .json()
-            .with_env_filter(filter)
-            .init(),
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().init(),
     }
     let server = Server::start(&cfg).await?;
     tracing::info!(

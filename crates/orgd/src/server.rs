@@ -1,31 +1,41 @@
 //! The HTTP server: the AWS API on `POST /`, orgd's own endpoints under `/_orgd/`, one log line per
-//! request, a ticker that settles time-driven transitions, and graceful shutdown.
+//! request, a ticker that settles time-driven transitions, and graceful shutdown. It bounds what a
+//! public service must: the request head's size and arrival time, the body's size and arrival
+//! time, the connections served at once; a panic while handling a request answers 500.
 
 use std::net::SocketAddr;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use futures_util::FutureExt;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use orgd_store::{MemoryStore, SqliteStore, Store};
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{Semaphore, oneshot};
 use tokio::task::JoinHandle;
 
 use crate::aws::sigv4::KeyRing;
-use crate::aws::{self, Auth, AwsApi};
+use crate::aws::{self, Auth, AwsApi, WireError};
 use crate::clock::Clock;
 use crate::config::AuthMode;
 use crate::config::ServeConfig;
 use crate::engine::Engine;
+use crate::throttle::Throttle;
 
 struct App {
     api: AwsApi,
     engine: Arc<Engine>,
+    /// How long a client may take to send a request's body.
+    body_timeout: Duration,
 }
 
 /// A running server: its address and the handle to stop it.
@@ -61,24 +71,23 @@ impl Server {
             (AuthMode::Sigv4, Some(path)) => Auth::SigV4(KeyRing::load(path)?),
             (AuthMode::Sigv4, None) => anyhow::bail!("--auth sigv4 needs --credentials FILE"),
         };
+        let limits = HttpLimits::from(cfg);
         let app = Arc::new(App {
-            api: AwsApi::new(engine.clone(), auth),
+            api: AwsApi::new(engine.clone(), auth, Throttle::new(cfg.throttle_rps)),
             engine: engine.clone(),
+            body_timeout: limits.request_timeout,
         });
         let router = Router::new()
-            .route("/", post(aws_endpoint))
+            .route("/", post(aws_endpoint).fallback(wrong_method))
             .route("/_orgd/health", get(health))
             .route("/_orgd/reset", post(reset))
             .route("/_orgd/clock", get(clock_now).post(advance_clock))
+            .fallback(unknown_path)
             .with_state(app);
         let (tx, rx) = oneshot::channel::<()>();
         let ticker = tokio::spawn(tick(engine.clone()));
         let task = tokio::spawn(async move {
-            let served = axum::serve(listener, router)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
+            let served = serve(listener, router, limits, rx).await;
             ticker.abort();
             served
         });
@@ -121,6 +130,81 @@ impl Server {
     }
 }
 
+/// What a public service bounds for each connection.
+#[derive(Debug, Clone, Copy)]
+struct HttpLimits {
+    /// Connections served at once; further clients wait in the listen backlog.
+    max_connections: usize,
+    /// How long a client may take to send its request head, and then its body.
+    request_timeout: Duration,
+}
+
+impl From<&ServeConfig> for HttpLimits {
+    fn from(cfg: &ServeConfig) -> Self {
+        HttpLimits {
+            max_connections: cfg.max_connections.max(1),
+            request_timeout: Duration::from_millis(cfg.request_timeout_ms.max(1)),
+        }
+    }
+}
+
+/// The most a request head (request line and headers) may take: hyper answers a larger one with
+/// 431. SigV4 headers of a request are well under 8 KiB; this leaves room for proxies' additions.
+const MAX_HEAD_BYTES: usize = 64 * 1024;
+
+/// How long in-flight requests get to finish when the server stops.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Accepts connections (at most `max_connections` at once) and serves each with HTTP/1.1, with a
+/// deadline for the request head, until `stop` fires; then lets in-flight requests finish.
+async fn serve(
+    listener: TcpListener,
+    router: Router,
+    limits: HttpLimits,
+    mut stop: oneshot::Receiver<()>,
+) -> std::io::Result<()> {
+    let slots = Arc::new(Semaphore::new(limits.max_connections));
+    let graceful = GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.request_timeout)
+        .max_buf_size(MAX_HEAD_BYTES)
+        .keep_alive(true);
+    loop {
+        let slot = tokio::select! {
+            _ = &mut stop => break,
+            slot = slots.clone().acquire_owned() => slot.expect("the semaphore is never closed"),
+        };
+        let (stream, _) = tokio::select! {
+            _ = &mut stop => break,
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a moment rather than spin.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let _ = stream.set_nodelay(true);
+        let service = TowerToHyperService::new(router.clone());
+        let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            let _ = conn.await;
+            drop(slot);
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("in-flight requests did not finish in time");
+    }
+    Ok(())
+}
+
 /// Settles due transitions (account creation, closure) even when no request arrives.
 async fn tick(engine: Arc<Engine>) {
     let mut every = tokio::time::interval(Duration::from_millis(100));
@@ -139,22 +223,8 @@ async fn tick(engine: Arc<Engine>) {
 
 async fn aws_endpoint(State(app): State<Arc<App>>, req: Request) -> Response {
     let started = Instant::now();
-    let (parts, body) = req.into_parts();
     let request_id = uuid::Uuid::new_v4().to_string();
-    let body = match axum::body::to_bytes(body, 16 * 1024 * 1024).await {
-        Ok(b) => b,
-        Err(_) => Bytes::new(),
-    };
-    let reply = app
-        .api
-        .handle(aws::Request {
-            method: parts.method.as_str(),
-            path: parts.uri.path(),
-            query: parts.uri.query(),
-            headers: &parts.headers,
-            body: &body,
-        })
-        .await;
+    let reply = guarded(&request_id, handle_aws(&app, req)).await;
     tracing::info!(
         request_id = %request_id,
         operation = reply.operation.unwrap_or("-"),
@@ -164,6 +234,87 @@ async fn aws_endpoint(State(app): State<Arc<App>>, req: Request) -> Response {
         latency_us = started.elapsed().as_micros() as u64,
         "request"
     );
+    aws_response(reply, &request_id)
+}
+
+/// Runs a request's handling; a panic in it is logged once and answered 500 `InternalFailure`,
+/// with nothing of the panic in the answer.
+async fn guarded(
+    request_id: &str,
+    handling: impl std::future::Future<Output = aws::Reply>,
+) -> aws::Reply {
+    AssertUnwindSafe(handling)
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|panic| {
+            tracing::error!(
+                request_id = %request_id,
+                panic = panic_message(&panic),
+                "request handling panicked"
+            );
+            aws::Reply::error(WireError::Internal)
+        })
+}
+
+/// Reads the whole body (refusing one over the limit, or one that does not arrive in time) and
+/// hands the request to the AWS adapter. A request runs only on the body it was sent.
+async fn handle_aws(app: &App, req: Request) -> aws::Reply {
+    let (parts, body) = req.into_parts();
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > aws::MAX_BODY_BYTES as u64) {
+        return aws::Reply::error(WireError::BodyTooLarge(aws::MAX_BODY_BYTES));
+    }
+    let read = tokio::time::timeout(
+        app.body_timeout,
+        axum::body::to_bytes(body, aws::MAX_BODY_BYTES),
+    );
+    let body = match read.await {
+        Ok(Ok(b)) => b,
+        Ok(Err(e)) if is_length_limit(&e) => {
+            return aws::Reply::error(WireError::BodyTooLarge(aws::MAX_BODY_BYTES));
+        }
+        Ok(Err(_)) => {
+            return aws::Reply::error(WireError::Serialization(
+                "The request body could not be read.".into(),
+            ));
+        }
+        Err(_) => return aws::Reply::error(WireError::RequestTimeout),
+    };
+    app.api
+        .handle(aws::Request {
+            method: parts.method.as_str(),
+            path: parts.uri.path(),
+            query: parts.uri.query(),
+            headers: &parts.headers,
+            body: &body,
+        })
+        .await
+}
+
+fn is_length_limit(e: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        if err.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = err.source();
+    }
+    false
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "non-string panic payload".into())
+}
+
+fn aws_response(reply: aws::Reply, request_id: &str) -> Response {
     let mut response = (
         StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
         reply.body,
@@ -174,10 +325,31 @@ async fn aws_endpoint(State(app): State<Arc<App>>, req: Request) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static(aws::CONTENT_TYPE),
     );
-    if let Ok(v) = HeaderValue::from_str(&request_id) {
+    if let Some(code) = &reply.error
+        && let Ok(v) = HeaderValue::from_str(code)
+    {
+        h.insert("x-amzn-errortype", v);
+    }
+    if let Ok(v) = HeaderValue::from_str(request_id) {
         h.insert("x-amzn-requestid", v);
     }
     response
+}
+
+/// Any method but POST on `/`: AWS's JSON protocol has only POST.
+async fn wrong_method(method: Method) -> Response {
+    let reply = aws::Reply::error(WireError::MethodNotAllowed(method.to_string()));
+    let mut response = aws_response(reply, &uuid::Uuid::new_v4().to_string());
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("POST"));
+    response
+}
+
+/// A path no API serves.
+async fn unknown_path(method: Method, uri: Uri) -> Response {
+    let reply = aws::Reply::error(WireError::UnknownPath(format!("{method} {}", uri.path())));
+    aws_response(reply, &uuid::Uuid::new_v4().to_string())
 }
 
 async fn health() -> &'static str {
@@ -222,5 +394,24 @@ async fn advance_clock(State(app): State<Arc<App>>, body: Bytes) -> Response {
         Ok(Ok(())) => clock_now(State(app)).await,
         Ok(Err(e)) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panic_in_handling_is_a_500_internal_failure_that_tells_nothing() {
+        let reply = guarded("r-1", async { panic!("secret detail of the bug") }).await;
+        assert_eq!(reply.status, 500);
+        let body: serde_json::Value = serde_json::from_slice(&reply.body).unwrap();
+        assert_eq!(body["__type"], "InternalFailure");
+        assert!(!String::from_utf8_lossy(&reply.body).contains("secret"));
+        let fine = guarded("r-2", async {
+            aws::Reply::error(WireError::TooManyRequests)
+        })
+        .await;
+        assert_eq!(fine.status, 400);
     }
 }

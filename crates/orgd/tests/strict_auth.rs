@@ -49,6 +49,39 @@ async fn raw_describe(
     time: SystemTime,
     presigned: bool,
 ) -> (u16, String) {
+    let how = Signing {
+        expires: presigned.then_some(Duration::from_secs(300)),
+        ..Signing::default()
+    };
+    raw_signed(server, secret, time, &how).await
+}
+
+/// How `raw_signed` signs.
+struct Signing {
+    region: &'static str,
+    service: &'static str,
+    /// Presigned with this expiry; `None` signs the header.
+    expires: Option<Duration>,
+}
+
+impl Default for Signing {
+    fn default() -> Self {
+        Signing {
+            region: "us-east-1",
+            service: "organizations",
+            expires: None,
+        }
+    }
+}
+
+/// Sends a DescribeOrganization signed by hand at `time` as `how` says.
+async fn raw_signed(
+    server: &Server,
+    secret: &str,
+    time: SystemTime,
+    how: &Signing,
+) -> (u16, String) {
+    let presigned = how.expires.is_some();
     let body = b"{}";
     let host = server.addr.to_string();
     let headers = [
@@ -63,12 +96,12 @@ async fn raw_describe(
     let mut settings = SigningSettings::default();
     if presigned {
         settings.signature_location = SignatureLocation::QueryParams;
-        settings.expires_in = Some(Duration::from_secs(300));
+        settings.expires_in = how.expires;
     }
     let params = v4::SigningParams::builder()
         .identity(&identity)
-        .region("us-east-1")
-        .name("organizations")
+        .region(how.region)
+        .name(how.service)
         .time(time)
         .settings(settings)
         .build()
@@ -98,8 +131,24 @@ async fn raw_describe(
     } else {
         format!("/?{}", query.join("&"))
     };
+    let signed: Vec<(String, String)> = headers
+        .iter()
+        .copied()
+        .chain(instructions.headers())
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    send(server, &path, &signed, body).await
+}
+
+/// Sends a POST of `body` to `path` with `headers`; returns the status and the whole answer.
+async fn send(
+    server: &Server,
+    path: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> (u16, String) {
     let mut req = format!("POST {path} HTTP/1.1\r\n");
-    for (k, v) in headers.iter().copied().chain(instructions.headers()) {
+    for (k, v) in headers {
         req.push_str(&format!("{k}: {v}\r\n"));
     }
     req.push_str(&format!(
@@ -177,5 +226,147 @@ async fn wrong_secrets_unknown_keys_and_stale_signatures_are_refused() {
         "the signature is fine; the caller just has no organization yet"
     );
     assert!(body.contains("AWSOrganizationsNotInUseException"), "{body}");
+    server.stop().await.unwrap();
+}
+
+fn amz_date(t: SystemTime) -> String {
+    let secs = t.duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs();
+    let t = time::OffsetDateTime::from_unix_timestamp(secs as i64).unwrap();
+    format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        t.year(),
+        t.month() as u8,
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// A presigned DescribeOrganization with the known key and any `X-Amz-Expires`, signature bogus:
+/// what is checked before the signature.
+async fn presigned_with_expires(
+    server: &Server,
+    signed_at: SystemTime,
+    expires: &str,
+) -> (u16, String) {
+    let date = amz_date(signed_at);
+    let query = format!(
+        "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAMGMTEXAMPLE%2F{}%2Fus-east-1%2Forganizations%2Faws4_request&X-Amz-Date={date}&X-Amz-Expires={expires}&X-Amz-SignedHeaders=host&X-Amz-Signature={}",
+        &date[..8],
+        "0".repeat(64)
+    );
+    let headers = vec![
+        ("host".to_string(), server.addr.to_string()),
+        (
+            "content-type".to_string(),
+            "application/x-amz-json-1.1".to_string(),
+        ),
+        (
+            "x-amz-target".to_string(),
+            "AWSOrganizationsV20161128.DescribeOrganization".to_string(),
+        ),
+    ];
+    send(server, &format!("/?{query}"), &headers, b"{}").await
+}
+
+#[tokio::test]
+async fn presigned_expiry_is_at_most_a_week_and_never_overflows() {
+    let (server, _keys) = strict_server().await;
+    for expires in ["18446744073709551615", "604801", "99999999999999999999999"] {
+        let (status, body) = presigned_with_expires(&server, SystemTime::now(), expires).await;
+        assert_eq!(status, 400, "X-Amz-Expires={expires}: {body}");
+        assert!(
+            body.contains("\"__type\":\"IncompleteSignatureException\""),
+            "{body}"
+        );
+    }
+    let (status, body) = presigned_with_expires(&server, SystemTime::now(), "604801").await;
+    assert!(body.contains("less than a week"), "{status} {body}");
+    // The server is still there, and a week exactly is a matter for the signature.
+    let (status, body) = presigned_with_expires(&server, SystemTime::now(), "604800").await;
+    assert_eq!(status, 400);
+    assert!(body.contains("InvalidSignatureException"), "{body}");
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn presigned_requests_expire_and_cannot_be_dated_in_the_future() {
+    let (server, _keys) = strict_server().await;
+    let week = Duration::from_secs(604_800);
+    // Valid for a week, signed eight days ago: expired.
+    let how = Signing {
+        expires: Some(week),
+        ..Signing::default()
+    };
+    let old = SystemTime::now() - Duration::from_secs(8 * 86_400);
+    let (status, body) = raw_signed(&server, "mgmt-secret", old, &how).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body.contains("InvalidSignatureException") && body.contains("Signature expired"),
+        "{body}"
+    );
+    // Signed six days ago, valid for a week: still good.
+    let recent = SystemTime::now() - Duration::from_secs(6 * 86_400);
+    let (status, body) = raw_signed(&server, "mgmt-secret", recent, &how).await;
+    assert!(
+        body.contains("AWSOrganizationsNotInUseException"),
+        "{status} {body}"
+    );
+    // Dated an hour ahead: not yet current, presigned or not.
+    let ahead = SystemTime::now() + Duration::from_secs(3600);
+    for how in [how, Signing::default()] {
+        let (status, body) = raw_signed(&server, "mgmt-secret", ahead, &how).await;
+        assert_eq!(status, 400, "{body}");
+        assert!(body.contains("Signature not yet current"), "{body}");
+    }
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_credential_scope_must_name_organizations_and_a_real_region() {
+    let (server, _keys) = strict_server().await;
+    let now = SystemTime::now();
+    for service in ["s3", "sts"] {
+        let how = Signing {
+            service,
+            ..Signing::default()
+        };
+        let (status, body) = raw_signed(&server, "mgmt-secret", now, &how).await;
+        assert_eq!(status, 400, "{body}");
+        assert!(
+            body.contains("InvalidSignatureException")
+                && body
+                    .contains("Credential should be scoped to correct service: 'organizations'."),
+            "{service}: {body}"
+        );
+    }
+    for region in ["mars-1", "us-east", "aws-global"] {
+        let how = Signing {
+            region,
+            ..Signing::default()
+        };
+        let (status, body) = raw_signed(&server, "mgmt-secret", now, &how).await;
+        assert_eq!(status, 400, "{body}");
+        assert!(
+            body.contains(&format!(
+                "Credential should be scoped to a valid region, not '{region}'."
+            )),
+            "{body}"
+        );
+    }
+    // Any region of a partition is accepted: SDKs pointed at a custom endpoint sign with the
+    // client's own region, not the global endpoint's us-east-1.
+    for region in ["eu-west-1", "cn-northwest-1", "us-gov-west-1"] {
+        let how = Signing {
+            region,
+            ..Signing::default()
+        };
+        let (_, body) = raw_signed(&server, "mgmt-secret", now, &how).await;
+        assert!(
+            body.contains("AWSOrganizationsNotInUseException"),
+            "{region}: {body}"
+        );
+    }
     server.stop().await.unwrap();
 }

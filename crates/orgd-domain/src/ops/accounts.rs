@@ -3,7 +3,7 @@
 
 use super::{
     AccountView, CreateAccountStatusView, Ctx, Page, PageRequest, Write, account_view,
-    ous::parent_in_org, page_keys, page_keys_where, tags::new_tags,
+    ous::parent_in_org, page_keys, page_keys_union, tags::new_tags,
 };
 use crate::access::Operation;
 use crate::error::{Constraint, Entity, OrgError, Result};
@@ -38,27 +38,16 @@ pub fn create_account(
     let tags = new_tags(cx, tags)?;
     let pending = cx
         .state
-        .requests_of(&org.id)
-        .iter()
-        .filter_map(|id| cx.state.create_requests.get(id))
-        .filter(|r| r.state == CreateAccountState::InProgress)
-        .count();
+        .requests_in(&org.id, CreateAccountState::InProgress)
+        .len();
     if cx.state.members(&org.id).len() + pending >= cx.limits.max_accounts {
         return Err(OrgError::Constraint(Constraint::AccountLimit {
             max: cx.limits.max_accounts,
         }));
     }
-    let reserved = |id: &str| {
-        cx.state.accounts.contains_key(id)
-            || cx
-                .state
-                .create_requests
-                .values()
-                .any(|r| r.account_id == id)
-    };
     let account_id = loop {
         let id = org.id_scheme.new_account_id(ids);
-        if !reserved(&id) {
+        if !cx.state.account_id_taken(&id) {
             break id;
         }
     };
@@ -107,15 +96,15 @@ pub fn list_create_account_status(
     page: &PageRequest,
 ) -> Result<Page<CreateAccountStatusView>> {
     let org = cx.org(Operation::ListCreateAccountStatus)?;
-    let keep = |id: &str| {
-        states.is_empty()
-            || cx
-                .state
-                .create_requests
-                .get(id)
-                .is_some_and(|r| states.contains(&r.state))
+    let keys = if states.is_empty() {
+        page_keys(cx.state.requests_of(&org.id), page)
+    } else {
+        let sets: Vec<_> = states
+            .iter()
+            .map(|s| cx.state.requests_in(&org.id, *s))
+            .collect();
+        page_keys_union(&sets, page)
     };
-    let keys = page_keys_where(cx.state.requests_of(&org.id), page, keep);
     let items = keys
         .items
         .iter()

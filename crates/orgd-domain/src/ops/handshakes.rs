@@ -87,9 +87,11 @@ fn new_id(cx: &Ctx, org_scheme: IdScheme, ids: &mut dyn IdSource) -> String {
 }
 
 fn pending_enable_all_features<'s>(state: &'s State, org_id: &str) -> Option<&'s Handshake> {
-    state.handshakes.values().find(|h| {
-        h.org_id == org_id && h.action == HandshakeAction::EnableAllFeatures && h.state.is_pending()
-    })
+    state
+        .handshakes_of(org_id, HandshakeAction::EnableAllFeatures)
+        .iter()
+        .filter_map(|id| state.handshakes.get(id))
+        .find(|h| h.state.is_pending())
 }
 
 /// What the invitation is addressed to: an account id or an email.
@@ -120,23 +122,23 @@ pub fn invite_account_to_organization(
             HandshakeConstraint::InviteDuringEnableAllFeatures,
         ));
     }
-    let already_member = cx
-        .state
-        .members(&org.id)
-        .iter()
-        .filter_map(|id| cx.state.accounts.get(id))
-        .any(|a| match &recipient {
-            Recipient::Account(id) => a.id == *id,
-            Recipient::Email(e) => a.email.eq_ignore_ascii_case(e),
-        });
+    let members = cx.state.members(&org.id);
+    let already_member = match &recipient {
+        Recipient::Account(id) => members.contains(id),
+        Recipient::Email(e) => cx
+            .state
+            .accounts_by_email(e)
+            .iter()
+            .any(|id| members.contains(id)),
+    };
     if already_member {
         return Err(OrgError::Handshake(HandshakeConstraint::AlreadyMember));
     }
     let org_handshakes = || {
         cx.state
-            .handshakes
-            .values()
-            .filter(|h| h.org_id == org.id && h.action == HandshakeAction::Invite)
+            .handshakes_of(&org.id, HandshakeAction::Invite)
+            .iter()
+            .filter_map(|id| cx.state.handshakes.get(id))
     };
     if org_handshakes().any(|h| h.state.is_pending() && h.recipient == recipient) {
         return Err(OrgError::DuplicateHandshake);
@@ -314,9 +316,10 @@ pub fn accept_handshake(cx: &Ctx, id: &str) -> Result<Write<HandshakeView>> {
             let parent_id = h.parent_id.as_deref().unwrap_or_default();
             let others_done = cx
                 .state
-                .handshakes
-                .values()
-                .filter(|s| s.parent_id.as_deref() == Some(parent_id) && s.id != h.id)
+                .approvals_of(parent_id)
+                .iter()
+                .filter(|id| **id != h.id)
+                .filter_map(|id| cx.state.handshakes.get(id))
                 .all(|s| s.state == HandshakeState::Accepted);
             if let Some(parent) = cx
                 .state
@@ -417,9 +420,10 @@ pub fn cancel_handshake(cx: &Ctx, id: &str) -> Result<Write<HandshakeView>> {
     let mut changes = Vec::new();
     for child in cx
         .state
-        .handshakes
-        .values()
-        .filter(|c| c.parent_id.as_deref() == Some(id) && c.state.is_pending())
+        .approvals_of(id)
+        .iter()
+        .filter_map(|c| cx.state.handshakes.get(c))
+        .filter(|c| c.state.is_pending())
     {
         let mut c = child.clone();
         c.complete(
@@ -496,10 +500,12 @@ pub fn list_handshakes_for_account(
     access::authorize(cx.state, cx.caller, Operation::ListHandshakesForAccount)?;
     filter.check()?;
     let me = standalone_account(cx.state, cx.caller);
-    let keys = cx
-        .state
-        .handshakes
-        .values()
+    let by_id = cx.state.handshakes_to(&Recipient::Account(me.id.clone()));
+    let by_email = cx.state.handshakes_to(&Recipient::Email(me.email.clone()));
+    let keys = by_id
+        .iter()
+        .chain(by_email)
+        .filter_map(|id| cx.state.handshakes.get(id))
         .filter(|h| is_recipient(h, &me) && filter.keeps(h))
         .map(|h| h.id.clone())
         .collect();
@@ -516,22 +522,23 @@ pub fn list_handshakes_for_organization(
     filter.check()?;
     let keys = cx
         .state
-        .handshakes
-        .values()
-        .filter(|h| h.org_id == org.id && filter.keeps(h))
+        .all_handshakes_of(&org.id)
+        .into_iter()
+        .filter_map(|id| cx.state.handshakes.get(id))
+        .filter(|h| filter.keeps(h))
         .map(|h| h.id.clone())
         .collect();
     Ok(page_of(cx, keys, page))
 }
 
-/// Handshake transitions due at `now`: pending ones expire, completed ones are forgotten.
-pub(crate) fn settle_handshakes(
+/// The transitions of handshakes that are due: pending ones expire, completed ones are forgotten.
+pub(crate) fn settle_handshakes<'s>(
     state: &State,
-    now: Millis,
+    due: impl Iterator<Item = &'s Handshake>,
     retention: Millis,
     changes: &mut Vec<Change>,
 ) {
-    for h in state.handshakes.values().filter(|h| h.due_at() <= now) {
+    for h in due {
         if h.state.is_pending() {
             let mut expired = h.clone();
             expired.complete(HandshakeState::Expired, h.expires_at, retention);

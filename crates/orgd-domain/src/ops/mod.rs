@@ -113,6 +113,34 @@ pub(crate) fn page_keys_where<'s>(
     Page { items, next }
 }
 
+/// `page_keys` over the union of several sorted key sets, without building the union: each set
+/// contributes at most one page and one key more.
+pub(crate) fn page_keys_union<'s>(
+    sets: &[&'s BTreeSet<String>],
+    req: &PageRequest,
+) -> Page<&'s String> {
+    let start = match &req.after {
+        Some(k) => Bound::Excluded(k.clone()),
+        None => Bound::Unbounded,
+    };
+    let mut keys: Vec<&String> = sets
+        .iter()
+        .flat_map(|s| {
+            s.range((start.clone(), Bound::Unbounded))
+                .take(req.limit.saturating_add(1))
+        })
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let more = keys.len() > req.limit;
+    keys.truncate(req.limit);
+    let next = match (more, keys.last()) {
+        (true, Some(last)) => Some((*last).clone()),
+        _ => None,
+    };
+    Page { items: keys, next }
+}
+
 #[cfg(test)]
 pub(crate) mod testkit;
 
@@ -124,3 +152,6 @@ mod policy_tests;
 
 #[cfg(test)]
 mod transfer_tests;
+
+#[cfg(test)]
+mod index_tests;

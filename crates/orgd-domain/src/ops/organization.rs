@@ -79,14 +79,14 @@ pub fn delete_organization(cx: &Ctx) -> Result<Write<()>> {
         return Err(OrgError::OrganizationNotEmpty);
     }
     let mut changes = Vec::new();
-    for ou in cx.state.ous.values().filter(|ou| ou.org_id == org.id) {
-        changes.push(Change::DeleteOu(ou.id.clone()));
+    for ou in cx.state.ous_of(&org.id) {
+        changes.push(Change::DeleteOu(ou.clone()));
     }
     for p in cx.state.org_policies(&org.id) {
         changes.push(Change::DeletePolicy(p.clone()));
     }
-    for h in cx.state.handshakes.values().filter(|h| h.org_id == org.id) {
-        changes.push(Change::DeleteHandshake(h.id.clone()));
+    for h in cx.state.all_handshakes_of(&org.id) {
+        changes.push(Change::DeleteHandshake(h.clone()));
     }
     for req in cx.state.requests_of(&org.id) {
         changes.push(Change::DeleteCreateAccountRequest(req.clone()));

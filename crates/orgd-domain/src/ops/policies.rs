@@ -582,9 +582,9 @@ pub fn list_targets_for_policy(
 fn targets_below_root(cx: &Ctx, org: &Organization) -> Vec<Target> {
     let ous = cx
         .state
-        .ous
-        .values()
-        .filter(|ou| ou.org_id == org.id)
+        .ous_of(&org.id)
+        .iter()
+        .filter_map(|id| cx.state.ous.get(id))
         .map(|ou| ou_target(org, ou));
     let accounts = cx
         .state

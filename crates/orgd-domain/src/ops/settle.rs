@@ -2,11 +2,12 @@
 //! the engine before serving a request (when something is due) and by a background ticker, so a
 //! moved clock or an elapsed delay shows up without anyone polling for it.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
 use crate::config::Limits;
 use crate::model::{
-    Account, AccountStatus, Change, CreateAccountState, JoinedMethod, Membership, Millis, State,
+    Account, AccountStatus, Change, CreateAccountState, DueKind, JoinedMethod, Membership, Millis,
+    State,
 };
 
 /// A standalone account as orgd first sees it: a caller it did not know, with a made-up contact.
@@ -28,11 +29,33 @@ pub fn remember_caller(state: &State, caller: &str) -> Option<Change> {
         .then(|| Change::PutAccount(standalone_account(state, caller)))
 }
 
-/// The changes that every transition due at `now` makes.
+/// The changes that every transition due at `now` makes. Only the due transitions are looked at
+/// (`State::due_at`), so a settle costs what it changes, not what the state holds.
 pub fn settle(state: &State, now: Millis, limits: &Limits) -> Vec<Change> {
+    let mut handshakes = BTreeSet::new();
+    let mut closing = BTreeSet::new();
+    let mut due = Vec::new();
+    for (kind, id) in state.due_at(now) {
+        match kind {
+            DueKind::Handshake => {
+                handshakes.insert(id);
+            }
+            DueKind::Closure => {
+                closing.insert(id);
+            }
+            DueKind::Creation => due.extend(state.create_requests.get(id)),
+        }
+    }
     let mut changes = Vec::new();
-    super::handshakes::settle_handshakes(state, now, limits.handshake_retention, &mut changes);
-    for account in state.accounts.values() {
+    super::handshakes::settle_handshakes(
+        state,
+        handshakes
+            .into_iter()
+            .filter_map(|id| state.handshakes.get(id)),
+        limits.handshake_retention,
+        &mut changes,
+    );
+    for account in closing.into_iter().filter_map(|id| state.accounts.get(id)) {
         if account.closes_at.is_some_and(|t| t <= now) {
             let mut a = account.clone();
             a.status = AccountStatus::Suspended;
@@ -40,11 +63,7 @@ pub fn settle(state: &State, now: Millis, limits: &Limits) -> Vec<Change> {
             changes.push(Change::PutAccount(a));
         }
     }
-    let mut due: Vec<_> = state
-        .create_requests
-        .values()
-        .filter(|r| r.state == CreateAccountState::InProgress && r.completes_at <= now)
-        .collect();
+    due.retain(|r| r.state == CreateAccountState::InProgress && r.completes_at <= now);
     due.sort_by(|a, b| (a.requested_at, &a.id).cmp(&(b.requested_at, &b.id)));
     let mut taken_emails: HashSet<String> = HashSet::new();
     let mut added: std::collections::HashMap<&str, usize> = Default::default();

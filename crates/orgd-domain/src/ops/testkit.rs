@@ -64,6 +64,7 @@ impl World {
         for c in w.changes {
             self.state.apply(c);
         }
+        self.state.assert_indexes_true();
         Ok(w.output)
     }
 
@@ -73,6 +74,6 @@ impl World {
         for c in settle(&self.state, self.now, &self.limits) {
             self.state.apply(c);
         }
-        self.state.recompute_due();
+        self.state.assert_indexes_true();
     }
 }

@@ -259,12 +259,12 @@ pub fn invite_organization_to_transfer_responsibility(
             HandshakeConstraint::TransferExistsAtTarget,
         ));
     }
-    let duplicate = cx.state.handshakes.values().any(|h| {
-        h.org_id == org.id
-            && h.action == HandshakeAction::TransferResponsibility
-            && h.state.is_pending()
-            && h.recipient == recipient
-    });
+    let duplicate = cx
+        .state
+        .handshakes_of(&org.id, HandshakeAction::TransferResponsibility)
+        .iter()
+        .filter_map(|id| cx.state.handshakes.get(id))
+        .any(|h| h.state.is_pending() && h.recipient == recipient);
     if duplicate {
         return Err(OrgError::DuplicateHandshake);
     }
@@ -468,10 +468,12 @@ pub fn list_outbound_responsibility_transfers(
         .iter()
         .filter_map(|k| cx.state.transfers.get(k))
         .filter(|t| t.source_org_id.as_deref() == Some(org.id.as_str()));
-    let invited = cx
-        .state
-        .transfers
-        .values()
+    let mgmt = standalone_account(cx.state, &org.management_account_id);
+    let addressed = [Recipient::Account(mgmt.id), Recipient::Email(mgmt.email)];
+    let invited = addressed
+        .iter()
+        .flat_map(|r| cx.state.transfers_to(r))
+        .filter_map(|k| cx.state.transfers.get(k))
         .filter(|t| t.status == TransferStatus::Requested && is_invited(cx.state, t, org));
     let keys = accepted
         .chain(invited)

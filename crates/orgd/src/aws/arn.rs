@@ -3,50 +3,10 @@
 
 use orgd_domain::ops::{Named, ResourceName};
 
-/// The partitions of botocore's `partitions.json`: each one's id, and the region prefixes its
-/// `regionRegex` admits (`^(<prefix>)-\w+-\d+$`).
-const PARTITIONS: &[(&str, &[&str])] = &[
-    (
-        "aws",
-        &["us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx"],
-    ),
-    ("aws-cn", &["cn"]),
-    ("aws-eusc", &["eusc-de"]),
-    ("aws-iso", &["us-iso"]),
-    ("aws-iso-b", &["us-isob"]),
-    ("aws-iso-e", &["eu-isoe"]),
-    ("aws-iso-f", &["us-isof"]),
-    ("aws-us-gov", &["us-gov"]),
-];
-
-/// The partition of a region: `aws-cn` for `cn-north-1`, `aws-us-gov` for `us-gov-west-1`, and
-/// `aws` for its own regions and for anything it does not recognise.
+/// The partition ARNs are answered in for a request signed for `region`: the region's partition
+/// (`partition.rs`), or `aws` for a region of none.
 pub fn partition_of(region: &str) -> &'static str {
-    for (partition, prefixes) in PARTITIONS {
-        if region.strip_prefix(partition) == Some("-global") {
-            return partition;
-        }
-        let matches = |prefix: &&str| {
-            region
-                .strip_prefix(prefix)
-                .and_then(|rest| rest.strip_prefix('-'))
-                .is_some_and(word_dash_number)
-        };
-        if prefixes.iter().any(matches) {
-            return partition;
-        }
-    }
-    "aws"
-}
-
-/// `\w+-\d+`
-fn word_dash_number(s: &str) -> bool {
-    s.split_once('-').is_some_and(|(word, number)| {
-        !word.is_empty()
-            && word.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-            && !number.is_empty()
-            && number.bytes().all(|b| b.is_ascii_digit())
-    })
+    super::partition::partition_of(region).unwrap_or("aws")
 }
 
 /// The ARN of a named entity in `partition`.
@@ -109,10 +69,8 @@ mod tests {
             ("us-east-1", "aws"),
             ("eu-central-2", "aws"),
             ("ap-southeast-7", "aws"),
-            ("aws-global", "aws"),
             ("cn-north-1", "aws-cn"),
             ("cn-northwest-1", "aws-cn"),
-            ("aws-cn-global", "aws-cn"),
             ("us-gov-west-1", "aws-us-gov"),
             ("us-iso-east-1", "aws-iso"),
             ("us-isob-east-1", "aws-iso-b"),

@@ -1,22 +1,55 @@
-//! Decoding and validating request members as the service model constrains them (required
-//! members, types, lengths, patterns, enums, ranges). A type error is a `SerializationException`;
-//! a constraint is an `InvalidInputException` with the model's `Reason`.
+//! Request members: one generic check of a request against its operation's input shape in the
+//! generated model (`model.rs`): required members, JSON types, enums, lengths, patterns and
+//! ranges, nested structures and lists included. A type error is a `SerializationException`; a
+//! broken constraint is an `InvalidInputException` with the model's `Reason`. The few rules AWS
+//! applies beyond the model are in `beyond_model`. Once checked, members are only read.
 
-use orgd_domain::ids;
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::LazyLock;
+
+use regex::Regex;
 use serde_json::{Map, Value};
 
 use super::errors::InputReason;
+use super::model::{self, Kind, Shape};
 use super::wire::WireError;
 
 /// The members of a request body.
 pub struct Input(Map<String, Value>);
 
-fn type_error(name: &str, expected: &str) -> WireError {
-    WireError::Serialization(format!("Member {name} must be {expected}."))
+/// Where a value sits in the request, for messages: `Name`, `Target.Id`, `Tags[0].Key`.
+#[derive(Clone, Copy)]
+enum Path<'a> {
+    Root,
+    Member(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+}
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Path::Root => Ok(()),
+            Path::Member(Path::Root, name) => f.write_str(name),
+            Path::Member(parent, name) => write!(f, "{parent}.{name}"),
+            Path::Index(parent, i) => write!(f, "{parent}[{i}]"),
+        }
+    }
+}
+
+fn type_error(path: &Path, expected: &str) -> WireError {
+    WireError::Serialization(format!("Member {path} must be {expected}."))
 }
 
 fn invalid(reason: InputReason, message: String) -> WireError {
     WireError::Input { reason, message }
+}
+
+pub fn required(name: &str) -> WireError {
+    invalid(
+        InputReason::InputRequired,
+        format!("You must specify a value for {name}."),
+    )
 }
 
 impl Input {
@@ -36,401 +69,280 @@ impl Input {
         }
     }
 
+    /// Checks every member the operation's input shape defines; members it does not define are
+    /// ignored, as AWS does.
+    pub fn validate(&self, op: &model::Operation) -> Result<(), WireError> {
+        match op.input {
+            Some(shape) => structure(shape, &self.0, &Path::Root),
+            None => Ok(()),
+        }
+    }
+
+    /// The members that choose what a listing lists (all but `NextToken` and `MaxResults`), in
+    /// the model's order: a page token is bound to them.
+    pub fn listing_params(&self, op: &model::Operation) -> String {
+        let mut out = String::new();
+        let members = match op.input.map(|s| &s.kind) {
+            Some(Kind::Structure { members }) => *members,
+            _ => &[],
+        };
+        for m in members {
+            if m.name == "NextToken" || m.name == "MaxResults" {
+                continue;
+            }
+            if let Some(v) = self.get(m.name) {
+                out.push('\0');
+                out.push_str(m.name);
+                out.push('=');
+                out.push_str(&v.to_string());
+            }
+        }
+        out
+    }
+
     fn get(&self, name: &str) -> Option<&Value> {
         self.0.get(name).filter(|v| !v.is_null())
     }
 
-    pub fn opt_str(&self, name: &str) -> Result<Option<&str>, WireError> {
-        match self.get(name) {
-            None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
-            Some(_) => Err(type_error(name, "a string")),
-        }
+    pub fn opt_str(&self, name: &str) -> Option<&str> {
+        self.get(name).and_then(Value::as_str)
     }
 
+    /// A member the model requires (so `validate` has seen it).
     pub fn str(&self, name: &str) -> Result<&str, WireError> {
-        self.opt_str(name)?.ok_or_else(|| required(name))
+        self.opt_str(name).ok_or_else(|| required(name))
     }
 
-    /// A required string member, checked by one of this module's validators under its own name.
-    pub fn checked(
-        &self,
-        name: &str,
-        check: fn(&str, &str) -> Result<(), WireError>,
-    ) -> Result<&str, WireError> {
-        let s = self.str(name)?;
-        check(name, s)?;
-        Ok(s)
-    }
-
-    pub fn opt_int(&self, name: &str) -> Result<Option<i64>, WireError> {
-        match self.get(name) {
-            None => Ok(None),
-            Some(Value::Number(n)) => n
-                .as_i64()
-                .map(Some)
-                .ok_or_else(|| type_error(name, "an integer")),
-            Some(_) => Err(type_error(name, "an integer")),
-        }
+    pub fn opt_int(&self, name: &str) -> Option<i64> {
+        self.get(name).and_then(Value::as_i64)
     }
 
     /// A timestamp member: epoch seconds, possibly fractional, as milliseconds.
-    pub fn opt_timestamp(&self, name: &str) -> Result<Option<i64>, WireError> {
-        match self.get(name) {
-            None => Ok(None),
-            Some(Value::Number(n)) => n
-                .as_f64()
-                .filter(|s| s.is_finite())
-                .map(|s| Some((s * 1000.0).round() as i64))
-                .ok_or_else(|| type_error(name, "a timestamp")),
-            Some(_) => Err(type_error(name, "a timestamp")),
-        }
-    }
-
-    fn opt_list(&self, name: &str) -> Result<Option<&Vec<Value>>, WireError> {
-        match self.get(name) {
-            None => Ok(None),
-            Some(Value::Array(a)) => Ok(Some(a)),
-            Some(_) => Err(type_error(name, "a list")),
-        }
+    pub fn opt_timestamp(&self, name: &str) -> Option<i64> {
+        self.get(name)
+            .and_then(Value::as_f64)
+            .map(|s| (s * 1000.0).round() as i64)
     }
 
     /// A nested structure member.
-    pub fn object(&self, name: &str) -> Result<Option<Input>, WireError> {
+    pub fn object(&self, name: &str) -> Option<Input> {
         match self.get(name) {
-            None => Ok(None),
-            Some(Value::Object(m)) => Ok(Some(Input(m.clone()))),
-            Some(_) => Err(type_error(name, "a structure")),
+            Some(Value::Object(m)) => Some(Input(m.clone())),
+            _ => None,
         }
     }
 
-    pub fn str_list(&self, name: &str) -> Result<Option<Vec<&str>>, WireError> {
-        let Some(list) = self.opt_list(name)? else {
-            return Ok(None);
-        };
-        list.iter()
-            .map(|v| {
-                v.as_str()
-                    .ok_or_else(|| type_error(name, "a list of strings"))
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .map(Some)
-    }
-
-    /// A `Tags` list, each `{Key, Value}` checked against the tag key and value constraints.
-    pub fn tags(&self, name: &str) -> Result<Option<Vec<(String, String)>>, WireError> {
-        let Some(list) = self.opt_list(name)? else {
-            return Ok(None);
-        };
-        let mut out = Vec::with_capacity(list.len());
-        for item in list {
-            let Value::Object(m) = item else {
-                return Err(type_error(name, "a list of tags"));
-            };
-            let tag = Input(m.clone());
-            let key = tag.str("Key")?;
-            let value = tag.str("Value")?;
-            tag_key("Key", key)?;
-            tag_value("Value", value)?;
-            out.push((key.to_string(), value.to_string()));
+    pub fn str_list(&self, name: &str) -> Option<Vec<&str>> {
+        match self.get(name) {
+            Some(Value::Array(a)) => Some(a.iter().filter_map(Value::as_str).collect()),
+            _ => None,
         }
-        Ok(Some(out))
+    }
+
+    /// A `Tags` list as `(Key, Value)` pairs.
+    pub fn tags(&self, name: &str) -> Option<Vec<(String, String)>> {
+        let Some(Value::Array(list)) = self.get(name) else {
+            return None;
+        };
+        let field = |t: &Value, k: &str| t[k].as_str().unwrap_or_default().to_string();
+        Some(
+            list.iter()
+                .map(|t| (field(t, "Key"), field(t, "Value")))
+                .collect(),
+        )
     }
 }
 
-pub fn required(name: &str) -> WireError {
-    invalid(
-        InputReason::InputRequired,
-        format!("You must specify a value for {name}."),
-    )
+/// `MaxResults`, already checked; AWS's page size when absent is the model's maximum.
+pub fn max_results(input: &Input) -> usize {
+    let max = match model::shapes::MaxResults.kind {
+        Kind::Integer { max: Some(max), .. } => max,
+        _ => 20,
+    };
+    input.opt_int("MaxResults").unwrap_or(max) as usize
 }
 
-/// Length in characters within `min..=max`.
-pub fn length(name: &str, s: &str, min: usize, max: usize) -> Result<(), WireError> {
-    let n = s.chars().count();
-    if n < min {
+fn structure(shape: &Shape, members: &Map<String, Value>, path: &Path) -> Result<(), WireError> {
+    let Kind::Structure { members: defined } = &shape.kind else {
+        return Ok(());
+    };
+    for m in *defined {
+        let at = Path::Member(path, m.name);
+        match members.get(m.name).filter(|v| !v.is_null()) {
+            None if m.required => return Err(required(&at.to_string())),
+            None => {}
+            Some(v) => value(m.shape, v, &at)?,
+        }
+    }
+    Ok(())
+}
+
+fn value(shape: &Shape, v: &Value, path: &Path) -> Result<(), WireError> {
+    match &shape.kind {
+        Kind::String { .. } => {
+            let s = v.as_str().ok_or_else(|| type_error(path, "a string"))?;
+            string(shape, s, path)
+        }
+        Kind::Integer { min, max } => {
+            let n = v.as_i64().ok_or_else(|| type_error(path, "an integer"))?;
+            let reasons = [InputReason::MinValueExceeded, InputReason::MaxValueExceeded];
+            within(n, *min, *max, reasons, path, "")
+        }
+        Kind::Boolean if v.is_boolean() => Ok(()),
+        Kind::Boolean => Err(type_error(path, "a boolean")),
+        Kind::Timestamp if v.as_f64().is_some_and(f64::is_finite) => Ok(()),
+        Kind::Timestamp => Err(type_error(path, "a timestamp")),
+        Kind::List { member, min, max } => {
+            let items = v.as_array().ok_or_else(|| type_error(path, "a list"))?;
+            within(items.len(), *min, *max, LENGTH, path, " items long")?;
+            for (i, item) in items.iter().enumerate() {
+                value(member, item, &Path::Index(path, i))?;
+            }
+            Ok(())
+        }
+        Kind::Structure { .. } => {
+            let m = v
+                .as_object()
+                .ok_or_else(|| type_error(path, "a structure"))?;
+            structure(shape, m, path)
+        }
+    }
+}
+
+/// Checks one value against a shape: the output-shape tests use it on answers.
+#[cfg(test)]
+pub fn conforms_value(shape: &Shape, v: &Value) -> Result<(), WireError> {
+    value(shape, v, &Path::Root)
+}
+
+/// Checks `n` (a value, or a length in `unit`s) against the bounds `min..=max`.
+fn within<T: PartialOrd + fmt::Display + Copy>(
+    n: T,
+    min: Option<T>,
+    max: Option<T>,
+    [below, above]: [InputReason; 2],
+    path: &Path,
+    unit: &str,
+) -> Result<(), WireError> {
+    if let Some(min) = min.filter(|m| n < *m) {
         return Err(invalid(
-            InputReason::MinLengthExceeded,
-            format!("{name} must be at least {min} characters long."),
+            below,
+            format!("{path} must be at least {min}{unit}."),
         ));
     }
-    if n > max {
+    if let Some(max) = max.filter(|m| n > *m) {
         return Err(invalid(
-            InputReason::MaxLengthExceeded,
-            format!("{name} must be at most {max} characters long."),
+            above,
+            format!("{path} must be at most {max}{unit}."),
         ));
     }
     Ok(())
 }
 
-pub fn pattern(name: &str, s: &str, ok: bool, expected: &str) -> Result<(), WireError> {
-    if ok {
-        Ok(())
-    } else {
-        Err(invalid(
-            InputReason::InvalidPattern,
-            format!("{name} '{s}' does not match the required pattern: {expected}."),
-        ))
+const LENGTH: [InputReason; 2] = [
+    InputReason::MinLengthExceeded,
+    InputReason::MaxLengthExceeded,
+];
+
+/// Checks a string against a string shape (enum, length in characters, pattern).
+fn string(shape: &Shape, s: &str, path: &Path) -> Result<(), WireError> {
+    let Kind::String {
+        min, max, values, ..
+    } = &shape.kind
+    else {
+        return Ok(());
+    };
+    if !values.is_empty() && !values.contains(&s) {
+        return Err(invalid(
+            InputReason::InvalidEnum,
+            format!("{path} '{s}' is not one of: {}.", values.join(", ")),
+        ));
+    }
+    within(
+        s.chars().count(),
+        *min,
+        *max,
+        LENGTH,
+        path,
+        " characters long",
+    )?;
+    if let Some((source, re)) = PATTERNS.get(shape.name)
+        && !re.is_match(s)
+    {
+        return Err(invalid(
+            pattern_reason(shape),
+            format!("{path} '{s}' does not match the required pattern: {source}."),
+        ));
+    }
+    beyond_model(shape, s, path)
+}
+
+/// Checks `s`, the value of the member `name`, against the model's shape `shape`: for members
+/// whose shape depends on another member (an invitation's `Target.Id` by its `Type`).
+pub fn conform(shape: &Shape, name: &str, s: &str) -> Result<(), WireError> {
+    string(shape, s, &Path::Member(&Path::Root, name))
+}
+
+/// A value that does not match its pattern is `INVALID_PATTERN`, except for policy targets.
+fn pattern_reason(shape: &Shape) -> InputReason {
+    match shape.name {
+        "PolicyTargetId" => InputReason::InvalidPatternTargetId,
+        _ => InputReason::InvalidPattern,
     }
 }
 
-pub fn one_of<T>(
-    name: &str,
-    s: &str,
-    parse: impl Fn(&str) -> Option<T>,
-    allowed: &str,
-) -> Result<T, WireError> {
-    parse(s).ok_or_else(|| {
-        invalid(
-            InputReason::InvalidEnum,
-            format!("{name} '{s}' is not one of: {allowed}."),
-        )
-    })
-}
-
-pub fn account_id(name: &str, s: &str) -> Result<(), WireError> {
-    length(name, s, 0, 12)?;
-    pattern(name, s, ids::is_account_id(s), "12 digits")
-}
-
-pub fn parent_id(name: &str, s: &str) -> Result<(), WireError> {
-    length(name, s, 0, 100)?;
-    pattern(
-        name,
-        s,
-        ids::is_parent_id(s),
-        "a root ID (r-...) or an OU ID (ou-...-...)",
-    )
-}
-
-pub fn ou_id(name: &str, s: &str) -> Result<(), WireError> {
-    length(name, s, 0, 68)?;
-    pattern(name, s, ids::is_ou_id(s), "an OU ID (ou-...-...)")
-}
-
-pub fn child_id(name: &str, s: &str) -> Result<(), WireError> {
-    length(name, s, 0, 100)?;
-    pattern(
-        name,
-        s,
-        ids::is_child_id(s),
-        "an account ID (12 digits) or an OU ID (ou-...-...)",
-    )
-}
-
-pub fn taggable_id(name: &str, s: &str) -> Result<(), WireError> {
-    length(name, s, 0, 130)?;
-    pattern(
-        name,
-        s,
-        ids::is_taggable_id(s),
-        "a root, OU, account, policy, resource policy or transfer ID",
-    )
-}
-
-pub fn handshake_id(name: &str, s: &str) -> Result<(), WireError> {
-    length(name, s, 0, 34)?;
-    pattern(
-        name,
-        s,
-        ids::is_handshake_id(s),
-        "h- followed by 8 to 32 lowercase letters or digits",
-    )
-}
-
-pub fn transfer_id(name: &str, s: &str) -> Result<(), WireError> {
-    pattern(
-        name,
-        s,
-        ids::is_transfer_id(s),
-        "rt- followed by 8 to 32 lowercase letters or digits",
-    )
-}
-
-/// `ResponsibilityTransferName`: `^[ -~]+$`, 1 to 128 characters.
-pub fn transfer_name(name: &str, s: &str) -> Result<(), WireError> {
-    length(name, s, 1, 128)?;
-    pattern(
-        name,
-        s,
-        s.chars().all(|c| (' '..='~').contains(&c)),
-        "printable ASCII characters",
-    )
-}
-
-/// `ResponsibilityTransferType`: only `BILLING`.
-pub fn transfer_type(name: &str, s: &str) -> Result<orgd_domain::model::TransferType, WireError> {
-    one_of(name, s, orgd_domain::model::TransferType::parse, "BILLING")
-}
-
-pub fn create_account_request_id(name: &str, s: &str) -> Result<(), WireError> {
-    length(name, s, 0, 36)?;
-    pattern(
-        name,
-        s,
-        ids::is_create_account_request_id(s),
-        "car- followed by 8 to 32 lowercase letters or digits",
-    )
-}
-
-pub fn ou_name(name: &str, s: &str) -> Result<(), WireError> {
-    length(name, s, 1, 128)
-}
-
-/// `[^\s@]+@[^\s@]+\.[^\s@]+`, 6 to 64 characters.
-pub fn email(name: &str, s: &str) -> Result<(), WireError> {
-    length(name, s, 6, 64)?;
-    let ok = s.split_once('@').is_some_and(|(local, domain)| {
-        let clean = |p: &str| !p.is_empty() && !p.contains(|c: char| c.is_whitespace() || c == '@');
-        clean(local)
-            && domain
-                .rsplit_once('.')
-                .is_some_and(|(host, tld)| clean(host) && clean(tld))
-    });
-    pattern(name, s, ok, "an email address")
-}
-
-/// `[\u0020-\u007E]+`, 1 to 50 characters.
-pub fn account_name(name: &str, s: &str) -> Result<(), WireError> {
-    length(name, s, 1, 50)?;
-    pattern(
-        name,
-        s,
-        s.chars().all(|c| (' '..='~').contains(&c)),
-        "printable ASCII characters",
-    )
-}
-
-/// `[\w+=,.@-]{1,64}`, and not AWS's reserved prefix for service-linked roles.
-pub fn role_name(name: &str, s: &str) -> Result<(), WireError> {
-    length(name, s, 1, 64)?;
-    let ok = s
-        .chars()
-        .all(|c| c.is_alphanumeric() || "_+=,.@-".contains(c));
-    pattern(name, s, ok, "letters, digits and _+=,.@-")?;
-    if s.starts_with("AWSServiceRoleFor") {
+/// What AWS refuses although the model allows it.
+fn beyond_model(shape: &Shape, s: &str, path: &Path) -> Result<(), WireError> {
+    if shape.name == "RoleName" && s.starts_with("AWSServiceRoleFor") {
         return Err(invalid(
             InputReason::InvalidRoleName,
-            format!("{name} cannot begin with the reserved prefix AWSServiceRoleFor."),
+            format!("{path} cannot begin with the reserved prefix AWSServiceRoleFor."),
         ));
     }
     Ok(())
 }
 
-/// `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`
-fn tag_chars_ok(s: &str) -> bool {
-    s.chars().all(|c| {
-        c.is_alphabetic()
-            || c.is_numeric()
-            || (c.is_whitespace() && !c.is_control())
-            || "_.:/=+-@".contains(c)
-    })
-}
+/// Every pattern of the model, compiled once: shape name -> (the model's text, the regex).
+static PATTERNS: LazyLock<HashMap<&'static str, (&'static str, Regex)>> = LazyLock::new(|| {
+    model::SHAPES
+        .iter()
+        .filter_map(|shape| match shape.kind {
+            Kind::String {
+                pattern: Some(p), ..
+            } => Some((shape.name, (p, compile(p)))),
+            _ => None,
+        })
+        .collect()
+});
 
-pub fn tag_key(name: &str, s: &str) -> Result<(), WireError> {
-    length(name, s, 1, 128)?;
-    pattern(
-        name,
-        s,
-        tag_chars_ok(s),
-        "letters, digits, spaces and _.:/=+-@",
-    )
-}
-
-pub fn tag_value(name: &str, s: &str) -> Result<(), WireError> {
-    length(name, s, 0, 256)?;
-    pattern(
-        name,
-        s,
-        tag_chars_ok(s),
-        "letters, digits, spaces and _.:/=+-@",
-    )
-}
-
-/// `[\w+=,.@-]*`, 1 to 128 characters.
-pub fn service_principal(name: &str, s: &str) -> Result<(), WireError> {
-    length(name, s, 1, 128)?;
-    let ok = s
-        .chars()
-        .all(|c| c.is_alphanumeric() || "_+=,.@-".contains(c));
-    pattern(name, s, ok, "letters, digits and _+=,.@-")
-}
-
-pub fn policy_id(name: &str, s: &str) -> Result<(), WireError> {
-    length(name, s, 0, 130)?;
-    pattern(
-        name,
-        s,
-        ids::is_policy_id(s),
-        "p- followed by 8 to 128 letters, digits or _",
-    )
-}
-
-/// A root, OU or account ID; a mismatch is `INVALID_PATTERN_TARGET_ID`.
-pub fn policy_target_id(name: &str, s: &str) -> Result<(), WireError> {
-    length(name, s, 0, 100)?;
-    if ids::is_policy_target_id(s) {
-        return Ok(());
+/// A model pattern as a `regex`. The model's patterns are ECMAScript-flavoured, where `\d` and
+/// `\w` are ASCII (in `regex` they are Unicode). Each pattern must match the whole value: that is
+/// how AWS applies them, and it gives alternations such as `^(r-...)|(ou-...)$` their intent.
+fn compile(pattern: &str) -> Regex {
+    let mut out = String::from("^(?:");
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        match (c, c == '\\') {
+            (_, true) => match chars.next() {
+                Some('d') => out.push_str("[0-9]"),
+                Some('w') => out.push_str("[0-9A-Za-z_]"),
+                Some(e) => {
+                    out.push('\\');
+                    out.push(e);
+                }
+                None => out.push_str("\\\\"),
+            },
+            (c, false) => out.push(c),
+        }
     }
-    Err(invalid(
-        InputReason::InvalidPatternTargetId,
-        format!("{name} '{s}' is not a root ID (r-...), an OU ID (ou-...-...) or an account ID."),
-    ))
-}
-
-pub fn root_id(name: &str, s: &str) -> Result<(), WireError> {
-    length(name, s, 0, 34)?;
-    pattern(name, s, ids::is_root_id(s), "a root ID (r-...)")
-}
-
-/// A member naming a policy type: any value of the model's `PolicyType` enum.
-pub fn policy_type(name: &str, s: &str) -> Result<orgd_domain::policy::PolicyType, WireError> {
-    use orgd_domain::policy::PolicyType;
-    let allowed: Vec<&str> = PolicyType::ALL.iter().map(|t| t.as_str()).collect();
-    one_of(name, s, PolicyType::parse, &allowed.join(", "))
-}
-
-/// The members of CreateAccount and CreateGovCloudAccount.
-pub struct NewAccount {
-    pub email: String,
-    pub name: String,
-    pub tags: Vec<(String, String)>,
-}
-
-/// Reads `NewAccount`, with `RoleName` and `IamUserAccessToBilling` checked too.
-pub fn new_account(input: &Input) -> Result<NewAccount, WireError> {
-    let email = input.checked("Email", email)?.to_string();
-    let name = input.checked("AccountName", account_name)?.to_string();
-    if let Some(role) = input.opt_str("RoleName")? {
-        role_name("RoleName", role)?;
-    }
-    if let Some(b) = input.opt_str("IamUserAccessToBilling")? {
-        let allowed = |s: &str| matches!(s, "ALLOW" | "DENY").then_some(());
-        one_of("IamUserAccessToBilling", b, allowed, "ALLOW, DENY")?;
-    }
-    let tags = input.tags("Tags")?.unwrap_or_default();
-    Ok(NewAccount { email, name, tags })
-}
-
-/// `MaxResults`: 1 to 20; AWS's page size when absent is the maximum.
-pub fn max_results(input: &Input) -> Result<usize, WireError> {
-    match input.opt_int("MaxResults")? {
-        None => Ok(20),
-        Some(n) if n < 1 => Err(invalid(
-            InputReason::MinValueExceeded,
-            "MaxResults must be at least 1.".into(),
-        )),
-        Some(n) if n > 20 => Err(invalid(
-            InputReason::MaxValueExceeded,
-            "MaxResults must be at most 20.".into(),
-        )),
-        Some(n) => Ok(n as usize),
-    }
+    out.push_str(")$");
+    Regex::new(&out).unwrap_or_else(|e| panic!("model pattern {pattern} does not compile: {e}"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use model::shapes;
 
     fn reason(r: Result<(), WireError>) -> Option<&'static str> {
         match r {
@@ -439,39 +351,127 @@ mod tests {
         }
     }
 
+    fn check(op: &str, body: &str) -> Result<(), WireError> {
+        let input = Input::parse(body.as_bytes())?;
+        input.validate(model::operation(op).unwrap())
+    }
+
+    #[test]
+    fn every_model_pattern_compiles() {
+        assert!(PATTERNS.len() > 20);
+    }
+
     #[test]
     fn emails_follow_the_model_pattern() {
-        assert!(email("Email", "bill@example.com").is_ok());
-        assert_eq!(
-            reason(email("Email", "bill@example")),
-            Some("INVALID_PATTERN")
-        );
-        assert_eq!(reason(email("Email", "b@e.c")), Some("MIN_LENGTH_EXCEEDED"));
-        assert_eq!(
-            reason(email("Email", "a b@example.com")),
-            Some("INVALID_PATTERN")
-        );
+        let email = |s| conform(&shapes::Email, "Email", s);
+        assert!(email("bill@example.com").is_ok());
+        assert_eq!(reason(email("bill@example")), Some("INVALID_PATTERN"));
+        assert_eq!(reason(email("b@e.c")), Some("MIN_LENGTH_EXCEEDED"));
+        assert_eq!(reason(email("a b@example.com")), Some("INVALID_PATTERN"));
     }
 
     #[test]
     fn tag_characters_follow_the_model_pattern() {
-        assert!(tag_key("Key", "cost-center/ü 1").is_ok());
-        assert_eq!(reason(tag_key("Key", "a*b")), Some("INVALID_PATTERN"));
-        assert_eq!(reason(tag_key("Key", "")), Some("MIN_LENGTH_EXCEEDED"));
-        assert!(tag_value("Value", "").is_ok());
+        let key = |s| conform(&shapes::TagKey, "Key", s);
+        assert!(key("cost-center/ü 1").is_ok());
+        assert_eq!(reason(key("a*b")), Some("INVALID_PATTERN"));
+        assert_eq!(reason(key("")), Some("MIN_LENGTH_EXCEEDED"));
+        assert!(conform(&shapes::TagValue, "Value", "").is_ok());
+    }
+
+    #[test]
+    fn ids_match_the_whole_pattern_with_ascii_digits() {
+        let parent = |s| conform(&shapes::ParentId, "ParentId", s);
+        assert!(parent("r-ab12").is_ok());
+        assert!(parent("ou-ab12-abcdefgh").is_ok());
+        assert_eq!(reason(parent("r-ab12 and more")), Some("INVALID_PATTERN"));
+        assert_eq!(reason(parent("xou-ab12-abcdefgh")), Some("INVALID_PATTERN"));
+        let account = |s| conform(&shapes::AccountId, "AccountId", s);
+        assert!(account("111111111111").is_ok());
+        assert_eq!(reason(account("١١١١١١١١١١١١")), Some("INVALID_PATTERN"));
+    }
+
+    #[test]
+    fn aws_rules_beyond_the_model() {
+        let target = |s| conform(&shapes::PolicyTargetId, "TargetId", s);
+        assert_eq!(reason(target("x-1")), Some("INVALID_PATTERN_TARGET_ID"));
+        let role = |s| conform(&shapes::RoleName, "RoleName", s);
+        assert!(role("OrganizationAccountAccessRole").is_ok());
+        assert_eq!(
+            reason(role("AWSServiceRoleForX")),
+            Some("INVALID_ROLE_NAME")
+        );
+    }
+
+    #[test]
+    fn requests_are_checked_member_by_member() {
+        assert!(check("ListAccounts", "").is_ok());
+        assert_eq!(
+            reason(check("MoveAccount", r#"{"AccountId": "111111111111"}"#)),
+            Some("INPUT_REQUIRED")
+        );
+        assert_eq!(
+            reason(check("ListAccounts", r#"{"MaxResults": 21}"#)),
+            Some("MAX_VALUE_EXCEEDED")
+        );
+        assert_eq!(
+            reason(check("ListAccounts", r#"{"MaxResults": 0}"#)),
+            Some("MIN_VALUE_EXCEEDED")
+        );
+        assert_eq!(
+            reason(check(
+                "ListChildren",
+                r#"{"ParentId": "r-ab12", "ChildType": "X"}"#
+            )),
+            Some("INVALID_ENUM")
+        );
+        let tags =
+            r#"{"ResourceId": "r-ab12", "Tags": [{"Key": "k", "Value": "v"}, {"Key": "a"}]}"#;
+        let err = check("TagResource", tags).unwrap_err();
+        assert_eq!(
+            err.body()["Message"],
+            "You must specify a value for Tags[1].Value."
+        );
+        assert_eq!(
+            reason(check(
+                "ListCreateAccountStatus",
+                r#"{"States": ["SUCCEEDED", "DONE"]}"#
+            )),
+            Some("INVALID_ENUM")
+        );
+        assert_eq!(
+            reason(check(
+                "ListHandshakesForAccount",
+                r#"{"Filter": {"ParentHandshakeId": "h-x"}}"#
+            )),
+            Some("INVALID_PATTERN")
+        );
     }
 
     #[test]
     fn wrong_member_types_are_serialization_errors() {
-        let input = Input::parse(br#"{"Name": 5, "MaxResults": "x"}"#).unwrap();
-        assert!(matches!(
-            input.opt_str("Name"),
-            Err(WireError::Serialization(_))
-        ));
-        assert!(matches!(
-            max_results(&input),
-            Err(WireError::Serialization(_))
-        ));
+        let serialization =
+            |r: Result<(), WireError>| matches!(r, Err(WireError::Serialization(_)));
+        assert!(serialization(check(
+            "UpdatePolicy",
+            r#"{"PolicyId": "p-12345678", "Name": 5}"#
+        )));
+        assert!(serialization(check(
+            "ListAccounts",
+            r#"{"MaxResults": "x"}"#
+        )));
+        assert!(serialization(check(
+            "UntagResource",
+            r#"{"ResourceId": "r-ab12", "TagKeys": [1]}"#
+        )));
+        assert!(serialization(check(
+            "InviteAccountToOrganization",
+            r#"{"Target": "x"}"#
+        )));
+        assert!(serialization(check(
+            "TerminateResponsibilityTransfer",
+            r#"{"Id": "rt-12345678", "EndTimestamp": "x"}"#
+        )));
         assert!(matches!(
             Input::parse(b"[1]"),
             Err(WireError::Serialization(_))

@@ -5,6 +5,10 @@ mod arn;
 mod errors;
 pub mod identity;
 mod input;
+mod model;
+#[cfg(test)]
+mod output_tests;
+pub mod partition;
 pub mod sigv4;
 mod token;
 mod wire;
@@ -19,12 +23,21 @@ use orgd_domain::ops::{self, ChildType, Ctx, Page, PageRequest, Write};
 use serde_json::{Map, Value, json};
 
 use crate::engine::Engine;
-use identity::AuthError;
+use crate::throttle::Throttle;
 use input::Input;
 pub use wire::WireError;
 
 pub const TARGET_PREFIX: &str = "AWSOrganizationsV20161128.";
 pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
+/// The service name in the credential scope of a signed request.
+pub const SIGNING_NAME: &str = "organizations";
+
+/// The largest request body orgd reads. The largest legal input of the model is far smaller: its
+/// longest bounded members are a `NextToken` (100,000 characters) and a resource policy (40,000),
+/// and a policy document's quota is 10,240 characters (even at six bytes a character, as JSON
+/// `\uXXXX` escapes, under 300 KB in all). 1 MiB leaves room for over-quota policy documents to get
+/// their own `POLICY_CONTENT_LIMIT_EXCEEDED`, and refuses anything larger unread.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// How the adapter decides who calls.
 pub enum Auth {
@@ -39,6 +52,7 @@ pub enum Auth {
 pub struct AwsApi {
     engine: Arc<Engine>,
     auth: Auth,
+    throttle: Throttle,
 }
 
 /// What the HTTP layer needs to answer and log a request.
@@ -65,9 +79,26 @@ impl Request<'_> {
     }
 }
 
+impl Reply {
+    /// The answer to a request refused before it reached an operation.
+    pub fn error(e: WireError) -> Self {
+        Reply {
+            status: e.status(),
+            body: serde_json::to_vec(&e.body()).unwrap_or_default(),
+            operation: None,
+            caller: None,
+            error: Some(e.code().to_string()),
+        }
+    }
+}
+
 impl AwsApi {
-    pub fn new(engine: Arc<Engine>, auth: Auth) -> Self {
-        AwsApi { engine, auth }
+    pub fn new(engine: Arc<Engine>, auth: Auth, throttle: Throttle) -> Self {
+        AwsApi {
+            engine,
+            auth,
+            throttle,
+        }
     }
 
     pub async fn handle(&self, req: Request<'_>) -> Reply {
@@ -93,13 +124,8 @@ impl AwsApi {
     fn caller(&self, req: &Request) -> Result<String, WireError> {
         match &self.auth {
             Auth::AccessKey { default_account } => {
-                let from_query = req.query.and_then(identity::access_key_from_query);
-                let key = match (req.header("authorization"), from_query) {
-                    (Some(h), _) => identity::access_key_from_header(h).map(str::to_string),
-                    (None, Some(q)) => q,
-                    (None, None) => Err(AuthError::Missing),
-                }
-                .map_err(WireError::Auth)?;
+                let key =
+                    identity::access_key(req.headers, req.query).map_err(WireError::Signature)?;
                 Ok(identity::account_for_key(&key, default_account))
             }
             Auth::SigV4(keys) => {
@@ -111,7 +137,7 @@ impl AwsApi {
                     body: req.body,
                 };
                 // Signatures are checked against wall time, not the movable test clock.
-                sigv4::verify(keys, &signed, std::time::SystemTime::now())
+                sigv4::verify(keys, &signed, SIGNING_NAME, std::time::SystemTime::now())
                     .map(|k| k.account_id.clone())
                     .map_err(WireError::Signature)
             }
@@ -121,18 +147,31 @@ impl AwsApi {
     async fn serve(&self, req: &Request<'_>, reply: &mut Reply) -> Result<Value, WireError> {
         let caller = self.caller(req)?;
         reply.caller = Some(caller.clone());
+        if !self.throttle.admit(&caller, std::time::Instant::now()) {
+            return Err(WireError::TooManyRequests);
+        }
         let target = req.header("x-amz-target").unwrap_or_default();
         let op = target
             .strip_prefix(TARGET_PREFIX)
             .and_then(Operation::from_name)
             .ok_or_else(|| WireError::UnknownOperation(target.to_string()))?;
         reply.operation = Some(op.name());
+        let model = model::operation(op.name())
+            .ok_or_else(|| WireError::UnknownOperation(target.to_string()))?;
         let input = Input::parse(req.body)?;
+        input.validate(model)?;
         self.prepare(&caller).await?;
         // ARNs are answered in the partition of the region the client signed for.
-        let partition = identity::region(req.header("authorization"), req.query)
+        let partition = identity::region(req.headers, req.query)
             .map_or("aws", |region| arn::partition_of(&region));
-        self.dispatch(op, &input, caller, partition).await
+        let call = Call {
+            op,
+            model,
+            caller,
+            input: &input,
+            partition,
+        };
+        self.dispatch(call).await
     }
 
     /// Remembers a first-time caller and settles whatever time made due, before the operation.
@@ -144,14 +183,15 @@ impl AwsApi {
         }
         let engine = self.engine.clone();
         let caller = caller.to_string();
-        tokio::task::spawn_blocking(move || {
-            if !known {
-                engine.remember(&caller)?;
-            }
-            engine.settle()
-        })
-        .await
-        .map_err(|e| WireError::Service(e.to_string()))?
+        joined(
+            tokio::task::spawn_blocking(move || {
+                if !known {
+                    engine.remember(&caller)?;
+                }
+                engine.settle()
+            })
+            .await,
+        )?
         .map_err(|e| WireError::Service(e.to_string()))
     }
 
@@ -169,16 +209,47 @@ impl AwsApi {
         f: impl FnOnce(&Ctx, &mut dyn IdSource) -> Result<Write<T>, OrgError> + Send + 'static,
     ) -> Result<T, WireError> {
         let engine = self.engine.clone();
-        tokio::task::spawn_blocking(move || engine.write(&caller, f))
-            .await
-            .map_err(|e| WireError::Service(e.to_string()))?
+        joined(tokio::task::spawn_blocking(move || engine.write(&caller, f)).await)?
             .map_err(Into::into)
     }
 
+    /// A paged listing: reads `MaxResults` and `NextToken`, reads one page and answers
+    /// `{ <the model's result member>: [items], NextToken? }`. A token is bound to the
+    /// operation, the caller and the listing's parameters.
+    fn list<T>(
+        &self,
+        call: &Call,
+        read: impl FnOnce(&Ctx, &PageRequest) -> Result<Page<T>, OrgError>,
+        encode: impl Fn(&T, &str) -> Value,
+    ) -> Result<Value, WireError> {
+        let member = call.model.result_key.ok_or_else(|| {
+            WireError::Service(format!("{} is not a paged listing", call.model.name))
+        })?;
+        let listing = call.listing();
+        let request = self.page_request(call, &listing)?;
+        let page = self.read(&call.caller, |cx| read(cx, &request))?;
+        let mut m = Map::new();
+        m.insert(
+            member.into(),
+            Value::Array(
+                page.items
+                    .iter()
+                    .map(|item| encode(item, call.partition))
+                    .collect(),
+            ),
+        );
+        if let Some(after) = page.next {
+            let now = self.engine.clock().now();
+            let t = token::seal(&self.engine.token_key(), &listing, &after, now);
+            m.insert("NextToken".into(), Value::from(t));
+        }
+        Ok(Value::Object(m))
+    }
+
     /// Reads `MaxResults` and `NextToken` for a listing identified by `listing`.
-    fn page_request(&self, input: &Input, listing: &str) -> Result<PageRequest, WireError> {
-        let limit = input::max_results(input)?;
-        let after = match input.opt_str("NextToken")?.filter(|t| !t.is_empty()) {
+    fn page_request(&self, call: &Call, listing: &str) -> Result<PageRequest, WireError> {
+        let limit = input::max_results(call.input);
+        let after = match call.input.opt_str("NextToken").filter(|t| !t.is_empty()) {
             None => None,
             Some(t) => Some(
                 token::open(
@@ -196,57 +267,14 @@ impl AwsApi {
         Ok(PageRequest { after, limit })
     }
 
-    /// `{ <member>: [items], NextToken? }`
-    fn page<T>(
-        &self,
-        listing: &str,
-        member: &str,
-        page: Page<T>,
-        encode: impl Fn(&T) -> Value,
-    ) -> Value {
-        let mut m = Map::new();
-        m.insert(
-            member.into(),
-            Value::Array(page.items.iter().map(encode).collect()),
-        );
-        if let Some(after) = page.next {
-            let t = token::seal(
-                &self.engine.token_key(),
-                listing,
-                &after,
-                self.engine.clock().now(),
-            );
-            m.insert("NextToken".into(), Value::from(t));
-        }
-        Value::Object(m)
-    }
-
-    async fn dispatch(
-        &self,
-        op: Operation,
-        input: &Input,
-        caller: String,
-        partition: &str,
-    ) -> Result<Value, WireError> {
-        // Each listing's token is bound to the operation, the caller and the listing's parameters.
-        let listing = |params: &[&str]| {
-            let mut s = format!("{}\0{}", op.name(), caller);
-            for p in params {
-                s.push('\0');
-                s.push_str(p);
-            }
-            s
-        };
+    async fn dispatch(&self, call: Call<'_>) -> Result<Value, WireError> {
+        let (op, input, caller) = (call.op, call.input, call.caller.clone());
+        let partition = call.partition;
         Ok(match op {
             Operation::CreateOrganization => {
-                let fs = match input.opt_str("FeatureSet")? {
+                let fs = match input.opt_str("FeatureSet") {
                     None => None,
-                    Some(s) => Some(input::one_of(
-                        "FeatureSet",
-                        s,
-                        parse_feature_set,
-                        "ALL, CONSOLIDATED_BILLING",
-                    )?),
+                    Some(s) => Some(enum_value("FeatureSet", s, parse_feature_set)?),
                 };
                 let org = self
                     .write(caller, move |cx, ids| {
@@ -264,16 +292,11 @@ impl AwsApi {
                     .await?;
                 json!({})
             }
-            Operation::ListRoots => {
-                let l = listing(&[]);
-                let page = self.page_request(input, &l)?;
-                let roots = self.read(&caller, |cx| ops::list_roots(cx, &page))?;
-                self.page(&l, "Roots", roots, |v| wire::root(v, partition))
-            }
+            Operation::ListRoots => self.list(&call, ops::list_roots, wire::root)?,
             Operation::CreateOrganizationalUnit => {
-                let parent = input.checked("ParentId", input::parent_id)?.to_string();
-                let name = input.checked("Name", input::ou_name)?.to_string();
-                let tags = input.tags("Tags")?.unwrap_or_default();
+                let parent = input.str("ParentId")?.to_string();
+                let name = input.str("Name")?.to_string();
+                let tags = input.tags("Tags").unwrap_or_default();
                 let ou = self
                     .write(caller, move |cx, ids| {
                         ops::create_organizational_unit(cx, ids, &parent, &name, &tags)
@@ -282,18 +305,13 @@ impl AwsApi {
                 json!({ "OrganizationalUnit": wire::ou(&ou, partition) })
             }
             Operation::DescribeOrganizationalUnit => {
-                let id = input.checked("OrganizationalUnitId", input::ou_id)?;
+                let id = input.str("OrganizationalUnitId")?;
                 let ou = self.read(&caller, |cx| ops::describe_organizational_unit(cx, id))?;
                 json!({ "OrganizationalUnit": wire::ou(&ou, partition) })
             }
             Operation::UpdateOrganizationalUnit => {
-                let id = input
-                    .checked("OrganizationalUnitId", input::ou_id)?
-                    .to_string();
-                let name = input.opt_str("Name")?.map(str::to_string);
-                if let Some(n) = &name {
-                    input::ou_name("Name", n)?;
-                }
+                let id = input.str("OrganizationalUnitId")?.to_string();
+                let name = input.opt_str("Name").map(str::to_string);
                 let ou = self
                     .write(caller, move |cx, _| {
                         ops::update_organizational_unit(cx, &id, name.as_deref())
@@ -302,9 +320,7 @@ impl AwsApi {
                 json!({ "OrganizationalUnit": wire::ou(&ou, partition) })
             }
             Operation::DeleteOrganizationalUnit => {
-                let id = input
-                    .checked("OrganizationalUnitId", input::ou_id)?
-                    .to_string();
+                let id = input.str("OrganizationalUnitId")?.to_string();
                 self.write(caller, move |cx, _| {
                     ops::delete_organizational_unit(cx, &id)
                 })
@@ -312,49 +328,33 @@ impl AwsApi {
                 json!({})
             }
             Operation::ListOrganizationalUnitsForParent => {
-                let parent = input.checked("ParentId", input::parent_id)?;
-                let l = listing(&[parent]);
-                let page = self.page_request(input, &l)?;
-                let ous = self.read(&caller, |cx| {
-                    ops::list_organizational_units_for_parent(cx, parent, &page)
-                })?;
-                self.page(&l, "OrganizationalUnits", ous, |v| wire::ou(v, partition))
+                let parent = input.str("ParentId")?;
+                self.list(
+                    &call,
+                    |cx, page| ops::list_organizational_units_for_parent(cx, parent, page),
+                    wire::ou,
+                )?
             }
             Operation::ListChildren => {
-                let parent = input.checked("ParentId", input::parent_id)?;
-                let kind = input.str("ChildType")?;
-                let child_type = input::one_of(
-                    "ChildType",
-                    kind,
-                    parse_child_type,
-                    "ACCOUNT, ORGANIZATIONAL_UNIT",
-                )?;
-                let l = listing(&[parent, kind]);
-                let page = self.page_request(input, &l)?;
-                let children = self.read(&caller, |cx| {
-                    ops::list_children(cx, parent, child_type, &page)
-                })?;
-                self.page(
-                    &l,
-                    "Children",
-                    children,
-                    |(id, t)| json!({ "Id": id, "Type": t.as_str() }),
-                )
+                let parent = input.str("ParentId")?;
+                let child_type =
+                    enum_value("ChildType", input.str("ChildType")?, parse_child_type)?;
+                self.list(
+                    &call,
+                    |cx, page| ops::list_children(cx, parent, child_type, page),
+                    |(id, t), _| json!({ "Id": id, "Type": t.as_str() }),
+                )?
             }
             Operation::ListParents => {
-                let child = input.checked("ChildId", input::child_id)?;
-                let l = listing(&[child]);
-                let page = self.page_request(input, &l)?;
-                let parents = self.read(&caller, |cx| ops::list_parents(cx, child, &page))?;
-                self.page(
-                    &l,
-                    "Parents",
-                    parents,
-                    |(id, t)| json!({ "Id": id, "Type": t.as_str() }),
-                )
+                let child = input.str("ChildId")?;
+                self.list(
+                    &call,
+                    |cx, page| ops::list_parents(cx, child, page),
+                    |(id, t), _| json!({ "Id": id, "Type": t.as_str() }),
+                )?
             }
             Operation::CreateAccount => {
-                let input::NewAccount { email, name, tags } = input::new_account(input)?;
+                let NewAccount { email, name, tags } = new_account(input)?;
                 let status = self
                     .write(caller, move |cx, ids| {
                         ops::create_account(cx, ids, &email, &name, &tags)
@@ -363,71 +363,48 @@ impl AwsApi {
                 json!({ "CreateAccountStatus": wire::create_account_status(&status) })
             }
             Operation::DescribeCreateAccountStatus => {
-                let id =
-                    input.checked("CreateAccountRequestId", input::create_account_request_id)?;
+                let id = input.str("CreateAccountRequestId")?;
                 let status =
                     self.read(&caller, |cx| ops::describe_create_account_status(cx, id))?;
                 json!({ "CreateAccountStatus": wire::create_account_status(&status) })
             }
             Operation::ListCreateAccountStatus => {
-                let names = input.str_list("States")?.unwrap_or_default();
-                let states = names
-                    .iter()
-                    .map(|s| {
-                        input::one_of(
-                            "States",
-                            s,
-                            CreateAccountState::parse,
-                            "IN_PROGRESS, SUCCEEDED, FAILED",
-                        )
-                    })
+                let states = input
+                    .str_list("States")
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|s| enum_value("States", s, CreateAccountState::parse))
                     .collect::<Result<Vec<_>, _>>()?;
-                let l = listing(&[&names.join(",")]);
-                let page = self.page_request(input, &l)?;
-                let statuses = self.read(&caller, |cx| {
-                    ops::list_create_account_status(cx, &states, &page)
-                })?;
-                self.page(
-                    &l,
-                    "CreateAccountStatuses",
-                    statuses,
-                    wire::create_account_status,
-                )
+                self.list(
+                    &call,
+                    |cx, page| ops::list_create_account_status(cx, &states, page),
+                    |v, _| wire::create_account_status(v),
+                )?
             }
             Operation::DescribeAccount => {
-                let id = input.checked("AccountId", input::account_id)?;
+                let id = input.str("AccountId")?;
                 let account = self.read(&caller, |cx| ops::describe_account(cx, id))?;
                 json!({ "Account": wire::account(&account, partition) })
             }
-            Operation::ListAccounts => {
-                let l = listing(&[]);
-                let page = self.page_request(input, &l)?;
-                let accounts = self.read(&caller, |cx| ops::list_accounts(cx, &page))?;
-                self.page(&l, "Accounts", accounts, |v| wire::account(v, partition))
-            }
+            Operation::ListAccounts => self.list(&call, ops::list_accounts, wire::account)?,
             Operation::ListAccountsForParent => {
-                let parent = input.checked("ParentId", input::parent_id)?;
-                let l = listing(&[parent]);
-                let page = self.page_request(input, &l)?;
-                let accounts = self.read(&caller, |cx| {
-                    ops::list_accounts_for_parent(cx, parent, &page)
-                })?;
-                self.page(&l, "Accounts", accounts, |v| wire::account(v, partition))
+                let parent = input.str("ParentId")?;
+                self.list(
+                    &call,
+                    |cx, page| ops::list_accounts_for_parent(cx, parent, page),
+                    wire::account,
+                )?
             }
             Operation::MoveAccount => {
-                let id = input.checked("AccountId", input::account_id)?.to_string();
-                let src = input
-                    .checked("SourceParentId", input::parent_id)?
-                    .to_string();
-                let dst = input
-                    .checked("DestinationParentId", input::parent_id)?
-                    .to_string();
+                let id = input.str("AccountId")?.to_string();
+                let src = input.str("SourceParentId")?.to_string();
+                let dst = input.str("DestinationParentId")?.to_string();
                 self.write(caller, move |cx, _| ops::move_account(cx, &id, &src, &dst))
                     .await?;
                 json!({})
             }
             Operation::RemoveAccountFromOrganization => {
-                let id = input.checked("AccountId", input::account_id)?.to_string();
+                let id = input.str("AccountId")?.to_string();
                 self.write(caller, move |cx, _| {
                     ops::remove_account_from_organization(cx, &id)
                 })
@@ -435,43 +412,39 @@ impl AwsApi {
                 json!({})
             }
             Operation::CloseAccount => {
-                let id = input.checked("AccountId", input::account_id)?.to_string();
+                let id = input.str("AccountId")?.to_string();
                 self.write(caller, move |cx, _| ops::close_account(cx, &id))
                     .await?;
                 json!({})
             }
             Operation::TagResource => {
-                let id = input.checked("ResourceId", input::taggable_id)?.to_string();
-                let tags = input.tags("Tags")?.ok_or_else(|| input::required("Tags"))?;
+                let id = input.str("ResourceId")?.to_string();
+                let tags = input.tags("Tags").unwrap_or_default();
                 self.write(caller, move |cx, _| ops::tag_resource(cx, &id, &tags))
                     .await?;
                 json!({})
             }
             Operation::UntagResource => {
-                let id = input.checked("ResourceId", input::taggable_id)?.to_string();
-                let keys = input
-                    .str_list("TagKeys")?
-                    .ok_or_else(|| input::required("TagKeys"))?;
-                for k in &keys {
-                    input::tag_key("TagKeys", k)?;
-                }
-                let keys: Vec<String> = keys.into_iter().map(str::to_string).collect();
+                let id = input.str("ResourceId")?.to_string();
+                let keys: Vec<String> = input
+                    .str_list("TagKeys")
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect();
                 self.write(caller, move |cx, _| ops::untag_resource(cx, &id, &keys))
                     .await?;
                 json!({})
             }
             Operation::ListTagsForResource => {
-                let id = input.checked("ResourceId", input::taggable_id)?;
-                let l = listing(&[id]);
+                let id = input.str("ResourceId")?;
                 // All tags fit one page; a token is still checked so a forged one is refused.
-                self.page_request(input, &l)?;
+                self.page_request(&call, &call.listing())?;
                 let tags = self.read(&caller, |cx| ops::list_tags_for_resource(cx, id))?;
                 json!({ "Tags": wire::tags(&tags) })
             }
             Operation::EnableAWSServiceAccess | Operation::DisableAWSServiceAccess => {
-                let principal = input
-                    .checked("ServicePrincipal", input::service_principal)?
-                    .to_string();
+                let principal = input.str("ServicePrincipal")?.to_string();
                 let enable = op == Operation::EnableAWSServiceAccess;
                 self.write(caller, move |cx, _| {
                     if enable {
@@ -483,23 +456,15 @@ impl AwsApi {
                 .await?;
                 json!({})
             }
-            Operation::ListAWSServiceAccessForOrganization => {
-                let l = listing(&[]);
-                let page = self.page_request(input, &l)?;
-                let enabled = self.read(&caller, |cx| ops::list_aws_service_access(cx, &page))?;
-                self.page(
-                    &l,
-                    "EnabledServicePrincipals",
-                    enabled,
-                    |(p, t)| json!({ "ServicePrincipal": p, "DateEnabled": wire::timestamp(*t) }),
-                )
-            }
+            Operation::ListAWSServiceAccessForOrganization => self.list(
+                &call,
+                ops::list_aws_service_access,
+                |(p, t), _| json!({ "ServicePrincipal": p, "DateEnabled": wire::timestamp(*t) }),
+            )?,
             Operation::RegisterDelegatedAdministrator
             | Operation::DeregisterDelegatedAdministrator => {
-                let id = input.checked("AccountId", input::account_id)?.to_string();
-                let principal = input
-                    .checked("ServicePrincipal", input::service_principal)?
-                    .to_string();
+                let id = input.str("AccountId")?.to_string();
+                let principal = input.str("ServicePrincipal")?.to_string();
                 let register = op == Operation::RegisterDelegatedAdministrator;
                 self.write(caller, move |cx, _| {
                     if register {
@@ -512,34 +477,26 @@ impl AwsApi {
                 json!({})
             }
             Operation::ListDelegatedAdministrators => {
-                let principal = input.opt_str("ServicePrincipal")?;
-                if let Some(p) = principal {
-                    input::service_principal("ServicePrincipal", p)?;
-                }
-                let l = listing(&[principal.unwrap_or_default()]);
-                let page = self.page_request(input, &l)?;
-                let admins = self.read(&caller, |cx| {
-                    ops::list_delegated_administrators(cx, principal, &page)
-                })?;
-                self.page(&l, "DelegatedAdministrators", admins, |v| {
-                    wire::delegated_administrator(v, partition)
-                })
+                let principal = input.opt_str("ServicePrincipal");
+                self.list(
+                    &call,
+                    |cx, page| ops::list_delegated_administrators(cx, principal, page),
+                    wire::delegated_administrator,
+                )?
             }
             Operation::ListDelegatedServicesForAccount => {
-                let id = input.checked("AccountId", input::account_id)?;
-                let l = listing(&[id]);
-                let page = self.page_request(input, &l)?;
-                let services = self.read(&caller, |cx| {
-                    ops::list_delegated_services_for_account(cx, id, &page)
-                })?;
-                self.page(&l, "DelegatedServices", services, |(p, t)| {
-                    json!({ "ServicePrincipal": p, "DelegationEnabledDate": wire::timestamp(*t) })
-                })
+                let id = input.str("AccountId")?;
+                self.list(
+                    &call,
+                    |cx, page| ops::list_delegated_services_for_account(cx, id, page),
+                    |(p, t), _| {
+                        json!({ "ServicePrincipal": p, "DelegationEnabledDate": wire::timestamp(*t) })
+                    },
+                )?
             }
             Operation::PutResourcePolicy => {
                 let content = input.str("Content")?.to_string();
-                input::length("Content", &content, 1, 40_000)?;
-                let tags = input.tags("Tags")?.unwrap_or_default();
+                let tags = input.tags("Tags").unwrap_or_default();
                 let policy = self
                     .write(caller, move |cx, ids| {
                         ops::put_resource_policy(cx, ids, &content, &tags)
@@ -562,37 +519,9 @@ impl AwsApi {
                 json!({})
             }
             Operation::InviteAccountToOrganization => {
-                let target = input
-                    .object("Target")?
-                    .ok_or_else(|| input::required("Target"))?;
-                let id = target.str("Id")?.to_string();
-                input::length("Target.Id", &id, 1, 64)?;
-                let kind = target.str("Type")?;
-                let target = match kind {
-                    "ACCOUNT" => {
-                        input::account_id("Target.Id", &id)?;
-                        ops::InviteTarget::Account(id)
-                    }
-                    "EMAIL" => {
-                        input::email("Target.Id", &id)?;
-                        ops::InviteTarget::Email(id)
-                    }
-                    "ORGANIZATION" => ops::InviteTarget::Organization(id),
-                    other => {
-                        return Err(input::one_of::<()>(
-                            "Target.Type",
-                            other,
-                            |_| None,
-                            "ACCOUNT, ORGANIZATION, EMAIL",
-                        )
-                        .unwrap_err());
-                    }
-                };
-                let notes = input.opt_str("Notes")?.map(str::to_string);
-                if let Some(n) = &notes {
-                    input::length("Notes", n, 0, 1024)?;
-                }
-                let tags = input.tags("Tags")?.unwrap_or_default();
+                let target = invite_target(input)?;
+                let notes = input.opt_str("Notes").map(str::to_string);
+                let tags = input.tags("Tags").unwrap_or_default();
                 let h = self
                     .write(caller, move |cx, ids| {
                         ops::invite_account_to_organization(cx, ids, target, notes, &tags)
@@ -603,9 +532,7 @@ impl AwsApi {
             Operation::AcceptHandshake
             | Operation::DeclineHandshake
             | Operation::CancelHandshake => {
-                let id = input
-                    .checked("HandshakeId", input::handshake_id)?
-                    .to_string();
+                let id = input.str("HandshakeId")?.to_string();
                 let h = self
                     .write(caller, move |cx, _| match op {
                         Operation::AcceptHandshake => ops::accept_handshake(cx, &id),
@@ -616,7 +543,7 @@ impl AwsApi {
                 json!({ "Handshake": wire::handshake(&h, partition) })
             }
             Operation::DescribeHandshake => {
-                let id = input.checked("HandshakeId", input::handshake_id)?;
+                let id = input.str("HandshakeId")?;
                 let h = self.read(&caller, |cx| ops::describe_handshake(cx, id))?;
                 json!({ "Handshake": wire::handshake(&h, partition) })
             }
@@ -627,45 +554,30 @@ impl AwsApi {
                 json!({ "Handshake": wire::handshake(&h, partition) })
             }
             Operation::ListHandshakesForAccount | Operation::ListHandshakesForOrganization => {
-                let mut filter = ops::HandshakeFilter::default();
-                let mut params = Vec::new();
-                if let Some(f) = input.object("Filter")? {
-                    if let Some(a) = f.opt_str("ActionType")? {
-                        let allowed = "INVITE, ENABLE_ALL_FEATURES, APPROVE_ALL_FEATURES, ADD_ORGANIZATIONS_SERVICE_LINKED_ROLE, TRANSFER_RESPONSIBILITY";
-                        let known = |s: &str| allowed.split(", ").any(|k| k == s).then_some(());
-                        input::one_of("Filter.ActionType", a, known, allowed)?;
-                        filter.action = Some(a.to_string());
-                        params.push(a.to_string());
-                    }
-                    if let Some(p) = f.opt_str("ParentHandshakeId")? {
-                        input::handshake_id("Filter.ParentHandshakeId", p)?;
-                        filter.parent_id = Some(p.to_string());
-                        params.push(p.to_string());
-                    }
-                }
-                let refs: Vec<&str> = params.iter().map(String::as_str).collect();
-                let l = listing(&refs);
-                let page = self.page_request(input, &l)?;
-                let handshakes = self.read(&caller, |cx| {
-                    if op == Operation::ListHandshakesForAccount {
-                        ops::list_handshakes_for_account(cx, &filter, &page)
-                    } else {
-                        ops::list_handshakes_for_organization(cx, &filter, &page)
-                    }
-                })?;
-                self.page(&l, "Handshakes", handshakes, |v| {
-                    wire::handshake(v, partition)
-                })
+                let f = input.object("Filter");
+                let member = |name| f.as_ref().and_then(|f| f.opt_str(name)).map(str::to_string);
+                let filter = ops::HandshakeFilter {
+                    action: member("ActionType"),
+                    parent_id: member("ParentHandshakeId"),
+                };
+                self.list(
+                    &call,
+                    |cx, page| {
+                        if op == Operation::ListHandshakesForAccount {
+                            ops::list_handshakes_for_account(cx, &filter, page)
+                        } else {
+                            ops::list_handshakes_for_organization(cx, &filter, page)
+                        }
+                    },
+                    wire::handshake,
+                )?
             }
             Operation::CreatePolicy => {
-                let ty = input::policy_type("Type", input.str("Type")?)?;
+                let ty = policy_type("Type", input.str("Type")?)?;
                 let name = input.str("Name")?.to_string();
-                input::length("Name", &name, 1, 128)?;
                 let description = input.str("Description")?.to_string();
-                input::length("Description", &description, 0, 512)?;
                 let content = input.str("Content")?.to_string();
-                input::length("Content", &content, 1, usize::MAX)?;
-                let tags = input.tags("Tags")?.unwrap_or_default();
+                let tags = input.tags("Tags").unwrap_or_default();
                 let p = self
                     .write(caller, move |cx, ids| {
                         ops::create_policy(cx, ids, ty, &name, &description, &content, &tags)
@@ -674,24 +586,15 @@ impl AwsApi {
                 json!({ "Policy": wire::policy(&p, partition) })
             }
             Operation::DescribePolicy => {
-                let id = input.checked("PolicyId", input::policy_id)?;
+                let id = input.str("PolicyId")?;
                 let p = self.read(&caller, |cx| ops::describe_policy(cx, id))?;
                 json!({ "Policy": wire::policy(&p, partition) })
             }
             Operation::UpdatePolicy => {
-                let id = input.checked("PolicyId", input::policy_id)?.to_string();
-                let name = input.opt_str("Name")?.map(str::to_string);
-                if let Some(n) = &name {
-                    input::length("Name", n, 1, 128)?;
-                }
-                let description = input.opt_str("Description")?.map(str::to_string);
-                if let Some(d) = &description {
-                    input::length("Description", d, 0, 512)?;
-                }
-                let content = input.opt_str("Content")?.map(str::to_string);
-                if let Some(c) = &content {
-                    input::length("Content", c, 1, usize::MAX)?;
-                }
+                let id = input.str("PolicyId")?.to_string();
+                let name = input.opt_str("Name").map(str::to_string);
+                let description = input.opt_str("Description").map(str::to_string);
+                let content = input.opt_str("Content").map(str::to_string);
                 let p = self
                     .write(caller, move |cx, _| {
                         ops::update_policy(
@@ -706,26 +609,22 @@ impl AwsApi {
                 json!({ "Policy": wire::policy(&p, partition) })
             }
             Operation::DeletePolicy => {
-                let id = input.checked("PolicyId", input::policy_id)?.to_string();
+                let id = input.str("PolicyId")?.to_string();
                 self.write(caller, move |cx, _| ops::delete_policy(cx, &id))
                     .await?;
                 json!({})
             }
             Operation::ListPolicies => {
-                let filter = input.str("Filter")?;
-                let ty = input::policy_type("Filter", filter)?;
-                let l = listing(&[filter]);
-                let page = self.page_request(input, &l)?;
-                let policies = self.read(&caller, |cx| ops::list_policies(cx, ty, &page))?;
-                self.page(&l, "Policies", policies, |v| {
-                    wire::policy_summary(v, partition)
-                })
+                let ty = policy_type("Filter", input.str("Filter")?)?;
+                self.list(
+                    &call,
+                    |cx, page| ops::list_policies(cx, ty, page),
+                    wire::policy_summary,
+                )?
             }
             Operation::AttachPolicy | Operation::DetachPolicy => {
-                let id = input.checked("PolicyId", input::policy_id)?.to_string();
-                let target = input
-                    .checked("TargetId", input::policy_target_id)?
-                    .to_string();
+                let id = input.str("PolicyId")?.to_string();
+                let target = input.str("TargetId")?.to_string();
                 self.write(caller, move |cx, _| {
                     if op == Operation::AttachPolicy {
                         ops::attach_policy(cx, &id, &target)
@@ -737,31 +636,25 @@ impl AwsApi {
                 json!({})
             }
             Operation::ListPoliciesForTarget => {
-                let target = input.checked("TargetId", input::policy_target_id)?;
-                let filter = input.str("Filter")?;
-                let ty = input::policy_type("Filter", filter)?;
-                let l = listing(&[target, filter]);
-                let page = self.page_request(input, &l)?;
-                let policies = self.read(&caller, |cx| {
-                    ops::list_policies_for_target(cx, target, ty, &page)
-                })?;
-                self.page(&l, "Policies", policies, |v| {
-                    wire::policy_summary(v, partition)
-                })
+                let target = input.str("TargetId")?;
+                let ty = policy_type("Filter", input.str("Filter")?)?;
+                self.list(
+                    &call,
+                    |cx, page| ops::list_policies_for_target(cx, target, ty, page),
+                    wire::policy_summary,
+                )?
             }
             Operation::ListTargetsForPolicy => {
-                let id = input.checked("PolicyId", input::policy_id)?;
-                let l = listing(&[id]);
-                let page = self.page_request(input, &l)?;
-                let targets =
-                    self.read(&caller, |cx| ops::list_targets_for_policy(cx, id, &page))?;
-                self.page(&l, "Targets", targets, |v| {
-                    wire::policy_target(v, partition)
-                })
+                let id = input.str("PolicyId")?;
+                self.list(
+                    &call,
+                    |cx, page| ops::list_targets_for_policy(cx, id, page),
+                    wire::policy_target,
+                )?
             }
             Operation::EnablePolicyType | Operation::DisablePolicyType => {
-                let root = input.checked("RootId", input::root_id)?.to_string();
-                let ty = input::policy_type("PolicyType", input.str("PolicyType")?)?;
+                let root = input.str("RootId")?.to_string();
+                let ty = policy_type("PolicyType", input.str("PolicyType")?)?;
                 let r = self
                     .write(caller, move |cx, _| {
                         if op == Operation::EnablePolicyType {
@@ -774,68 +667,59 @@ impl AwsApi {
                 json!({ "Root": wire::root(&r, partition) })
             }
             Operation::DescribeEffectivePolicy => {
-                let ty = input::policy_type("PolicyType", input.str("PolicyType")?)?;
-                let target = input.opt_str("TargetId")?;
-                if let Some(t) = target {
-                    input::policy_target_id("TargetId", t)?;
-                }
+                let ty = policy_type("PolicyType", input.str("PolicyType")?)?;
+                let target = input.opt_str("TargetId");
                 let e = self.read(&caller, |cx| ops::describe_effective_policy(cx, ty, target))?;
                 json!({ "EffectivePolicy": wire::effective_policy(&e) })
             }
             Operation::ListAccountsWithInvalidEffectivePolicy => {
-                let name = input.str("PolicyType")?;
-                let ty = input::policy_type("PolicyType", name)?;
-                let l = listing(&[name]);
-                let page = self.page_request(input, &l)?;
-                let accounts = self.read(&caller, |cx| {
-                    ops::list_accounts_with_invalid_effective_policy(cx, ty, &page)
-                })?;
-                let mut v = self.page(&l, "Accounts", accounts, |v| wire::account(v, partition));
+                let ty = policy_type("PolicyType", input.str("PolicyType")?)?;
+                let mut v = self.list(
+                    &call,
+                    |cx, page| ops::list_accounts_with_invalid_effective_policy(cx, ty, page),
+                    wire::account,
+                )?;
                 v["PolicyType"] = json!(ty.as_str());
                 v
             }
             Operation::ListEffectivePolicyValidationErrors => {
-                let id = input.checked("AccountId", input::account_id)?;
-                let name = input.str("PolicyType")?;
-                let ty = input::policy_type("PolicyType", name)?;
-                let l = listing(&[id, name]);
-                let page = self.page_request(input, &l)?;
-                let r = self.read(&caller, |cx| {
-                    ops::list_effective_policy_validation_errors(cx, id, ty, &page)
-                })?;
-                let mut v = self.page(
-                    &l,
-                    "EffectivePolicyValidationErrors",
-                    r.errors,
-                    wire::validation_error,
-                );
-                v["AccountId"] = json!(r.account_id);
-                v["PolicyType"] = json!(r.policy_type.as_str());
-                v["Path"] = json!(r.path);
-                v["EvaluationTimestamp"] = wire::timestamp(r.evaluated_at);
+                let id = input.str("AccountId")?;
+                let ty = policy_type("PolicyType", input.str("PolicyType")?)?;
+                let mut view = None;
+                let mut v = self.list(
+                    &call,
+                    |cx, page| {
+                        let mut r = ops::list_effective_policy_validation_errors(cx, id, ty, page)?;
+                        let errors = std::mem::replace(
+                            &mut r.errors,
+                            Page {
+                                items: Vec::new(),
+                                next: None,
+                            },
+                        );
+                        view = Some(r);
+                        Ok(errors)
+                    },
+                    |v, _| wire::validation_error(v),
+                )?;
+                if let Some(r) = view {
+                    v["AccountId"] = json!(r.account_id);
+                    v["PolicyType"] = json!(r.policy_type.as_str());
+                    v["Path"] = json!(r.path);
+                    v["EvaluationTimestamp"] = wire::timestamp(r.evaluated_at);
+                }
                 v
             }
             Operation::InviteOrganizationToTransferResponsibility => {
-                let transfer_type = input::transfer_type("Type", input.str("Type")?)?;
-                let target = invite_target(input)?;
-                let start_at = input
-                    .opt_timestamp("StartTimestamp")?
-                    .ok_or_else(|| input::required("StartTimestamp"))?;
-                let name = input
-                    .checked("SourceName", input::transfer_name)?
-                    .to_string();
-                let notes = input.opt_str("Notes")?.map(str::to_string);
-                if let Some(n) = &notes {
-                    input::length("Notes", n, 0, 1024)?;
-                }
-                let tags = input.tags("Tags")?.unwrap_or_default();
                 let invitation = ops::TransferInvitation {
-                    transfer_type,
-                    target,
-                    notes,
-                    start_at,
-                    name,
-                    tags,
+                    transfer_type: transfer_type(input.str("Type")?)?,
+                    target: invite_target(input)?,
+                    notes: input.opt_str("Notes").map(str::to_string),
+                    start_at: input
+                        .opt_timestamp("StartTimestamp")
+                        .ok_or_else(|| input::required("StartTimestamp"))?,
+                    name: input.str("SourceName")?.to_string(),
+                    tags: input.tags("Tags").unwrap_or_default(),
                 };
                 let h = self
                     .write(caller, move |cx, ids| {
@@ -845,13 +729,13 @@ impl AwsApi {
                 json!({ "Handshake": wire::handshake(&h, partition) })
             }
             Operation::DescribeResponsibilityTransfer => {
-                let id = input.checked("Id", input::transfer_id)?;
+                let id = input.str("Id")?;
                 let t = self.read(&caller, |cx| ops::describe_responsibility_transfer(cx, id))?;
                 json!({ "ResponsibilityTransfer": wire::responsibility_transfer(&t, partition) })
             }
             Operation::UpdateResponsibilityTransfer => {
-                let id = input.checked("Id", input::transfer_id)?.to_string();
-                let name = input.checked("Name", input::transfer_name)?.to_string();
+                let id = input.str("Id")?.to_string();
+                let name = input.str("Name")?.to_string();
                 let t = self
                     .write(caller, move |cx, _| {
                         ops::update_responsibility_transfer(cx, &id, &name)
@@ -860,8 +744,8 @@ impl AwsApi {
                 json!({ "ResponsibilityTransfer": wire::responsibility_transfer(&t, partition) })
             }
             Operation::TerminateResponsibilityTransfer => {
-                let id = input.checked("Id", input::transfer_id)?.to_string();
-                let end = input.opt_timestamp("EndTimestamp")?;
+                let id = input.str("Id")?.to_string();
+                let end = input.opt_timestamp("EndTimestamp");
                 let t = self
                     .write(caller, move |cx, _| {
                         ops::terminate_responsibility_transfer(cx, &id, end)
@@ -871,30 +755,22 @@ impl AwsApi {
             }
             Operation::ListInboundResponsibilityTransfers
             | Operation::ListOutboundResponsibilityTransfers => {
-                let kind = input.str("Type")?;
-                let ty = input::transfer_type("Type", kind)?;
-                let id = match op {
-                    Operation::ListInboundResponsibilityTransfers => input.opt_str("Id")?,
-                    _ => None,
-                };
-                if let Some(id) = id {
-                    input::transfer_id("Id", id)?;
-                }
-                let l = listing(&[kind, id.unwrap_or_default()]);
-                let page = self.page_request(input, &l)?;
-                let transfers = self.read(&caller, |cx| {
-                    if op == Operation::ListInboundResponsibilityTransfers {
-                        ops::list_inbound_responsibility_transfers(cx, ty, id, &page)
-                    } else {
-                        ops::list_outbound_responsibility_transfers(cx, ty, &page)
-                    }
-                })?;
-                self.page(&l, "ResponsibilityTransfers", transfers, |v| {
-                    wire::responsibility_transfer(v, partition)
-                })
+                let ty = transfer_type(input.str("Type")?)?;
+                let id = input.opt_str("Id");
+                self.list(
+                    &call,
+                    |cx, page| {
+                        if op == Operation::ListInboundResponsibilityTransfers {
+                            ops::list_inbound_responsibility_transfers(cx, ty, id, page)
+                        } else {
+                            ops::list_outbound_responsibility_transfers(cx, ty, page)
+                        }
+                    },
+                    wire::responsibility_transfer,
+                )?
             }
             Operation::CreateGovCloudAccount => {
-                let tags = input::new_account(input)?.tags;
+                let tags = new_account(input)?.tags;
                 let status = self
                     .write(caller, move |cx, _| {
                         ops::create_gov_cloud_account(cx, &tags)
@@ -906,30 +782,87 @@ impl AwsApi {
     }
 }
 
+/// The result of a blocking task. A panic in it goes on unwinding here, so the server answers it
+/// as it answers every panic (500 `InternalFailure`, logged once).
+fn joined<T>(r: Result<T, tokio::task::JoinError>) -> Result<T, WireError> {
+    match r {
+        Ok(v) => Ok(v),
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(_) => Err(WireError::Service("The request was cancelled.".into())),
+    }
+}
+
+/// One request, its members already checked against the model.
+struct Call<'a> {
+    op: Operation,
+    model: &'static model::Operation,
+    caller: String,
+    input: &'a Input,
+    /// The partition ARNs are answered in.
+    partition: &'static str,
+}
+
+impl Call<'_> {
+    /// What a page token is bound to: the operation, the caller and the listing's parameters.
+    fn listing(&self) -> String {
+        format!(
+            "{}\0{}{}",
+            self.model.name,
+            self.caller,
+            self.input.listing_params(self.model)
+        )
+    }
+}
+
+/// The members of CreateAccount and CreateGovCloudAccount.
+struct NewAccount {
+    email: String,
+    name: String,
+    tags: Vec<(String, String)>,
+}
+
+fn new_account(input: &Input) -> Result<NewAccount, WireError> {
+    Ok(NewAccount {
+        email: input.str("Email")?.to_string(),
+        name: input.str("AccountName")?.to_string(),
+        tags: input.tags("Tags").unwrap_or_default(),
+    })
+}
+
 /// The `Target` `HandshakeParty` of an invitation: an account ID, an email or an organization.
 fn invite_target(input: &Input) -> Result<ops::InviteTarget, WireError> {
     let target = input
-        .object("Target")?
+        .object("Target")
         .ok_or_else(|| input::required("Target"))?;
     let id = target.str("Id")?.to_string();
-    input::length("Target.Id", &id, 1, 64)?;
     match target.str("Type")? {
         "ACCOUNT" => {
-            input::account_id("Target.Id", &id)?;
+            input::conform(&model::shapes::AccountId, "Target.Id", &id)?;
             Ok(ops::InviteTarget::Account(id))
         }
         "EMAIL" => {
-            input::email("Target.Id", &id)?;
+            input::conform(&model::shapes::Email, "Target.Id", &id)?;
             Ok(ops::InviteTarget::Email(id))
         }
-        "ORGANIZATION" => Ok(ops::InviteTarget::Organization(id)),
-        other => input::one_of(
-            "Target.Type",
-            other,
-            |_| None,
-            "ACCOUNT, ORGANIZATION, EMAIL",
-        ),
+        _ => Ok(ops::InviteTarget::Organization(id)),
     }
+}
+
+/// The domain's value for a member the model has already checked against its enum; a value
+/// the model allows and the domain does not know is refused the same way.
+fn enum_value<T>(name: &str, s: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T, WireError> {
+    parse(s).ok_or_else(|| WireError::Input {
+        reason: errors::InputReason::InvalidEnum,
+        message: format!("{name} '{s}' is not supported."),
+    })
+}
+
+fn policy_type(name: &str, s: &str) -> Result<orgd_domain::policy::PolicyType, WireError> {
+    enum_value(name, s, orgd_domain::policy::PolicyType::parse)
+}
+
+fn transfer_type(s: &str) -> Result<orgd_domain::model::TransferType, WireError> {
+    enum_value("Type", s, orgd_domain::model::TransferType::parse)
 }
 
 fn parse_feature_set(s: &str) -> Option<FeatureSet> {
@@ -945,5 +878,28 @@ fn parse_child_type(s: &str) -> Option<ChildType> {
         "ACCOUNT" => Some(ChildType::Account),
         "ORGANIZATIONAL_UNIT" => Some(ChildType::OrganizationalUnit),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_model_operation_is_routed_and_nothing_else() {
+        let routed: Vec<&str> = Operation::ALL.iter().map(|o| o.name()).collect();
+        let modelled: Vec<&str> = model::OPERATIONS.iter().map(|o| o.name).collect();
+        for name in &modelled {
+            assert!(
+                routed.contains(name),
+                "{name} is in the model but not routed"
+            );
+        }
+        for name in &routed {
+            assert!(
+                modelled.contains(name),
+                "{name} is routed but not in the model"
+            );
+        }
     }
 }

@@ -7,13 +7,14 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use aws_sigv4::sign::v4::{calculate_signature, generate_signing_key};
 use axum::http::HeaderMap;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 /// Characters SigV4 leaves unencoded: letters, digits and `-_.~`.
 const SIGV4_SET: &AsciiSet = &NON_ALPHANUMERIC
@@ -71,6 +72,8 @@ pub enum SigError {
     UnknownKey,
     BadSignature,
     Expired(String),
+    /// The credential scope names another service or no region.
+    Scope(String),
 }
 
 impl SigError {
@@ -79,14 +82,16 @@ impl SigError {
             SigError::Missing => "MissingAuthenticationTokenException",
             SigError::Incomplete(_) => "IncompleteSignatureException",
             SigError::UnknownKey => "UnrecognizedClientException",
-            SigError::BadSignature | SigError::Expired(_) => "InvalidSignatureException",
+            SigError::BadSignature | SigError::Expired(_) | SigError::Scope(_) => {
+                "InvalidSignatureException"
+            }
         }
     }
 
     pub fn message(&self) -> String {
         match self {
             SigError::Missing => "Missing Authentication Token".into(),
-            SigError::Incomplete(m) | SigError::Expired(m) => m.clone(),
+            SigError::Incomplete(m) | SigError::Expired(m) | SigError::Scope(m) => m.clone(),
             SigError::UnknownKey => "The security token included in the request is invalid.".into(),
             SigError::BadSignature => "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.".into(),
         }
@@ -102,15 +107,27 @@ pub struct SignedRequest<'a> {
     pub body: &'a [u8],
 }
 
-/// The signature fields, from the header or the query.
-struct Claim {
-    access_key: String,
-    scope: String,
+/// The credential scope `date/region/service/aws4_request` of a signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    pub date: String,
+    pub region: String,
+    pub service: String,
+}
+
+/// The signature fields of a request, from its `Authorization` header or its presigned query.
+/// This is the one reader of SigV4 fields: the access-key mode takes the key and region from it,
+/// strict mode verifies it.
+#[derive(Debug, Clone)]
+pub struct Claim {
+    pub access_key: String,
+    pub scope: Scope,
     signed_headers: Vec<String>,
     signature: String,
-    amz_date: String,
-    /// Presigned requests: seconds the signature stays valid.
-    expires: Option<u64>,
+    /// `X-Amz-Date`, when the request has one.
+    amz_date: Option<String>,
+    /// Presigned requests: `X-Amz-Expires`, as sent.
+    expires: Option<String>,
 }
 
 fn incomplete(m: impl Into<String>) -> SigError {
@@ -133,54 +150,71 @@ fn query_pairs(query: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn claim(req: &SignedRequest) -> Result<Claim, SigError> {
-    if let Some(h) = req
-        .headers
-        .get("authorization")
+/// `AKID/date/region/service/aws4_request` split into the key and its scope.
+fn credential(credential: &str) -> Result<(String, Scope), SigError> {
+    let parts: Vec<&str> = credential.split('/').collect();
+    match parts.as_slice() {
+        [key, date, region, service, "aws4_request"] if !key.is_empty() => Ok((
+            key.to_string(),
+            Scope {
+                date: date.to_string(),
+                region: region.to_string(),
+                service: service.to_string(),
+            },
+        )),
+        _ => Err(incomplete(format!(
+            "Credential should be scoped to a valid region, service and 'aws4_request'. Credential={credential}"
+        ))),
+    }
+}
+
+/// Reads the signature fields of a request: the `Authorization` header if there is one, else the
+/// presigned query; `Missing` when it has neither.
+pub fn claim(headers: &HeaderMap, query: Option<&str>) -> Result<Claim, SigError> {
+    let amz_date = headers
+        .get("x-amz-date")
         .and_then(|v| v.to_str().ok())
-    {
-        let rest = h.strip_prefix("AWS4-HMAC-SHA256 ").ok_or_else(|| {
-            incomplete(format!(
-                "Authorization header requires the AWS4-HMAC-SHA256 algorithm. Authorization={h}"
-            ))
-        })?;
+        .map(str::to_string);
+    if let Some(h) = headers.get("authorization") {
+        let h = String::from_utf8_lossy(h.as_bytes());
+        let rest = h
+            .strip_prefix("AWS4-HMAC-SHA256")
+            .filter(|r| r.starts_with(' '))
+            .ok_or_else(|| {
+                incomplete(format!(
+                    "Authorization header requires the 'AWS4-HMAC-SHA256' algorithm. Authorization={h}"
+                ))
+            })?;
         let mut fields: HashMap<&str, &str> = HashMap::new();
         for part in rest.split(',') {
             if let Some((k, v)) = part.trim().split_once('=') {
                 fields.insert(k, v);
             }
         }
-        let get = |k: &str| {
-            fields.get(k).map(|v| v.to_string()).ok_or_else(|| {
-                incomplete(format!(
-                    "Authorization header requires '{k}' parameter. Authorization={h}"
-                ))
-            })
-        };
-        let credential = get("Credential")?;
-        let (access_key, scope) = credential.split_once('/').ok_or_else(|| {
-            incomplete(format!("Credential is not scoped. Credential={credential}"))
-        })?;
-        let amz_date = req
-            .headers
-            .get("x-amz-date")
-            .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| incomplete("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."))?;
+        let missing: String = ["Credential", "Signature", "SignedHeaders"]
+            .iter()
+            .filter(|k| !fields.contains_key(*k))
+            .map(|k| format!("Authorization header requires '{k}' parameter. "))
+            .collect();
+        if !missing.is_empty() {
+            return Err(incomplete(format!("{missing}Authorization={h}")));
+        }
+        let (access_key, scope) = credential(fields["Credential"])?;
         return Ok(Claim {
-            access_key: access_key.to_string(),
-            scope: scope.to_string(),
-            signed_headers: get("SignedHeaders")?
+            access_key,
+            scope,
+            signed_headers: fields["SignedHeaders"]
                 .split(';')
                 .map(str::to_string)
                 .collect(),
-            signature: get("Signature")?,
-            amz_date: amz_date.to_string(),
+            signature: fields["Signature"].to_string(),
+            amz_date,
             expires: None,
         });
     }
-    let pairs = query_pairs(req.query.unwrap_or_default());
+    let pairs = query_pairs(query.unwrap_or_default());
     let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-    let Some(credential) = get("X-Amz-Credential") else {
+    let Some(cred) = get("X-Amz-Credential") else {
         return Err(SigError::Missing);
     };
     let need = |k: &str| {
@@ -193,53 +227,40 @@ fn claim(req: &SignedRequest) -> Result<Claim, SigError> {
     if need("X-Amz-Algorithm")? != "AWS4-HMAC-SHA256" {
         return Err(incomplete("X-Amz-Algorithm must be AWS4-HMAC-SHA256."));
     }
-    let (access_key, scope) = credential
-        .split_once('/')
-        .ok_or_else(|| incomplete(format!("Credential is not scoped. Credential={credential}")))?;
+    let (access_key, scope) = credential(&cred)?;
     Ok(Claim {
-        access_key: access_key.to_string(),
-        scope: scope.to_string(),
+        access_key,
+        scope,
         signed_headers: need("X-Amz-SignedHeaders")?
             .split(';')
             .map(str::to_string)
             .collect(),
         signature: need("X-Amz-Signature")?,
-        amz_date: need("X-Amz-Date")?,
-        expires: Some(
-            need("X-Amz-Expires")?
-                .parse()
-                .map_err(|_| incomplete("X-Amz-Expires must be a number of seconds."))?,
-        ),
+        amz_date: Some(need("X-Amz-Date")?),
+        expires: Some(need("X-Amz-Expires")?),
     })
 }
 
+/// SigV4's basic time format, `yyyymmddThhmmssZ`.
+const AMZ_DATE: &[time::format_description::BorrowedFormatItem<'static>] =
+    time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
+
 /// `yyyymmddThhmmssZ` as a time.
 fn parse_amz_date(s: &str) -> Option<SystemTime> {
-    if s.len() != 16 || &s[8..9] != "T" || !s.ends_with('Z') {
-        return None;
-    }
-    let n = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
-    let (y, mo, d) = (n(0..4)?, n(4..6)?, n(6..8)?);
-    let (h, mi, se) = (n(9..11)?, n(11..13)?, n(13..15)?);
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 60 {
-        return None;
-    }
-    // Days since the epoch of a civil date (proleptic Gregorian calendar).
-    let (yy, mm) = if mo <= 2 {
-        (y - 1, mo + 9)
-    } else {
-        (y, mo - 3)
-    };
-    let era = yy.div_euclid(400);
-    let yoe = yy - era * 400;
-    let doy = (153 * mm + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let secs = days * 86_400 + h * 3600 + mi * 60 + se;
-    u64::try_from(secs)
+    time::PrimitiveDateTime::parse(s, AMZ_DATE)
         .ok()
-        .map(|s| UNIX_EPOCH + Duration::from_secs(s))
+        .map(|t| SystemTime::from(t.assume_utc()))
 }
+
+/// A time as `yyyymmddThhmmssZ`.
+fn amz_date(t: SystemTime) -> String {
+    time::OffsetDateTime::from(t)
+        .format(AMZ_DATE)
+        .unwrap_or_default()
+}
+
+/// The longest a presigned request may stay valid (AWS: seven days).
+pub const MAX_EXPIRES: Duration = Duration::from_secs(604_800);
 
 fn canonical_query(query: Option<&str>) -> String {
     let mut pairs: Vec<(String, String)> = query_pairs(query.unwrap_or_default())
@@ -300,53 +321,101 @@ fn canonical_headers(req: &SignedRequest, names: &[String]) -> Result<String, Si
     Ok(out)
 }
 
-/// Verifies the request's signature at time `now`; returns the key it was signed with.
+/// Checks the time of a signature: within 15 minutes of `now` for a signed header, within its
+/// `X-Amz-Expires` (at most seven days, never in the future) for a presigned request.
+fn check_time(c: &Claim, signed_at: SystemTime, now: SystemTime) -> Result<(), SigError> {
+    let date = c.amz_date.as_deref().unwrap_or_default();
+    if signed_at > now + MAX_SKEW {
+        return Err(SigError::Expired(format!(
+            "Signature not yet current: {date} is still later than {} ({} + 15 min.)",
+            amz_date(now + MAX_SKEW),
+            amz_date(now)
+        )));
+    }
+    let Some(expires) = &c.expires else {
+        if now > signed_at + MAX_SKEW {
+            return Err(SigError::Expired(format!(
+                "Signature expired: {date} is now earlier than {} ({} - 15 min.)",
+                amz_date(now - MAX_SKEW),
+                amz_date(now)
+            )));
+        }
+        return Ok(());
+    };
+    let secs: u64 = expires
+        .parse()
+        .map_err(|_| incomplete("X-Amz-Expires should be a number"))?;
+    if secs > MAX_EXPIRES.as_secs() {
+        return Err(incomplete(
+            "X-Amz-Expires must be less than a week (in seconds) that is 604800",
+        ));
+    }
+    // `secs` is at most a week, so the sum cannot overflow.
+    let until = signed_at + Duration::from_secs(secs);
+    if now > until {
+        return Err(SigError::Expired(format!(
+            "Signature expired: {date} is now earlier than {} ({} - {secs} sec.)",
+            amz_date(now - Duration::from_secs(secs)),
+            amz_date(now)
+        )));
+    }
+    Ok(())
+}
+
+/// Verifies the request's signature for `service` at time `now`; returns the key it was signed
+/// with.
 pub fn verify<'k>(
     keys: &'k KeyRing,
     req: &SignedRequest,
+    service: &str,
     now: SystemTime,
 ) -> Result<&'k Credential, SigError> {
-    let c = claim(req)?;
-    let scope: Vec<&str> = c.scope.split('/').collect();
-    if scope.len() != 4 || scope[3] != "aws4_request" || !c.amz_date.starts_with(scope[0]) {
+    let c = claim(req.headers, req.query)?;
+    let date = c.amz_date.as_deref().ok_or_else(|| {
+        incomplete(
+            "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
+        )
+    })?;
+    if !date.starts_with(&c.scope.date) {
         return Err(incomplete(format!(
-            "Credential should be scoped to a valid date, region, service and 'aws4_request'. Credential={}/{}",
-            c.access_key, c.scope
+            "Credential should be scoped to a valid date, region, service and 'aws4_request'. Credential={}/{}/{}/{}/aws4_request",
+            c.access_key, c.scope.date, c.scope.region, c.scope.service
+        )));
+    }
+    if c.scope.service != service {
+        return Err(SigError::Scope(format!(
+            "Credential should be scoped to correct service: '{service}'. "
+        )));
+    }
+    if super::partition::partition_of(&c.scope.region).is_none() {
+        return Err(SigError::Scope(format!(
+            "Credential should be scoped to a valid region, not '{}'. ",
+            c.scope.region
         )));
     }
     if !c.signed_headers.iter().any(|h| h == "host") {
         return Err(incomplete("The signed headers must include 'host'."));
     }
     let key = keys.keys.get(&c.access_key).ok_or(SigError::UnknownKey)?;
-    let signed_at = parse_amz_date(&c.amz_date).ok_or_else(|| {
+    let signed_at = parse_amz_date(date).ok_or_else(|| {
         incomplete(format!(
-            "X-Amz-Date '{}' is not a valid yyyymmddThhmmssZ time.",
-            c.amz_date
+            "Date must be in ISO-8601 'basic format'. Got '{date}'. See http://en.wikipedia.org/wiki/ISO_8601"
         ))
     })?;
-    match c.expires {
-        Some(secs) if now > signed_at + Duration::from_secs(secs) => {
-            return Err(SigError::Expired(format!(
-                "Signature expired: the presigned request expired {secs} seconds after {}.",
-                c.amz_date
-            )));
-        }
-        None if now > signed_at + MAX_SKEW || signed_at > now + MAX_SKEW => {
-            return Err(SigError::Expired(format!(
-                "Signature expired: {} is now earlier or later than the server time by more than 15 minutes.",
-                c.amz_date
-            )));
-        }
-        _ => {}
-    }
+    check_time(&c, signed_at, now)?;
     let headers = canonical_headers(req, &c.signed_headers)?;
-    let signing_key = generate_signing_key(&key.secret_access_key, signed_at, scope[1], scope[2]);
+    let signing_key =
+        generate_signing_key(&key.secret_access_key, signed_at, &c.scope.region, service);
     let body_hash = hex::encode(Sha256::digest(req.body));
     let payloads: &[&str] = if c.expires.is_some() {
         &[&body_hash, "UNSIGNED-PAYLOAD"]
     } else {
         &[&body_hash]
     };
+    let scope = format!(
+        "{}/{}/{}/aws4_request",
+        c.scope.date, c.scope.region, c.scope.service
+    );
     for payload in payloads {
         let canonical = format!(
             "{}\n{}\n{}\n{}\n{}\n{}",
@@ -358,12 +427,11 @@ pub fn verify<'k>(
             payload
         );
         let to_sign = format!(
-            "AWS4-HMAC-SHA256\n{}\n{}\n{}",
-            c.amz_date,
-            c.scope,
+            "AWS4-HMAC-SHA256\n{date}\n{scope}\n{}",
             hex::encode(Sha256::digest(canonical.as_bytes()))
         );
-        if calculate_signature(signing_key.as_ref(), to_sign.as_bytes()) == c.signature {
+        let expected = calculate_signature(signing_key.as_ref(), to_sign.as_bytes());
+        if bool::from(expected.as_bytes().ct_eq(c.signature.as_bytes())) {
             return Ok(key);
         }
     }
@@ -373,6 +441,7 @@ pub fn verify<'k>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::UNIX_EPOCH;
 
     #[test]
     fn amz_dates_parse_to_the_right_instant() {
@@ -428,7 +497,7 @@ mod vectors {
             body: b"",
         };
         let now = parse_amz_date("20150830T123600Z").unwrap() + Duration::from_secs(60);
-        verify(&keys, &req, now).map(|c| c.account_id.clone())
+        verify(&keys, &req, "service", now).map(|c| c.account_id.clone())
     }
 
     /// The `get-vanilla` case of AWS's SigV4 test suite.

@@ -11,7 +11,6 @@ use serde_json::{Map, Value, json};
 
 use super::arn::arn;
 use super::errors::{AwsError, InputReason, aws_error};
-use super::identity::AuthError;
 
 /// Everything a request can fail with, as AWS names it.
 #[derive(Debug)]
@@ -22,14 +21,26 @@ pub enum WireError {
         reason: InputReason,
         message: String,
     },
-    Auth(AuthError),
-    /// Strict mode refused the request's signature.
+    /// The request's credentials are missing or malformed, or (strict mode) its signature is
+    /// refused.
     Signature(super::sigv4::SigError),
     /// The body is not JSON, or a member has the wrong type.
     Serialization(String),
     UnknownOperation(String),
+    /// A path that no operation is served on (`METHOD /path`).
+    UnknownPath(String),
+    /// A method other than POST on `/`.
+    MethodNotAllowed(String),
+    /// The body is larger than the limit (bytes); the request was not run.
+    BodyTooLarge(usize),
+    /// The body did not arrive in time; the request was not run.
+    RequestTimeout,
+    /// The caller sent more requests than `--throttle-rps` allows.
+    TooManyRequests,
     /// orgd failed (storage): the write was not acknowledged and changed nothing.
     Service(String),
+    /// orgd failed unexpectedly (a panic); the details are in the log, not the answer.
+    Internal,
 }
 
 impl From<OrgError> for WireError {
@@ -52,18 +63,28 @@ impl WireError {
         match self {
             WireError::Domain(e) => aws_error(e).code,
             WireError::Input { .. } => "InvalidInputException",
-            WireError::Auth(e) => e.code(),
             WireError::Signature(e) => e.code(),
             WireError::Serialization(_) => "SerializationException",
-            WireError::UnknownOperation(_) => "UnknownOperationException",
+            WireError::UnknownOperation(_) | WireError::UnknownPath(_) => {
+                "UnknownOperationException"
+            }
+            WireError::MethodNotAllowed(_) => "MethodNotAllowedException",
+            WireError::BodyTooLarge(_) => "RequestEntityTooLargeException",
+            WireError::RequestTimeout => "RequestTimeoutException",
+            WireError::TooManyRequests => "TooManyRequestsException",
             WireError::Service(_) => "ServiceException",
+            WireError::Internal => "InternalFailure",
         }
     }
 
     /// AWS Organizations answers every client error with 400 and its own failures with 500.
     pub fn status(&self) -> u16 {
         match self {
-            WireError::Service(_) => 500,
+            WireError::UnknownPath(_) => 404,
+            WireError::MethodNotAllowed(_) => 405,
+            WireError::RequestTimeout => 408,
+            WireError::BodyTooLarge(_) => 413,
+            WireError::Service(_) | WireError::Internal => 500,
             _ => 400,
         }
     }
@@ -84,10 +105,22 @@ impl WireError {
         let message = match self {
             WireError::Domain(_) => unreachable!("answered above"),
             WireError::Input { message, .. } => message.clone(),
-            WireError::Auth(e) => e.message(),
             WireError::Signature(e) => e.message(),
             WireError::Serialization(m) | WireError::Service(m) => m.clone(),
             WireError::UnknownOperation(target) => format!("Unknown operation {target}"),
+            WireError::UnknownPath(what) => {
+                format!("No operation is served at {what}: AWS Organizations is POST / with X-Amz-Target.")
+            }
+            WireError::MethodNotAllowed(method) => {
+                format!("Method {method} is not allowed: AWS Organizations requests are POST.")
+            }
+            WireError::BodyTooLarge(limit) => {
+                format!("The request body is larger than the maximum of {limit} bytes.")
+            }
+            WireError::RequestTimeout => "The request body was not received in time.".into(),
+            // AWS's text, as clients quote it (seed 003 documents the exception only).
+            WireError::TooManyRequests => "AWS Organizations can't complete your request because another request is already in progress. Try again later.".into(),
+            WireError::Internal => "The request processing has failed because of an unknown error, exception or failure.".into(),
         };
         let mut body = json!({ "__type": self.code(), "Message": message });
         if let WireError::Input { reason, .. } = self {
