@@ -29,7 +29,7 @@ pub enum EngineError {
 pub enum ImportError {
     #[error(
         "orgd already holds {organizations} organization(s) and {accounts} account(s); \
-         import loads only into an empty orgd (reset it first)"
+         import loads only into an empty orgd (reset it, or use a new data directory)"
     )]
     NotEmpty {
         organizations: usize,

@@ -3,10 +3,11 @@
 //! global recorder, and only `dtoa`, `itoa` and `parking_lot` beneath it).
 //!
 //! Recording is cheap on the hot path: each operation's success counter and latency histogram are
-//! looked up once, then held in a lock-free map from the operation's name, so a request costs a
-//! hash of its operation's name, an atomic increment and the histogram's own short lock (one per
-//! operation, never one for all requests). Organization sizes and process figures are read only
-//! when scraped.
+//! looked up once, then held in a map from the operation's name that is never written after
+//! start-up, so a successful request costs a hash of its operation's name, an atomic increment
+//! and the histogram's own short lock (one per operation, never one for all requests). An error
+//! also takes the shared read lock of the counters' label map (readers do not wait for each
+//! other). Organization sizes and process figures are read only when scraped.
 
 use std::borrow::Cow;
 use std::collections::HashMap;

@@ -87,6 +87,10 @@ async fn metrics_count_each_request_by_operation_and_outcome() {
         .await;
     assert_eq!(error_code(missing), "AccountNotFoundException");
 
+    // A request that names no operation is counted too, under `unknown`.
+    let (status, _, _) = http(&server, "POST", "/", b"{}").await;
+    assert_eq!(status, 400);
+
     let (status, content_type, body) = http(&server, "GET", "/metrics", b"").await;
     assert_eq!(status, 200);
     assert!(content_type.starts_with("text/plain; version=0.0.4"));
@@ -117,6 +121,12 @@ async fn metrics_count_each_request_by_operation_and_outcome() {
         get(r#"orgd_request_duration_seconds_bucket{operation="DescribeAccount",le="+Inf"}"#),
         1.0
     );
+    let unknown: f64 = m
+        .iter()
+        .filter(|(k, _)| k.starts_with(r#"orgd_requests_total{operation="unknown",outcome=""#))
+        .map(|(_, v)| v)
+        .sum();
+    assert_eq!(unknown, 1.0, "{m:?}");
     assert!(get("orgd_store_commit_duration_seconds_count") >= 1.0);
     assert_eq!(get(r#"orgd_entities{kind="organizations"}"#), 1.0);
     assert_eq!(get(r#"orgd_entities{kind="accounts"}"#), 1.0);
