@@ -35,6 +35,17 @@ pub trait Store: Send {
     fn load(&mut self) -> Result<Vec<Change>>;
     /// Stores `changes` atomically; returns only once they are durable.
     fn commit(&mut self, changes: &[Change]) -> Result<()>;
+    /// `commit`, telling `progress` how many of `changes` have been written so far (for long
+    /// imports); still atomic and durable when it returns.
+    fn commit_with_progress(
+        &mut self,
+        changes: &[Change],
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<()> {
+        self.commit(changes)?;
+        progress(changes.len());
+        Ok(())
+    }
     /// Deletes everything, metadata included.
     fn reset(&mut self) -> Result<()>;
     /// A small named value that is not part of the organization model (e.g. a server secret).

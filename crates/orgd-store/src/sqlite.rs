@@ -15,6 +15,9 @@ use serde::de::DeserializeOwned;
 
 use crate::{Result, Store, StoreError};
 
+/// The database's file name in the data directory.
+const FILE_NAME: &str = "orgd.db";
+
 /// The entity tables, in load order.
 const TABLES: [&str; 8] = [
     "organizations",
@@ -44,10 +47,15 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
+    /// Whether `dir` holds an orgd database (without creating one).
+    pub fn exists_in(dir: &Path) -> bool {
+        dir.join(FILE_NAME).is_file()
+    }
+
     /// Opens (creating if needed) `orgd.db` in `dir`.
     pub fn open(dir: &Path) -> Result<Self> {
         std::fs::create_dir_all(dir)?;
-        let conn = Connection::open(dir.join("orgd.db"))?;
+        let conn = Connection::open(dir.join(FILE_NAME))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "OFF")?;
@@ -120,11 +128,20 @@ impl Store for SqliteStore {
     }
 
     fn commit(&mut self, changes: &[Change]) -> Result<()> {
+        self.commit_with_progress(changes, &mut |_| {})
+    }
+
+    fn commit_with_progress(
+        &mut self,
+        changes: &[Change],
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<()> {
         if changes.is_empty() {
             return Ok(());
         }
         let tx = self.conn.transaction()?;
-        for change in changes {
+        for (done, change) in changes.iter().enumerate() {
+            progress(done);
             match change {
                 Change::PutOrganization(o) => put(&tx, "organizations", &o.id, body(o))?,
                 Change::DeleteOrganization(id) => delete(&tx, "organizations", id)?,
@@ -149,6 +166,7 @@ impl Store for SqliteStore {
             }
         }
         tx.commit()?;
+        progress(changes.len());
         Ok(())
     }
 

@@ -17,6 +17,32 @@ pub struct Cli {
 pub enum Command {
     /// Serve the AWS Organizations API over HTTP.
     Serve(ServeConfig),
+    /// Write the whole state of a data directory as one JSON document (no server needed; stop
+    /// the server that uses the directory first).
+    Export(ExportArgs),
+    /// Load an export document into a data directory that holds no organization and no account
+    /// (no server needed; stop the server that uses the directory first).
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    /// Directory of the embedded database to export.
+    #[arg(long, env = "ORGD_DATA_DIR", default_value = "./orgd-data")]
+    pub data_dir: PathBuf,
+    /// File to write the document to (default: standard output).
+    #[arg(short, long, env = "ORGD_EXPORT_OUTPUT")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// Directory of the embedded database to import into (created if missing).
+    #[arg(long, env = "ORGD_DATA_DIR", default_value = "./orgd-data")]
+    pub data_dir: PathBuf,
+    /// The export document to load; `-` reads standard input.
+    #[arg(env = "ORGD_IMPORT_FILE")]
+    pub file: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

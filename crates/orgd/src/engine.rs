@@ -10,6 +10,7 @@ use orgd_domain::ops::{self, Ctx, Write};
 use orgd_domain::{Change, Limits, OrgError};
 use orgd_store::{Store, StoreError};
 use parking_lot::{Mutex, RwLock};
+use prometheus_client::metrics::histogram::Histogram;
 use rand::{Rng, RngCore, SeedableRng, rngs::StdRng};
 
 use crate::clock::Clock;
@@ -19,6 +20,21 @@ use crate::clock::Clock;
 pub enum EngineError {
     #[error(transparent)]
     Domain(#[from] OrgError),
+    #[error("storage failed: {0}")]
+    Store(#[from] StoreError),
+}
+
+/// Why an import was refused or failed (nothing of it was kept either way).
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(
+        "orgd already holds {organizations} organization(s) and {accounts} account(s); \
+         import loads only into an empty orgd (reset it, or use a new data directory)"
+    )]
+    NotEmpty {
+        organizations: usize,
+        accounts: usize,
+    },
     #[error("storage failed: {0}")]
     Store(#[from] StoreError),
 }
@@ -45,6 +61,8 @@ pub struct Engine {
     token_key: RwLock<[u8; 32]>,
     limits: Limits,
     clock: Arc<Clock>,
+    /// How long each store commit takes (see `metrics`).
+    commit_latency: Histogram,
 }
 
 impl Engine {
@@ -63,7 +81,13 @@ impl Engine {
             token_key: RwLock::new(token_key),
             limits,
             clock,
+            commit_latency: crate::metrics::latency_histogram(),
         })
+    }
+
+    /// The histogram of store commit latencies (a handle to the engine's own).
+    pub fn commit_latency(&self) -> Histogram {
+        self.commit_latency.clone()
     }
 
     pub fn limits(&self) -> &Limits {
@@ -123,10 +147,22 @@ impl Engine {
     }
 
     fn commit(&self, store: &mut dyn Store, changes: Vec<Change>) -> Result<(), StoreError> {
+        self.commit_reporting(store, changes, &mut |_| {})
+    }
+
+    /// `commit`, telling `progress` how many changes the store has written so far.
+    fn commit_reporting(
+        &self,
+        store: &mut dyn Store,
+        changes: Vec<Change>,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<(), StoreError> {
         if changes.is_empty() {
             return Ok(());
         }
-        store.commit(&changes)?;
+        let started = std::time::Instant::now();
+        store.commit_with_progress(&changes, progress)?;
+        self.commit_latency.observe(started.elapsed().as_secs_f64());
         let mut state = self.state.write();
         let applied = std::panic::catch_unwind(AssertUnwindSafe(|| {
             for c in changes {
@@ -174,6 +210,28 @@ impl Engine {
             ops::settle(&state, now, &self.limits)
         };
         self.commit(w.store.as_mut(), changes)
+    }
+
+    /// Loads `changes` (a whole exported state) into an empty orgd as one durable write, telling
+    /// `progress` how many the store has written so far. Refused, changing nothing, if any
+    /// organization or account exists; the check and the write happen under the writer lock.
+    pub fn import(
+        &self,
+        changes: Vec<Change>,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<(), ImportError> {
+        let mut w = self.writer.lock();
+        {
+            let state = self.state.read();
+            if !state.organizations.is_empty() || !state.accounts.is_empty() {
+                return Err(ImportError::NotEmpty {
+                    organizations: state.organizations.len(),
+                    accounts: state.accounts.len(),
+                });
+            }
+        }
+        self.commit_reporting(w.store.as_mut(), changes, progress)?;
+        Ok(())
     }
 
     /// Wipes every organization, account and secret, and puts the clock back to wall time.

@@ -6,6 +6,10 @@ pub mod aws;
 pub mod clock;
 pub mod config;
 pub mod engine;
+pub mod export;
+pub mod metrics;
+pub mod offline;
+mod operator;
 pub mod server;
 pub mod throttle;
 

@@ -7,9 +7,19 @@ use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let Cli {
-        command: Command::Serve(cfg),
-    } = Cli::parse();
+    let cfg = match Cli::parse().command {
+        Command::Serve(cfg) => cfg,
+        Command::Export(args) => {
+            let counts = orgd::offline::export(&args.data_dir, args.output.as_deref())?;
+            eprintln!("exported {}", serde_json::to_string(&counts)?);
+            return Ok(());
+        }
+        Command::Import(args) => {
+            let counts = orgd::offline::import(&args.data_dir, &args.file)?;
+            eprintln!("imported {}", serde_json::to_string(&counts)?);
+            return Ok(());
+        }
+    };
     let filter = EnvFilter::try_new(&cfg.log).unwrap_or_else(|_| EnvFilter::new("info"));
     // Log lines go through a buffer that a background thread writes out, so a request never
     // waits for the terminal or the pipe; none is dropped (the buffer blocks when full). The

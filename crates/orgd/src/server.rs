@@ -29,13 +29,16 @@ use crate::clock::Clock;
 use crate::config::AuthMode;
 use crate::config::ServeConfig;
 use crate::engine::Engine;
+use crate::metrics::Metrics;
+use crate::operator;
 use crate::throttle::Throttle;
 
-struct App {
+pub(crate) struct App {
     api: AwsApi,
-    engine: Arc<Engine>,
+    pub(crate) engine: Arc<Engine>,
     /// How long a client may take to send a request's body.
-    body_timeout: Duration,
+    pub(crate) body_timeout: Duration,
+    pub(crate) metrics: Metrics,
 }
 
 /// A running server: its address and the handle to stop it.
@@ -76,12 +79,16 @@ impl Server {
             api: AwsApi::new(engine.clone(), auth, Throttle::new(cfg.throttle_rps)),
             engine: engine.clone(),
             body_timeout: limits.request_timeout,
+            metrics: Metrics::new(engine.clone()),
         });
         let router = Router::new()
             .route("/", post(aws_endpoint).fallback(wrong_method))
             .route("/_orgd/health", get(health))
             .route("/_orgd/reset", post(reset))
             .route("/_orgd/clock", get(clock_now).post(advance_clock))
+            .route("/metrics", get(operator::metrics))
+            .route("/_orgd/export", get(operator::export))
+            .route("/_orgd/import", post(operator::import))
             .fallback(unknown_path)
             .with_state(app);
         let (tx, rx) = oneshot::channel::<()>();
@@ -225,6 +232,8 @@ async fn aws_endpoint(State(app): State<Arc<App>>, req: Request) -> Response {
     let started = Instant::now();
     let request_id = uuid::Uuid::new_v4().to_string();
     let reply = guarded(&request_id, handle_aws(&app, req)).await;
+    app.metrics
+        .record(reply.operation, reply.error.as_deref(), started.elapsed());
     tracing::info!(
         request_id = %request_id,
         operation = reply.operation.unwrap_or("-"),
