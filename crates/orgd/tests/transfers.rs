@@ -26,19 +26,15 @@ const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// Milliseconds at 00:00 UTC on the first day of the month after the one `ms` falls in.
 fn next_month_start(ms: i64) -> i64 {
-    // Civil-from-days and days-from-civil (proleptic Gregorian), enough for the test's dates.
-    let z = ms.div_euclid(DAY_MS) + 719_468;
-    let (era, doe) = (z.div_euclid(146_097), z.rem_euclid(146_097));
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    let (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-    let y = if m <= 2 { y - 1 } else { y };
-    let (era, yoe) = (y.div_euclid(400), y.rem_euclid(400));
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5;
-    (era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468) * DAY_MS
+    let date = time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
+        .unwrap()
+        .date();
+    let (year, month) = match date.month() {
+        time::Month::December => (date.year() + 1, time::Month::January),
+        m => (date.year(), m.next()),
+    };
+    let first = time::Date::from_calendar_date(year, month, 1).unwrap();
+    first.midnight().assume_utc().unix_timestamp() * 1000
 }
 
 /// The first month start an invitation sent now can still be accepted for.

@@ -134,52 +134,34 @@ fn active_outbound<'s>(
         })
 }
 
-/// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar.
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
+/// `t` as a UTC date, if it is within the calendar's range (years -9999 to 9999).
+fn utc_date(t: Millis) -> Option<time::Date> {
+    time::OffsetDateTime::from_unix_timestamp(t.div_euclid(1000))
+        .ok()
+        .map(|d| d.date())
 }
 
-/// (year, month, day) to days since 1970-01-01.
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+/// Milliseconds since the epoch of 00:00:00.000 UTC on `date`.
+fn midnight(date: time::Date) -> Millis {
+    date.midnight().assume_utc().unix_timestamp() * 1000
 }
 
-/// 00:00:00.000 UTC on the first day of the month after the one `t` falls in.
+/// 00:00:00.000 UTC on the first day of the month after the one `t` falls in (`Millis::MAX` past
+/// the calendar's end).
 pub(crate) fn next_month_start(t: Millis) -> Millis {
-    let (y, m, _) = civil_from_days(t.div_euclid(DAY));
-    let (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-    days_from_civil(y, m, 1) * DAY
+    utc_date(t)
+        .and_then(|d| {
+            let (year, month) = match d.month() {
+                time::Month::December => (d.year() + 1, time::Month::January),
+                m => (d.year(), m.next()),
+            };
+            time::Date::from_calendar_date(year, month, 1).ok()
+        })
+        .map_or(Millis::MAX, midnight)
 }
 
 fn is_month_start(t: Millis) -> bool {
-    t.rem_euclid(DAY) == 0 && civil_from_days(t.div_euclid(DAY)).2 == 1
-}
-
-/// `t` as ISO 8601 in UTC, to the second (the value of TRANSFER_START_TIMESTAMP).
-pub fn iso8601(t: Millis) -> String {
-    let (y, m, d) = civil_from_days(t.div_euclid(DAY));
-    let s = t.rem_euclid(DAY) / 1000;
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        s / 3600,
-        s / 60 % 60,
-        s % 60
-    )
+    t.rem_euclid(DAY) == 0 && utc_date(t).is_some_and(|d| d.day() == 1)
 }
 
 /// A start must be the first moment of a month, late enough to accept the invitation a day
@@ -493,16 +475,13 @@ mod calendar_tests {
         let june = 1_780_272_000_000;
         assert!(is_month_start(june));
         assert!(!is_month_start(june + DAY));
-        assert_eq!(iso8601(june), "2026-06-01T00:00:00Z");
         assert_eq!(next_month_start(june - 1), june);
         assert_eq!(next_month_start(june), 1_782_864_000_000); // 2026-07-01
-        assert_eq!(
-            iso8601(days_from_civil(2028, 2, 29) * DAY + 3_723_000),
-            "2028-02-29T01:02:03Z"
-        );
-        assert_eq!(
-            next_month_start(days_from_civil(2026, 12, 31) * DAY),
-            days_from_civil(2027, 1, 1) * DAY
-        );
+        // 2026-12-31 to 2027-01-01, and 2028-02-29 (a leap day) to 2028-03-01.
+        assert_eq!(next_month_start(1_798_675_200_000), 1_798_761_600_000);
+        assert_eq!(next_month_start(1_835_395_200_000), 1_835_481_600_000);
+        assert!(!is_month_start(1_835_395_200_000));
+        assert!(!is_month_start(i64::MAX - 1));
+        assert_eq!(next_month_start(i64::MAX), i64::MAX);
     }
 }

@@ -130,6 +130,17 @@ impl WireError {
     }
 }
 
+/// An instant as ISO 8601 in UTC, to the second (`2026-06-01T00:00:00Z`), as handshake resources
+/// carry `TRANSFER_START_TIMESTAMP`.
+fn iso8601(ms: i64) -> String {
+    const FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
+        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+    time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
+        .ok()
+        .and_then(|t| t.format(FORMAT).ok())
+        .unwrap_or_default()
+}
+
 /// Epoch seconds with millisecond precision, as the JSON protocols carry timestamps.
 pub fn timestamp(ms: i64) -> Value {
     if ms % 1000 == 0 {
@@ -329,7 +340,7 @@ pub fn handshake(v: &orgd_domain::ops::HandshakeView, partition: &str) -> Value 
                         resource("TRANSFER_TYPE", t.transfer_type.as_str()),
                         resource(
                             "TRANSFER_START_TIMESTAMP",
-                            &orgd_domain::ops::iso8601(t.start_at),
+                            &iso8601(t.start_at),
                         ),
                     ],
                 }));
@@ -384,4 +395,16 @@ pub fn responsibility_transfer(v: &orgd_domain::ops::TransferView, partition: &s
         out["EndTimestamp"] = timestamp(end);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn transfer_start_timestamps_are_iso_8601_in_utc() {
+        assert_eq!(super::iso8601(1_780_272_000_000), "2026-06-01T00:00:00Z");
+        assert_eq!(
+            super::iso8601(1_835_395_200_000 + 3_723_000),
+            "2028-02-29T01:02:03Z"
+        );
+    }
 }
