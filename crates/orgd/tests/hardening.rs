@@ -41,12 +41,7 @@ async fn exchange(server: &Server, head: String, body: Vec<u8>) -> (u16, String)
     let _ = tokio::time::timeout(Duration::from_secs(20), rd.read_to_end(&mut out)).await;
     drop(writer);
     let out = String::from_utf8_lossy(&out).into_owned();
-    let status = out
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    (status, out)
+    (common::http_status(&out), out)
 }
 
 /// A JSON body of `size` bytes: `{"Padding": "xxx..."}`.

@@ -1,6 +1,8 @@
 //! `--auth sigv4`: every request's signature is verified against the credentials file, with the
 //! SDK's own signing (header form) and a presigned query, good and bad secrets, and clock skew.
 
+mod common;
+
 use std::time::{Duration, SystemTime};
 
 use aws_sdk_organizations::Client;
@@ -160,12 +162,7 @@ async fn send(
     stream.write_all(body).await.unwrap();
     let mut out = String::new();
     stream.read_to_string(&mut out).await.unwrap();
-    let status = out
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    (status, out)
+    (common::http_status(&out), out)
 }
 
 #[tokio::test]

@@ -2,23 +2,7 @@
 //! fields (read by `sigv4::claim`, the one reader of them). A 12-digit key is that account; any
 //! other key is the default account. Signatures are read but not verified (strict mode does that).
 
-use axum::http::HeaderMap;
 use orgd_domain::ids::is_account_id;
-
-use super::sigv4::{self, SigError};
-
-/// The access key ID of a request's `Authorization` header or presigned query.
-pub fn access_key(headers: &HeaderMap, query: Option<&str>) -> Result<String, SigError> {
-    sigv4::claim(headers, query).map(|c| c.access_key)
-}
-
-/// The region of the request's credential scope, when it has SigV4 fields.
-pub fn region(headers: &HeaderMap, query: Option<&str>) -> Option<String> {
-    sigv4::claim(headers, query)
-        .ok()
-        .map(|c| c.scope.region)
-        .filter(|r| !r.is_empty())
-}
 
 /// The account an access key acts as.
 pub fn account_for_key(access_key: &str, default_account: &str) -> String {
@@ -32,7 +16,16 @@ pub fn account_for_key(access_key: &str, default_account: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
+    use crate::aws::sigv4::{SigError, claim};
+    use axum::http::{HeaderMap, HeaderValue};
+
+    fn access_key(headers: &HeaderMap, query: Option<&str>) -> Result<String, SigError> {
+        claim(headers, query).map(|c| c.access_key)
+    }
+
+    fn region(headers: &HeaderMap, query: Option<&str>) -> Option<String> {
+        claim(headers, query).ok().map(|c| c.scope.region)
+    }
 
     const HDR: &str = "AWS4-HMAC-SHA256 Credential=222233334444/20260101/us-east-1/organizations/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc";
 

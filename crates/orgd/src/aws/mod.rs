@@ -121,12 +121,13 @@ impl AwsApi {
         reply
     }
 
-    fn caller(&self, req: &Request) -> Result<String, WireError> {
-        match &self.auth {
+    /// The caller's account and the region it signed for, from the request's SigV4 fields (read
+    /// once, verified in strict mode).
+    fn caller(&self, req: &Request) -> Result<(String, String), WireError> {
+        let claim = sigv4::claim(req.headers, req.query).map_err(WireError::Signature)?;
+        let account = match &self.auth {
             Auth::AccessKey { default_account } => {
-                let key =
-                    identity::access_key(req.headers, req.query).map_err(WireError::Signature)?;
-                Ok(identity::account_for_key(&key, default_account))
+                identity::account_for_key(&claim.access_key, default_account)
             }
             Auth::SigV4(keys) => {
                 let signed = sigv4::SignedRequest {
@@ -137,15 +138,18 @@ impl AwsApi {
                     body: req.body,
                 };
                 // Signatures are checked against wall time, not the movable test clock.
-                sigv4::verify(keys, &signed, SIGNING_NAME, std::time::SystemTime::now())
-                    .map(|k| k.account_id.clone())
-                    .map_err(WireError::Signature)
+                let now = std::time::SystemTime::now();
+                sigv4::verify(keys, &claim, &signed, SIGNING_NAME, now)
+                    .map_err(WireError::Signature)?
+                    .account_id
+                    .clone()
             }
-        }
+        };
+        Ok((account, claim.scope.region))
     }
 
     async fn serve(&self, req: &Request<'_>, reply: &mut Reply) -> Result<Value, WireError> {
-        let caller = self.caller(req)?;
+        let (caller, region) = self.caller(req)?;
         reply.caller = Some(caller.clone());
         if !self.throttle.admit(&caller, std::time::Instant::now()) {
             return Err(WireError::TooManyRequests);
@@ -162,8 +166,7 @@ impl AwsApi {
         input.validate(model)?;
         self.prepare(&caller).await?;
         // ARNs are answered in the partition of the region the client signed for.
-        let partition = identity::region(req.headers, req.query)
-            .map_or("aws", |region| arn::partition_of(&region));
+        let partition = arn::partition_of(&region);
         let call = Call {
             op,
             model,

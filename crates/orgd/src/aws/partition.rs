@@ -1,56 +1,45 @@
 //! AWS partitions: which partition a region belongs to, from the region name's shape as
-//! botocore's partition data (`partitions.json`, `regionRegex`) defines it, and each partition's
-//! Organizations signing region (`endpoints.json`, the partition endpoint's credential scope).
+//! botocore's partition data (`partitions.json`, `regionRegex`) defines it.
 
-/// One partition: its name, the prefixes its regions start with, and the region its
-/// Organizations endpoint signs with.
+/// One partition: its name and the prefixes its regions start with.
 struct Partition {
     name: &'static str,
     /// A region of the partition is `<prefix>-<word>-<digits>`.
     prefixes: &'static [&'static str],
-    signing_region: &'static str,
 }
 
 const PARTITIONS: &[Partition] = &[
     Partition {
         name: "aws",
         prefixes: &["us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx"],
-        signing_region: "us-east-1",
     },
     Partition {
         name: "aws-cn",
         prefixes: &["cn"],
-        signing_region: "cn-northwest-1",
     },
     Partition {
         name: "aws-us-gov",
         prefixes: &["us-gov"],
-        signing_region: "us-gov-west-1",
     },
     Partition {
         name: "aws-iso",
         prefixes: &["us-iso"],
-        signing_region: "us-iso-east-1",
     },
     Partition {
         name: "aws-iso-b",
         prefixes: &["us-isob"],
-        signing_region: "us-isob-east-1",
     },
     Partition {
         name: "aws-iso-e",
         prefixes: &["eu-isoe"],
-        signing_region: "eu-isoe-west-1",
     },
     Partition {
         name: "aws-iso-f",
         prefixes: &["us-isof"],
-        signing_region: "us-isof-south-1",
     },
     Partition {
         name: "aws-eusc",
         prefixes: &["eusc-de"],
-        signing_region: "eusc-de-east-1",
     },
 ];
 
@@ -70,23 +59,12 @@ fn is_region_of(region: &str, prefix: &str) -> bool {
         && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
-fn find(region: &str) -> Option<&'static Partition> {
-    if let Some(p) = PARTITIONS.iter().find(|p| p.signing_region == region) {
-        return Some(p);
-    }
+/// The partition of `region` (`aws`, `aws-cn`, `aws-us-gov`, ...), if it is a region of one.
+pub fn partition_of(region: &str) -> Option<&'static str> {
     PARTITIONS
         .iter()
         .find(|p| p.prefixes.iter().any(|prefix| is_region_of(region, prefix)))
-}
-
-/// The partition of `region` (`aws`, `aws-cn`, `aws-us-gov`, ...), if it is a region of one.
-pub fn partition_of(region: &str) -> Option<&'static str> {
-    find(region).map(|p| p.name)
-}
-
-/// The region the Organizations endpoint of `region`'s partition signs with.
-pub fn signing_region_of(region: &str) -> Option<&'static str> {
-    find(region).map(|p| p.signing_region)
+        .map(|p| p.name)
 }
 
 #[cfg(test)]
@@ -104,8 +82,7 @@ mod tests {
         assert_eq!(partition_of("eu-isoe-west-1"), Some("aws-iso-e"));
         assert_eq!(partition_of("us-isof-south-1"), Some("aws-iso-f"));
         assert_eq!(partition_of("eusc-de-east-1"), Some("aws-eusc"));
-        assert_eq!(signing_region_of("cn-north-1"), Some("cn-northwest-1"));
-        assert_eq!(signing_region_of("eu-west-1"), Some("us-east-1"));
+        assert_eq!(partition_of("cn-northwest-1"), Some("aws-cn"));
     }
 
     #[test]

@@ -362,15 +362,15 @@ fn check_time(c: &Claim, signed_at: SystemTime, now: SystemTime) -> Result<(), S
     Ok(())
 }
 
-/// Verifies the request's signature for `service` at time `now`; returns the key it was signed
-/// with.
+/// Verifies the request's signature `c` (its `claim`) for `service` at time `now`; returns the
+/// key it was signed with.
 pub fn verify<'k>(
     keys: &'k KeyRing,
+    c: &Claim,
     req: &SignedRequest,
     service: &str,
     now: SystemTime,
 ) -> Result<&'k Credential, SigError> {
-    let c = claim(req.headers, req.query)?;
     let date = c.amz_date.as_deref().ok_or_else(|| {
         incomplete(
             "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
@@ -402,7 +402,7 @@ pub fn verify<'k>(
             "Date must be in ISO-8601 'basic format'. Got '{date}'. See http://en.wikipedia.org/wiki/ISO_8601"
         ))
     })?;
-    check_time(&c, signed_at, now)?;
+    check_time(c, signed_at, now)?;
     let headers = canonical_headers(req, &c.signed_headers)?;
     let signing_key =
         generate_signing_key(&key.secret_access_key, signed_at, &c.scope.region, service);
@@ -497,7 +497,8 @@ mod vectors {
             body: b"",
         };
         let now = parse_amz_date("20150830T123600Z").unwrap() + Duration::from_secs(60);
-        verify(&keys, &req, "service", now).map(|c| c.account_id.clone())
+        let c = claim(req.headers, req.query)?;
+        verify(&keys, &c, &req, "service", now).map(|k| k.account_id.clone())
     }
 
     /// The `get-vanilla` case of AWS's SigV4 test suite.

@@ -342,3 +342,12 @@ pub fn now_secs() -> i64 {
         .expect("after the epoch")
         .as_secs() as i64
 }
+
+/// The status code of a raw HTTP/1.1 answer (`HTTP/1.1 200 OK ...`), 0 if it has none.
+pub fn http_status(answer: &str) -> u16 {
+    answer
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
