@@ -41,6 +41,7 @@ GENERIC_ERRORS = {
     "IncompleteSignatureException",
     "InvalidSignatureException",
     "UnrecognizedClientException",
+    "ExpiredTokenException",
     "InvalidClientTokenId",
     "SignatureDoesNotMatch",
     "RequestExpired",

@@ -116,6 +116,20 @@ expect_eq "$(as_account "$member" describe-organization --query Organization.Id 
 expect_error AccessDeniedException as_account "$member" list-accounts
 expect_error AWSOrganizationsNotInUseException as_account 999999999999 describe-organization
 
+echo "cli: STS on the same endpoint: who am I, and acting in the member through its access role"
+sts() { aws --endpoint-url "$ORGD_ENDPOINT" sts "$@"; }
+expect_eq "$(sts get-caller-identity --query Arn --output text)" "arn:aws:iam::$MGMT:root" "get-caller-identity"
+read -r key secret token < <(sts assume-role --role-arn "arn:aws:iam::$member:role/OrganizationAccountAccessRole" \
+    --role-session-name cli --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text)
+expect_match "$key" '^ASIA[A-Z2-7]{16}$' "temporary access key id"
+as_role() { AWS_ACCESS_KEY_ID=$key AWS_SECRET_ACCESS_KEY=$secret AWS_SESSION_TOKEN=$token "$@"; }
+expect_eq "$(as_role sts get-caller-identity --query Arn --output text)" \
+    "arn:aws:sts::$member:assumed-role/OrganizationAccountAccessRole/cli" "identity of the assumed role"
+expect_eq "$(as_role org describe-organization --query Organization.MasterAccountId --output text)" "$MGMT" \
+    "the organization seen through the assumed role"
+expect_error AccessDeniedException as_role org list-accounts
+expect_error AccessDenied sts assume-role --role-arn "arn:aws:iam::$member:role/NotTheAccessRole" --role-session-name cli
+
 echo "cli: rename, remove, close"
 org update-organizational-unit --organizational-unit-id "$sandbox" --name Experiments >/dev/null
 expect_eq "$(org describe-organizational-unit --organizational-unit-id "$sandbox" --query OrganizationalUnit.Name --output text)" \

@@ -108,6 +108,9 @@ pub enum Denial {
     /// Only the management account or a delegated administrator can see another account's
     /// effective policy.
     OthersEffectivePolicy,
+    /// Only the account itself or its organization's management account may assume the
+    /// account's access role, and no other role exists.
+    AssumeRole,
 }
 
 /// A quota or rule of the organization, with the limit where there is one.

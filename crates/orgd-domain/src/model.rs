@@ -220,7 +220,15 @@ pub struct CreateAccountRequest {
     pub failure_reason: Option<String>,
     #[serde(default)]
     pub tags: Tags,
+    /// The role the management account may assume in the new account (`RoleName`); `None` is
+    /// `DEFAULT_ACCESS_ROLE`.
+    #[serde(default)]
+    pub role_name: Option<String>,
 }
+
+/// The role CreateAccount makes in a new account for the management account to assume, when the
+/// request names none; also the role AWS tells invited accounts to create.
+pub const DEFAULT_ACCESS_ROLE: &str = "OrganizationAccountAccessRole";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -917,6 +925,14 @@ impl State {
         self.ix
             .org_requests_in
             .get(&(org_id.to_string(), state))
+            .unwrap_or(&EMPTY)
+    }
+
+    /// The CreateAccount requests (in any state) that chose this account id.
+    pub fn requests_for_account(&self, account_id: &str) -> &BTreeSet<String> {
+        self.ix
+            .request_account_ids
+            .get(account_id)
             .unwrap_or(&EMPTY)
     }
 

@@ -95,6 +95,7 @@ impl Metrics {
         let operations = Operation::ALL
             .iter()
             .map(|op| op.name())
+            .chain(crate::aws::OTHER_OPERATIONS.iter().copied())
             .chain([UNKNOWN_OPERATION])
             .map(|name| (name, OperationHandles::default()))
             .collect();

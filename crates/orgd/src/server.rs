@@ -231,7 +231,7 @@ async fn tick(engine: Arc<Engine>) {
 async fn aws_endpoint(State(app): State<Arc<App>>, req: Request) -> Response {
     let started = Instant::now();
     let request_id = uuid::Uuid::new_v4().to_string();
-    let reply = guarded(&request_id, handle_aws(&app, req)).await;
+    let reply = guarded(&request_id, handle_aws(&app, req, &request_id)).await;
     app.metrics
         .record(reply.operation, reply.error.as_deref(), started.elapsed());
     tracing::info!(
@@ -267,7 +267,7 @@ async fn guarded(
 
 /// Reads the whole body (refusing one over the limit, or one that does not arrive in time) and
 /// hands the request to the AWS adapter. A request runs only on the body it was sent.
-async fn handle_aws(app: &App, req: Request) -> aws::Reply {
+async fn handle_aws(app: &App, req: Request, request_id: &str) -> aws::Reply {
     let (parts, body) = req.into_parts();
     let declared = parts
         .headers
@@ -300,6 +300,7 @@ async fn handle_aws(app: &App, req: Request) -> aws::Reply {
             query: parts.uri.query(),
             headers: &parts.headers,
             body: &body,
+            request_id,
         })
         .await
 }
@@ -332,7 +333,7 @@ fn aws_response(reply: aws::Reply, request_id: &str) -> Response {
     let h = response.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_static(aws::CONTENT_TYPE),
+        HeaderValue::from_static(reply.content_type),
     );
     if let Some(code) = &reply.error
         && let Ok(v) = HeaderValue::from_str(code)

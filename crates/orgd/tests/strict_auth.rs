@@ -367,3 +367,120 @@ async fn the_credential_scope_must_name_organizations_and_a_real_region() {
     }
     server.stop().await.unwrap();
 }
+
+/// Sends an STS Query request (form `body`) signed now by the management key for `sts`.
+async fn signed_sts(server: &Server, body: &str) -> (u16, String) {
+    let host = server.addr.to_string();
+    let headers = [
+        ("host", host.as_str()),
+        (
+            "content-type",
+            "application/x-www-form-urlencoded; charset=utf-8",
+        ),
+    ];
+    let identity: Identity =
+        Credentials::new("AKIAMGMTEXAMPLE", "mgmt-secret", None, None, "t").into();
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region("us-east-1")
+        .name("sts")
+        .time(SystemTime::now())
+        .settings(SigningSettings::default())
+        .build()
+        .unwrap()
+        .into();
+    let url = format!("http://{host}/");
+    let signable = SignableRequest::new(
+        "POST",
+        &url,
+        headers.iter().copied(),
+        SignableBody::Bytes(body.as_bytes()),
+    )
+    .unwrap();
+    let (instructions, _) = sign(signable, &params).unwrap().into_parts();
+    let signed: Vec<(String, String)> = headers
+        .iter()
+        .copied()
+        .chain(instructions.headers())
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    send(server, "/", &signed, body.as_bytes()).await
+}
+
+fn xml_text<'a>(xml: &'a str, element: &str) -> &'a str {
+    let open = format!("<{element}>");
+    let start = xml.find(&open).expect(element) + open.len();
+    let end = xml[start..].find("</").unwrap() + start;
+    &xml[start..end]
+}
+
+#[tokio::test]
+async fn assumed_role_credentials_are_verified_and_act_as_the_member_in_strict_mode() {
+    let (server, _keys) = strict_server().await;
+    let mgmt = client(&server, "AKIAMGMTEXAMPLE", "mgmt-secret");
+    let created = mgmt.create_organization().send().await.unwrap();
+    let org = common::Org {
+        client: mgmt,
+        id: created.organization.unwrap().id.unwrap(),
+        root_id: String::new(),
+    };
+    let member = org.new_account("assume").await;
+
+    let (status, out) = signed_sts(&server, "Action=GetCallerIdentity&Version=2011-06-15").await;
+    assert_eq!(status, 200, "{out}");
+    assert_eq!(
+        xml_text(&out, "Arn"),
+        "arn:aws:iam::111111111111:user/admin"
+    );
+
+    let body = format!(
+        "Action=AssumeRole&Version=2011-06-15&RoleSessionName=strict&RoleArn=arn%3Aaws%3Aiam%3A%3A{member}%3Arole%2FOrganizationAccountAccessRole"
+    );
+    let (status, out) = signed_sts(&server, &body).await;
+    assert_eq!(status, 200, "{out}");
+    let (key, secret, token) = (
+        xml_text(&out, "AccessKeyId"),
+        xml_text(&out, "SecretAccessKey"),
+        xml_text(&out, "SessionToken"),
+    );
+    let with = |secret: &str, token: &str| {
+        let conf = Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .endpoint_url(server.endpoint())
+            .credentials_provider(Credentials::new(
+                key,
+                secret,
+                Some(token.to_string()),
+                None,
+                "t",
+            ))
+            .build();
+        Client::from_conf(conf)
+    };
+    // The session acts as the member: it may describe the organization, not list accounts.
+    let org = with(secret, token).describe_organization().send().await;
+    assert_eq!(
+        org.unwrap().organization.unwrap().master_account_id(),
+        Some("111111111111")
+    );
+    let e = with(secret, token)
+        .list_accounts()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(e.into_service_error()), "AccessDeniedException");
+    // A wrong secret does not sign for the session; a forged token names no session.
+    let e = with("not-the-secret", token)
+        .describe_organization()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(e.into_service_error()), "InvalidSignatureException");
+    let e = with(secret, &format!("{token}x"))
+        .describe_organization()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(e.into_service_error()), "UnrecognizedClientException");
+}

@@ -33,6 +33,7 @@ pub fn create_account(
     email: &str,
     account_name: &str,
     tags: &[(String, String)],
+    role_name: Option<&str>,
 ) -> Result<Write<CreateAccountStatusView>> {
     let org = cx.org(Operation::CreateAccount)?;
     let tags = new_tags(cx, tags)?;
@@ -69,6 +70,7 @@ pub fn create_account(
         account_id,
         failure_reason: None,
         tags,
+        role_name: role_name.map(str::to_string),
     };
     Ok(Write::new(
         req.clone(),

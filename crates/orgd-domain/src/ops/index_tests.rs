@@ -163,7 +163,7 @@ fn walk_seen(seed: u64, steps: usize) -> (World, Seen) {
             3..=5 => {
                 let email = one(&mut r, emails.clone()).unwrap();
                 w.write(&caller, |cx, ids| {
-                    create_account(cx, ids, &email, "A", &[("k".into(), "v".into())])
+                    create_account(cx, ids, &email, "A", &[("k".into(), "v".into())], None)
                 })
                 .map(drop)
             }
@@ -354,7 +354,9 @@ fn org_world(max_accounts: usize) -> World {
 }
 
 fn create(w: &mut World, email: &str) -> crate::Result<CreateAccountStatusView> {
-    w.write(MGMTS[0], |cx, ids| create_account(cx, ids, email, "A", &[]))
+    w.write(MGMTS[0], |cx, ids| {
+        create_account(cx, ids, email, "A", &[], None)
+    })
 }
 
 #[test]
@@ -420,7 +422,7 @@ fn an_account_id_chosen_by_any_request_is_never_chosen_again() {
             now: w.now,
             limits: &w.limits,
         };
-        create_account(&cx, &mut script, &mgmt_email, "A", &[]).unwrap()
+        create_account(&cx, &mut script, &mgmt_email, "A", &[], None).unwrap()
     };
     assert_eq!(first.output.account_id, "100000000000");
     for c in first.changes {
@@ -439,7 +441,7 @@ fn an_account_id_chosen_by_any_request_is_never_chosen_again() {
         now: w.now,
         limits: &w.limits,
     };
-    let second = create_account(&cx, &mut script, "new@example.com", "B", &[]).unwrap();
+    let second = create_account(&cx, &mut script, "new@example.com", "B", &[], None).unwrap();
     assert_ne!(second.output.account_id, "100000000000");
     assert_ne!(second.output.id, failed.id);
 }

@@ -1,6 +1,7 @@
 //! One function per operation. Reads take a `Ctx` and return views; writes also take an
 //! `IdSource` and return a `Write`: the output and the `Change`s that make it true.
 
+mod access_role;
 mod accounts;
 mod delegation;
 mod effective;
@@ -14,6 +15,7 @@ mod tags;
 mod transfers;
 mod views;
 
+pub use access_role::*;
 pub use accounts::*;
 pub use delegation::*;
 pub use effective::*;

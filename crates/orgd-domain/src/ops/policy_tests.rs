@@ -44,7 +44,7 @@ fn org(fs: FeatureSet) -> (World, String) {
 fn member(w: &mut World) -> String {
     let req = w
         .write(MGMT, |cx, ids| {
-            create_account(cx, ids, "m@example.com", "M", &[])
+            create_account(cx, ids, "m@example.com", "M", &[], None)
         })
         .unwrap();
     w.advance(0);

@@ -36,7 +36,9 @@ fn org_world() -> (World, String) {
 
 fn create_account_now(w: &mut World, email: &str) -> CreateAccountStatusView {
     let req = w
-        .write(MGMT, |cx, ids| create_account(cx, ids, email, "A", &[]))
+        .write(MGMT, |cx, ids| {
+            create_account(cx, ids, email, "A", &[], None)
+        })
         .unwrap();
     assert_eq!(req.state, CreateAccountState::InProgress);
     w.advance(0);
@@ -92,7 +94,7 @@ fn account_creation_settles_with_the_clock_and_rejects_a_used_email() {
     w.limits.create_account_delay = 5_000;
     let req = w
         .write(MGMT, |cx, ids| {
-            create_account(cx, ids, "a@example.com", "A", &[])
+            create_account(cx, ids, "a@example.com", "A", &[], None)
         })
         .unwrap();
     w.advance(4_999);
@@ -134,7 +136,7 @@ fn account_quota_counts_the_management_account() {
     create_account_now(&mut w, "a@example.com");
     let err = w
         .write(MGMT, |cx, ids| {
-            create_account(cx, ids, "b@example.com", "B", &[])
+            create_account(cx, ids, "b@example.com", "B", &[], None)
         })
         .unwrap_err();
     assert!(matches!(
@@ -850,4 +852,40 @@ fn kinds_come_from_the_state_not_from_the_shape_of_ids() {
     })
     .unwrap();
     assert_eq!(w.state.ous[ou].tags.len(), 1);
+}
+
+#[test]
+fn only_the_management_account_or_the_account_itself_assumes_its_access_role() {
+    let (mut w, _) = org_world();
+    let default = create_account_now(&mut w, "d@example.com");
+    let named = w
+        .write(MGMT, |cx, ids| {
+            create_account(cx, ids, "n@example.com", "N", &[], Some("Admin"))
+        })
+        .unwrap();
+    w.advance(0);
+    let (d, n) = (default.account_id.clone(), named.account_id.clone());
+    let ok = |w: &World, caller: &str, account: &str, role: &str| {
+        w.read(caller, |cx| assume_role(cx, account, role)).is_ok()
+    };
+    assert!(ok(&w, MGMT, &d, "OrganizationAccountAccessRole"));
+    assert!(ok(&w, MGMT, &n, "Admin"));
+    assert!(!ok(&w, MGMT, &n, "OrganizationAccountAccessRole"));
+    assert!(ok(&w, &d, &d, "OrganizationAccountAccessRole"));
+    // Another member, an outsider, an unknown account, another role: denied.
+    assert!(!ok(&w, &d, &n, "Admin"));
+    assert!(!ok(&w, OUTSIDER, &d, "OrganizationAccountAccessRole"));
+    assert!(!ok(
+        &w,
+        MGMT,
+        "123412341234",
+        "OrganizationAccountAccessRole"
+    ));
+    assert!(!ok(&w, MGMT, &d, "SomethingElse"));
+    let err = w
+        .read(OUTSIDER, |cx| {
+            assume_role(cx, &d, "OrganizationAccountAccessRole")
+        })
+        .unwrap_err();
+    assert_eq!(err, OrgError::AccessDenied(Denial::AssumeRole));
 }

@@ -205,7 +205,7 @@ fn the_start_must_be_a_month_start_a_day_ahead_and_not_too_far() {
     ));
     let member = w
         .write(PAYER, |cx, ids| {
-            create_account(cx, ids, "m@example.com", "M", &[])
+            create_account(cx, ids, "m@example.com", "M", &[], None)
         })
         .unwrap()
         .account_id;
@@ -266,7 +266,7 @@ fn only_a_management_account_accepts_and_declining_or_expiry_ends_the_invitation
     let mut w = world();
     let member = w
         .write(SOURCE, |cx, ids| {
-            create_account(cx, ids, "m@example.com", "M", &[])
+            create_account(cx, ids, "m@example.com", "M", &[], None)
         })
         .unwrap()
         .account_id;
@@ -392,7 +392,7 @@ fn gov_cloud_accounts_need_a_gov_cloud_enabled_management_account() {
     ));
     let member = w
         .write(PAYER, |cx, ids| {
-            create_account(cx, ids, "m@example.com", "M", &[])
+            create_account(cx, ids, "m@example.com", "M", &[], None)
         })
         .unwrap()
         .account_id;

@@ -58,10 +58,54 @@ pub fn arn(partition: &str, name: &ResourceName) -> String {
     format!("arn:{partition}:organizations::{account_id}:{resource}")
 }
 
+/// The ARN of an account's root user, what a caller signing with an account's own key is.
+pub fn iam_root(partition: &str, account_id: &str) -> String {
+    format!("arn:{partition}:iam::{account_id}:root")
+}
+
+/// The ARN of an assumed-role session.
+pub fn assumed_role(partition: &str, account_id: &str, role: &str, session: &str) -> String {
+    format!("arn:{partition}:sts::{account_id}:assumed-role/{role}/{session}")
+}
+
+/// An IAM role ARN, `arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME`: its account and the role's
+/// name (the last segment).
+pub fn parse_role(arn: &str) -> Option<(&str, &str)> {
+    let rest = arn.strip_prefix("arn:")?;
+    let (partition, rest) = rest.split_once(':')?;
+    let rest = rest.strip_prefix("iam::")?;
+    let (account, resource) = rest.split_once(':')?;
+    let path = resource.strip_prefix("role/")?;
+    let name = path.rsplit('/').next()?;
+    let ok = !partition.is_empty() && orgd_domain::ids::is_account_id(account) && !name.is_empty();
+    ok.then_some((account, name))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use orgd_domain::policy::PolicyType;
+
+    #[test]
+    fn role_arns_name_their_account_and_role() {
+        assert_eq!(
+            parse_role("arn:aws:iam::111122223333:role/OrganizationAccountAccessRole"),
+            Some(("111122223333", "OrganizationAccountAccessRole"))
+        );
+        assert_eq!(
+            parse_role("arn:aws-cn:iam::111122223333:role/a/b/Admin"),
+            Some(("111122223333", "Admin"))
+        );
+        for bad in [
+            "arn:aws:iam::111122223333:user/Admin",
+            "arn:aws:iam::1111:role/Admin",
+            "arn:aws:sts::111122223333:role/Admin",
+            "arn:aws:iam::111122223333:role/",
+            "OrganizationAccountAccessRole",
+        ] {
+            assert_eq!(parse_role(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn regions_map_to_their_partitions() {

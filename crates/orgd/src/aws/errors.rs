@@ -235,6 +235,8 @@ fn denial(d: &Denial) -> String {
                                           administrator can view the effective policy of \
                                           another account."
             .into(),
+        // STS answers this one in its own shape (`aws/sts.rs`); this text is a fallback.
+        Denial::AssumeRole => "You are not authorized to assume this role.".into(),
     }
 }
 

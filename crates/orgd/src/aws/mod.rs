@@ -9,7 +9,9 @@ mod model;
 #[cfg(test)]
 mod output_tests;
 pub mod partition;
+mod session;
 pub mod sigv4;
+mod sts;
 mod token;
 mod wire;
 
@@ -31,6 +33,9 @@ pub const TARGET_PREFIX: &str = "AWSOrganizationsV20161128.";
 pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
 /// The service name in the credential scope of a signed request.
 pub const SIGNING_NAME: &str = "organizations";
+
+/// The operations of the other AWS services orgd answers on its endpoint (STS), by name.
+pub const OTHER_OPERATIONS: &[&str] = &["GetCallerIdentity", "AssumeRole"];
 
 /// The largest request body orgd reads. The largest legal input of the model is far smaller: its
 /// longest bounded members are a `NextToken` (100,000 characters) and a resource policy (40,000),
@@ -59,6 +64,8 @@ pub struct AwsApi {
 pub struct Reply {
     pub status: u16,
     pub body: Vec<u8>,
+    /// JSON 1.1 for Organizations and the tagging API, XML for STS (the Query protocol).
+    pub content_type: &'static str,
     pub operation: Option<&'static str>,
     pub caller: Option<String>,
     pub error: Option<String>,
@@ -71,6 +78,8 @@ pub struct Request<'a> {
     pub query: Option<&'a str>,
     pub headers: &'a axum::http::HeaderMap,
     pub body: &'a [u8],
+    /// The id the answer carries (STS puts it in the XML body too).
+    pub request_id: &'a str,
 }
 
 impl Request<'_> {
@@ -85,6 +94,7 @@ impl Reply {
         Reply {
             status: e.status(),
             body: serde_json::to_vec(&e.body()).unwrap_or_default(),
+            content_type: CONTENT_TYPE,
             operation: None,
             caller: None,
             error: Some(e.code().to_string()),
@@ -102,9 +112,13 @@ impl AwsApi {
     }
 
     pub async fn handle(&self, req: Request<'_>) -> Reply {
+        if sts::is_query(req.header("content-type")) {
+            return self.handle_query(&req).await;
+        }
         let mut reply = Reply {
             status: 200,
             body: Vec::new(),
+            content_type: CONTENT_TYPE,
             operation: None,
             caller: None,
             error: None,
@@ -121,35 +135,203 @@ impl AwsApi {
         reply
     }
 
-    /// The caller's account and the region it signed for, from the request's SigV4 fields (read
-    /// once, verified in strict mode).
-    fn caller(&self, req: &Request) -> Result<(String, String), WireError> {
-        let claim = sigv4::claim(req.headers, req.query).map_err(WireError::Signature)?;
-        let account = match &self.auth {
-            Auth::AccessKey { default_account } => {
-                identity::account_for_key(&claim.access_key, default_account)
+    /// Who calls, from the request's SigV4 fields (read once, verified in strict mode) for
+    /// `service` (the credential scope's): a configured or account-named key, or temporary
+    /// credentials that STS `AssumeRole` issued (their session token says whose).
+    fn caller(&self, req: &Request, service: &str) -> Result<Principal, sigv4::SigError> {
+        let claim = sigv4::claim(req.headers, req.query)?;
+        let partition = arn::partition_of(&claim.scope.region);
+        let signed = sigv4::SignedRequest {
+            method: req.method,
+            path: req.path,
+            query: req.query,
+            headers: req.headers,
+            body: req.body,
+        };
+        // Signatures are checked against wall time, not the movable test clock; sessions expire
+        // on orgd's clock, so tests can move past their end.
+        let wall = std::time::SystemTime::now();
+        if let Some(token) = &claim.security_token {
+            let key = self.engine.token_key();
+            let opened = session::open(&key, token, self.engine.clock().now());
+            let strict = matches!(self.auth, Auth::SigV4(_));
+            match opened {
+                Ok(s) if s.access_key_id == claim.access_key => {
+                    if strict {
+                        let secret = session::secret_for(&key, &s.access_key_id);
+                        sigv4::verify_secret(&secret, &claim, &signed, service, wall)?;
+                    }
+                    return Ok(Principal {
+                        arn: arn::assumed_role(
+                            partition,
+                            &s.account_id,
+                            &s.role_name,
+                            &s.session_name,
+                        ),
+                        user_id: format!(
+                            "{}:{}",
+                            session::role_id(&s.account_id, &s.role_name),
+                            s.session_name
+                        ),
+                        account: s.account_id,
+                        region: claim.scope.region,
+                    });
+                }
+                Err(session::TokenError::Expired) => return Err(sigv4::SigError::TokenExpired),
+                // In the default mode a token orgd did not issue (a real AWS session's, left in
+                // the environment) is ignored, as signatures are; strict mode refuses it.
+                _ if strict => return Err(sigv4::SigError::UnknownKey),
+                _ => {}
             }
+        }
+        let (account, principal_arn) = match &self.auth {
+            Auth::AccessKey { default_account } => (
+                identity::account_for_key(&claim.access_key, default_account),
+                None,
+            ),
             Auth::SigV4(keys) => {
-                let signed = sigv4::SignedRequest {
-                    method: req.method,
-                    path: req.path,
-                    query: req.query,
-                    headers: req.headers,
-                    body: req.body,
-                };
-                // Signatures are checked against wall time, not the movable test clock.
-                let now = std::time::SystemTime::now();
-                sigv4::verify(keys, &claim, &signed, SIGNING_NAME, now)
-                    .map_err(WireError::Signature)?
-                    .account_id
-                    .clone()
+                let key = sigv4::verify(keys, &claim, &signed, service, wall)?;
+                (key.account_id.clone(), key.principal_arn.clone())
             }
         };
-        Ok((account, claim.scope.region))
+        // A configured principal is a user or role of the account; otherwise the account's own
+        // key acts as its root user, whose unique id is the account id.
+        let (arn, user_id) = match principal_arn {
+            Some(arn) => (arn, claim.access_key.clone()),
+            None => (arn::iam_root(partition, &account), account.clone()),
+        };
+        Ok(Principal {
+            account,
+            region: claim.scope.region,
+            arn,
+            user_id,
+        })
+    }
+
+    /// An STS request (Query protocol): answered in XML, errors included.
+    async fn handle_query(&self, req: &Request<'_>) -> Reply {
+        let params = sts::params(req.body, req.query);
+        let mut reply = Reply {
+            status: 200,
+            body: Vec::new(),
+            content_type: sts::CONTENT_TYPE,
+            operation: None,
+            caller: None,
+            error: None,
+        };
+        match self.serve_query(req, &params, &mut reply).await {
+            Ok(body) => reply.body = body,
+            Err(e) => {
+                reply.status = e.status;
+                reply.body = e.body(req.request_id);
+                reply.error = Some(e.code);
+            }
+        }
+        reply
+    }
+
+    async fn serve_query(
+        &self,
+        req: &Request<'_>,
+        params: &std::collections::BTreeMap<String, String>,
+        reply: &mut Reply,
+    ) -> Result<Vec<u8>, sts::QueryError> {
+        let principal = self
+            .caller(req, sts::SIGNING_NAME)
+            .map_err(|e| sts::QueryError::signature(&e))?;
+        reply.caller = Some(principal.account.clone());
+        if !self
+            .throttle
+            .admit(&principal.account, std::time::Instant::now())
+        {
+            return Err(sts::QueryError {
+                status: 400,
+                code: "Throttling".into(),
+                message: "Rate exceeded".into(),
+                sender: true,
+            });
+        }
+        let action = params.get("Action").map(String::as_str).unwrap_or_default();
+        match action {
+            "GetCallerIdentity" => {
+                reply.operation = Some("GetCallerIdentity");
+                Ok(sts::caller_identity(
+                    req.request_id,
+                    &sts::Identity {
+                        user_id: &principal.user_id,
+                        account: &principal.account,
+                        arn: &principal.arn,
+                    },
+                ))
+            }
+            "AssumeRole" => {
+                reply.operation = Some("AssumeRole");
+                self.assume_role(req, params, &principal).await
+            }
+            other => Err(sts::QueryError::unknown_action(other)),
+        }
+    }
+
+    /// STS `AssumeRole`: temporary credentials acting in the role's account, when the domain's
+    /// rule lets the caller assume that role.
+    async fn assume_role(
+        &self,
+        req: &Request<'_>,
+        params: &std::collections::BTreeMap<String, String>,
+        principal: &Principal,
+    ) -> Result<Vec<u8>, sts::QueryError> {
+        let input = sts::assume_role_input(params)?;
+        // An assumed-role session that assumes a role chains roles: AWS caps that at an hour, as
+        // it caps a role whose maximum session duration is the default hour.
+        if input.duration_seconds > sts::DEFAULT_DURATION_SECONDS {
+            return Err(sts::QueryError::validation(
+                if principal.arn.contains(":assumed-role/") {
+                    "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."
+                } else {
+                    "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
+                },
+            ));
+        }
+        let denied = || sts::QueryError::access_denied(&principal.arn, &input.role_arn);
+        let (account, role) = arn::parse_role(&input.role_arn).ok_or_else(denied)?;
+        self.prepare(&principal.account)
+            .await
+            .map_err(|e| sts::QueryError::service(e.body()["Message"].to_string()))?;
+        self.engine
+            .read(&principal.account, |cx| ops::assume_role(cx, account, role))
+            .map_err(|_| denied())?;
+        let now = self.engine.clock().now();
+        let expires_at = now + input.duration_seconds * 1000;
+        let (s, c) = session::issue(
+            &self.engine.token_key(),
+            &mut rand::rng(),
+            account,
+            role,
+            &input.session_name,
+            expires_at,
+        );
+        let partition = arn::partition_of(&principal.region);
+        Ok(sts::assumed_role(
+            req.request_id,
+            &sts::Assumed {
+                arn: &arn::assumed_role(partition, account, role, &s.session_name),
+                assumed_role_id: &format!("{}:{}", session::role_id(account, role), s.session_name),
+                access_key_id: &c.access_key_id,
+                secret_access_key: &c.secret_access_key,
+                session_token: &c.session_token,
+                expiration: &wire::iso8601(expires_at),
+            },
+        ))
     }
 
     async fn serve(&self, req: &Request<'_>, reply: &mut Reply) -> Result<Value, WireError> {
-        let (caller, region) = self.caller(req)?;
+        let Principal {
+            account: caller,
+            region,
+            ..
+        } = self
+            .caller(req, SIGNING_NAME)
+            .map_err(WireError::Signature)?;
         reply.caller = Some(caller.clone());
         if !self.throttle.admit(&caller, std::time::Instant::now()) {
             return Err(WireError::TooManyRequests);
@@ -357,10 +539,15 @@ impl AwsApi {
                 )?
             }
             Operation::CreateAccount => {
-                let NewAccount { email, name, tags } = new_account(input)?;
+                let NewAccount {
+                    email,
+                    name,
+                    tags,
+                    role_name,
+                } = new_account(input)?;
                 let status = self
                     .write(caller, move |cx, ids| {
-                        ops::create_account(cx, ids, &email, &name, &tags)
+                        ops::create_account(cx, ids, &email, &name, &tags, role_name.as_deref())
                     })
                     .await?;
                 json!({ "CreateAccountStatus": wire::create_account_status(&status) })
@@ -795,6 +982,15 @@ fn joined<T>(r: Result<T, tokio::task::JoinError>) -> Result<T, WireError> {
     }
 }
 
+/// Who calls: the account acted in, the region signed for, and the IAM identity
+/// (`GetCallerIdentity`'s `Arn` and `UserId`).
+struct Principal {
+    account: String,
+    region: String,
+    arn: String,
+    user_id: String,
+}
+
 /// One request, its members already checked against the model.
 struct Call<'a> {
     op: Operation,
@@ -822,6 +1018,7 @@ struct NewAccount {
     email: String,
     name: String,
     tags: Vec<(String, String)>,
+    role_name: Option<String>,
 }
 
 fn new_account(input: &Input) -> Result<NewAccount, WireError> {
@@ -829,6 +1026,7 @@ fn new_account(input: &Input) -> Result<NewAccount, WireError> {
         email: input.str("Email")?.to_string(),
         name: input.str("AccountName")?.to_string(),
         tags: input.tags("Tags").unwrap_or_default(),
+        role_name: input.opt_str("RoleName").map(str::to_string),
     })
 }
 

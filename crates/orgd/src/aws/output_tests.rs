@@ -52,6 +52,7 @@ impl Api {
                 query: None,
                 headers: &headers,
                 body: body.as_bytes(),
+                request_id: "test",
             })
             .await;
         let answer: Value = serde_json::from_slice(&reply.body).unwrap();

@@ -74,6 +74,8 @@ pub enum SigError {
     Expired(String),
     /// The credential scope names another service or no region.
     Scope(String),
+    /// The session token of temporary credentials has expired.
+    TokenExpired,
 }
 
 impl SigError {
@@ -82,6 +84,7 @@ impl SigError {
             SigError::Missing => "MissingAuthenticationTokenException",
             SigError::Incomplete(_) => "IncompleteSignatureException",
             SigError::UnknownKey => "UnrecognizedClientException",
+            SigError::TokenExpired => "ExpiredTokenException",
             SigError::BadSignature | SigError::Expired(_) | SigError::Scope(_) => {
                 "InvalidSignatureException"
             }
@@ -93,6 +96,7 @@ impl SigError {
             SigError::Missing => "Missing Authentication Token".into(),
             SigError::Incomplete(m) | SigError::Expired(m) | SigError::Scope(m) => m.clone(),
             SigError::UnknownKey => "The security token included in the request is invalid.".into(),
+            SigError::TokenExpired => "The security token included in the request is expired".into(),
             SigError::BadSignature => "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.".into(),
         }
     }
@@ -128,6 +132,8 @@ pub struct Claim {
     amz_date: Option<String>,
     /// Presigned requests: `X-Amz-Expires`, as sent.
     expires: Option<String>,
+    /// The session token of temporary credentials (`X-Amz-Security-Token`), when sent.
+    pub security_token: Option<String>,
 }
 
 fn incomplete(m: impl Into<String>) -> SigError {
@@ -210,6 +216,10 @@ pub fn claim(headers: &HeaderMap, query: Option<&str>) -> Result<Claim, SigError
             signature: fields["Signature"].to_string(),
             amz_date,
             expires: None,
+            security_token: headers
+                .get("x-amz-security-token")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string),
         });
     }
     let pairs = query_pairs(query.unwrap_or_default());
@@ -238,6 +248,7 @@ pub fn claim(headers: &HeaderMap, query: Option<&str>) -> Result<Claim, SigError
         signature: need("X-Amz-Signature")?,
         amz_date: Some(need("X-Amz-Date")?),
         expires: Some(need("X-Amz-Expires")?),
+        security_token: get("X-Amz-Security-Token"),
     })
 }
 
@@ -371,6 +382,28 @@ pub fn verify<'k>(
     service: &str,
     now: SystemTime,
 ) -> Result<&'k Credential, SigError> {
+    check_claim(c, service)?;
+    let key = keys.keys.get(&c.access_key).ok_or(SigError::UnknownKey)?;
+    check_signature(&key.secret_access_key, c, req, service, now)?;
+    Ok(key)
+}
+
+/// Verifies the request's signature `c` for `service` at time `now` with a secret known
+/// otherwise (that of temporary credentials).
+pub fn verify_secret(
+    secret: &str,
+    c: &Claim,
+    req: &SignedRequest,
+    service: &str,
+    now: SystemTime,
+) -> Result<(), SigError> {
+    check_claim(c, service)?;
+    check_signature(secret, c, req, service, now)
+}
+
+/// The checks of a claim that need no key: its date, its scope's service and region, `host`
+/// signed.
+fn check_claim(c: &Claim, service: &str) -> Result<(), SigError> {
     let date = c.amz_date.as_deref().ok_or_else(|| {
         incomplete(
             "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
@@ -396,7 +429,17 @@ pub fn verify<'k>(
     if !c.signed_headers.iter().any(|h| h == "host") {
         return Err(incomplete("The signed headers must include 'host'."));
     }
-    let key = keys.keys.get(&c.access_key).ok_or(SigError::UnknownKey)?;
+    Ok(())
+}
+
+fn check_signature(
+    secret: &str,
+    c: &Claim,
+    req: &SignedRequest,
+    service: &str,
+    now: SystemTime,
+) -> Result<(), SigError> {
+    let date = c.amz_date.as_deref().unwrap_or_default();
     let signed_at = parse_amz_date(date).ok_or_else(|| {
         incomplete(format!(
             "Date must be in ISO-8601 'basic format'. Got '{date}'. See http://en.wikipedia.org/wiki/ISO_8601"
@@ -404,8 +447,7 @@ pub fn verify<'k>(
     })?;
     check_time(c, signed_at, now)?;
     let headers = canonical_headers(req, &c.signed_headers)?;
-    let signing_key =
-        generate_signing_key(&key.secret_access_key, signed_at, &c.scope.region, service);
+    let signing_key = generate_signing_key(secret, signed_at, &c.scope.region, service);
     let body_hash = hex::encode(Sha256::digest(req.body));
     let payloads: &[&str] = if c.expires.is_some() {
         &[&body_hash, "UNSIGNED-PAYLOAD"]
@@ -432,7 +474,7 @@ pub fn verify<'k>(
         );
         let expected = calculate_signature(signing_key.as_ref(), to_sign.as_bytes());
         if bool::from(expected.as_bytes().ct_eq(c.signature.as_bytes())) {
-            return Ok(key);
+            return Ok(());
         }
     }
     Err(SigError::BadSignature)

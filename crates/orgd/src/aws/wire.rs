@@ -132,7 +132,7 @@ impl WireError {
 
 /// An instant as ISO 8601 in UTC, to the second (`2026-06-01T00:00:00Z`), as handshake resources
 /// carry `TRANSFER_START_TIMESTAMP`.
-fn iso8601(ms: i64) -> String {
+pub(crate) fn iso8601(ms: i64) -> String {
     const FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
         time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
     time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
