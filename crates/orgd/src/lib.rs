@@ -7,10 +7,12 @@ pub mod clock;
 pub mod config;
 pub mod engine;
 pub mod export;
+pub mod huawei;
 pub mod metrics;
 pub mod offline;
 mod operator;
 pub mod server;
+pub mod signing;
 pub mod throttle;
 
 pub use config::ServeConfig;

@@ -23,7 +23,6 @@ use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, oneshot};
 use tokio::task::JoinHandle;
 
-use crate::aws::sigv4::KeyRing;
 use crate::aws::{self, Auth, AwsApi, WireError};
 use crate::clock::Clock;
 use crate::config::AuthMode;
@@ -31,6 +30,7 @@ use crate::config::ServeConfig;
 use crate::engine::Engine;
 use crate::metrics::Metrics;
 use crate::operator;
+use crate::signing::KeyRing;
 use crate::throttle::Throttle;
 
 pub(crate) struct App {
@@ -71,8 +71,8 @@ impl Server {
             (AuthMode::AccessKey, _) => Auth::AccessKey {
                 default_account: cfg.default_account.clone(),
             },
-            (AuthMode::Sigv4, Some(path)) => Auth::SigV4(KeyRing::load(path)?),
-            (AuthMode::Sigv4, None) => anyhow::bail!("--auth sigv4 needs --credentials FILE"),
+            (AuthMode::Signed, Some(path)) => Auth::SigV4(Arc::new(KeyRing::load(path)?)),
+            (AuthMode::Signed, None) => anyhow::bail!("--auth signed needs --credentials FILE"),
         };
         let limits = HttpLimits::from(cfg);
         let app = Arc::new(App {

@@ -1,0 +1,3 @@
+//! The Huawei Cloud Organizations REST adapter.
+
+pub mod sign;
