@@ -56,8 +56,10 @@ pub enum LogFormat {
 pub enum AuthMode {
     /// The access key ID names the account; signatures are not verified.
     AccessKey,
-    /// Verify every SigV4 signature against the keys in `--credentials`.
-    Sigv4,
+    /// Verify every signature against the keys in `--credentials`: SigV4 for the AWS API,
+    /// SDK-HMAC-SHA256 for the Huawei API (`sigv4` is the same mode's former name).
+    #[value(alias = "sigv4")]
+    Signed,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -74,10 +76,11 @@ pub struct ServeConfig {
     /// The account of callers whose access key ID is not 12 digits.
     #[arg(long, env = "ORGD_DEFAULT_ACCOUNT", default_value = "123456789012", value_parser = parse_account)]
     pub default_account: String,
-    /// How callers are identified: by access key (default) or by verified SigV4 signatures.
+    /// How callers are identified: by access key (default) or by verified signatures (`signed`).
     #[arg(long, env = "ORGD_AUTH", value_enum, default_value = "access-key")]
     pub auth: AuthMode,
-    /// JSON file of keys for `--auth sigv4`: [{"access_key_id", "secret_access_key", "account_id", "principal_arn"}].
+    /// JSON file of keys for `--auth signed`: [{"access_key_id", "secret_access_key", "account_id", "principal_arn"}];
+    /// an account is a 12-digit AWS account or a 32-hex Huawei domain id.
     #[arg(long, env = "ORGD_CREDENTIALS")]
     pub credentials: Option<PathBuf>,
     /// Milliseconds a CreateAccount request stays IN_PROGRESS.

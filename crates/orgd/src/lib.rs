@@ -12,6 +12,7 @@ pub mod metrics;
 pub mod offline;
 mod operator;
 pub mod server;
+pub mod signing;
 pub mod throttle;
 
 pub use config::ServeConfig;

@@ -24,7 +24,6 @@ use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, oneshot};
 use tokio::task::JoinHandle;
 
-use crate::aws::sigv4::KeyRing;
 use crate::aws::{self, Auth, AwsApi, WireError};
 use crate::clock::Clock;
 use crate::config::AuthMode;
@@ -33,6 +32,7 @@ use crate::engine::Engine;
 use crate::huawei::{self, HuaweiApi};
 use crate::metrics::Metrics;
 use crate::operator;
+use crate::signing::KeyRing;
 use crate::throttle::Throttle;
 
 pub(crate) struct App {
@@ -74,8 +74,8 @@ impl Server {
             (AuthMode::AccessKey, _) => Auth::AccessKey {
                 default_account: cfg.default_account.clone(),
             },
-            (AuthMode::Sigv4, Some(path)) => Auth::SigV4(KeyRing::load(path)?),
-            (AuthMode::Sigv4, None) => anyhow::bail!("--auth sigv4 needs --credentials FILE"),
+            (AuthMode::Signed, Some(path)) => Auth::SigV4(Arc::new(KeyRing::load(path)?)),
+            (AuthMode::Signed, None) => anyhow::bail!("--auth signed needs --credentials FILE"),
         };
         let huawei_auth = huawei::Auth::new(cfg.auth, cfg.credentials.as_deref())?;
         let limits = HttpLimits::from(cfg);

@@ -1,4 +1,4 @@
-//! `--auth sigv4`: every request's signature is verified against the credentials file, with the
+//! `--auth signed` (alias `sigv4`), the AWS side: every request's signature is verified against the credentials file, with the
 //! SDK's own signing (header form) and a presigned query, good and bad secrets, and clock skew.
 
 mod common;
@@ -25,7 +25,7 @@ async fn strict_server() -> (Server, tempfile::NamedTempFile) {
     let file = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(file.path(), KEYS).unwrap();
     let mut cfg = ServeConfig::ephemeral();
-    cfg.auth = AuthMode::Sigv4;
+    cfg.auth = AuthMode::Signed;
     cfg.credentials = Some(file.path().to_path_buf());
     (Server::start(&cfg).await.unwrap(), file)
 }

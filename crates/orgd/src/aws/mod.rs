@@ -50,7 +50,7 @@ pub enum Auth {
     /// parsed, not verified.
     AccessKey { default_account: String },
     /// Every request's SigV4 signature is verified against these keys.
-    SigV4(sigv4::KeyRing),
+    SigV4(Arc<crate::signing::KeyRing>),
 }
 
 /// The AWS Organizations API over one engine.

@@ -2,67 +2,22 @@
 //! presigned query forms) against the keys of a credentials file. The canonical request is built
 //! here; the key derivation and HMAC come from the `aws-sigv4` crate.
 //!
-//! The credentials file is JSON: a list of
-//! `{"access_key_id", "secret_access_key", "account_id", "principal_arn"?}`.
+//! The keys come from the credentials file of signed mode (`crate::signing`, shared with
+//! Huawei's SDK-HMAC-SHA256); only keys of 12-digit AWS accounts sign AWS requests.
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use aws_sigv4::sign::v4::{calculate_signature, generate_signing_key};
 use axum::http::HeaderMap;
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
-use serde::Deserialize;
+use percent_encoding::{percent_decode_str, utf8_percent_encode};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-/// Characters SigV4 leaves unencoded: letters, digits and `-_.~`.
-const SIGV4_SET: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
-
-/// How far a request's time may be from the server's (AWS: 15 minutes).
-pub const MAX_SKEW: Duration = Duration::from_secs(15 * 60);
-
-/// One configured key.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Credential {
-    pub access_key_id: String,
-    pub secret_access_key: String,
-    pub account_id: String,
-    #[serde(default)]
-    pub principal_arn: Option<String>,
-}
-
-/// The keys strict mode accepts, by access key ID.
-#[derive(Debug, Default)]
-pub struct KeyRing {
-    keys: HashMap<String, Credential>,
-}
-
-impl KeyRing {
-    pub fn load(path: &Path) -> anyhow::Result<Self> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| anyhow::anyhow!("reading credentials file {}: {e}", path.display()))?;
-        Self::parse(&text).map_err(|e| anyhow::anyhow!("credentials file {}: {e}", path.display()))
-    }
-
-    pub fn parse(text: &str) -> anyhow::Result<Self> {
-        let list: Vec<Credential> = serde_json::from_str(text)?;
-        let mut keys = HashMap::new();
-        for c in list {
-            anyhow::ensure!(
-                orgd_domain::ids::is_account_id(&c.account_id),
-                "account_id of {} must be 12 digits",
-                c.access_key_id
-            );
-            keys.insert(c.access_key_id.clone(), c);
-        }
-        Ok(KeyRing { keys })
-    }
-}
+use crate::signing::{
+    Credential, Dialect, KeyRing, MAX_SKEW, UNRESERVED as SIGV4_SET, basic_time as amz_date,
+    parse_basic_time as parse_amz_date, query_pairs,
+};
 
 /// Why a request is refused, as AWS names it for JSON services.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,22 +93,6 @@ pub struct Claim {
 
 fn incomplete(m: impl Into<String>) -> SigError {
     SigError::Incomplete(m.into())
-}
-
-fn query_pairs(query: &str) -> Vec<(String, String)> {
-    query
-        .split('&')
-        .filter(|kv| !kv.is_empty())
-        .map(|kv| {
-            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-            let dec = |s: &str| {
-                percent_decode_str(&s.replace('+', "%20"))
-                    .decode_utf8_lossy()
-                    .into_owned()
-            };
-            (dec(k), dec(v))
-        })
-        .collect()
 }
 
 /// `AKID/date/region/service/aws4_request` split into the key and its scope.
@@ -250,24 +189,6 @@ pub fn claim(headers: &HeaderMap, query: Option<&str>) -> Result<Claim, SigError
         expires: Some(need("X-Amz-Expires")?),
         security_token: get("X-Amz-Security-Token"),
     })
-}
-
-/// SigV4's basic time format, `yyyymmddThhmmssZ`.
-const AMZ_DATE: &[time::format_description::BorrowedFormatItem<'static>] =
-    time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
-
-/// `yyyymmddThhmmssZ` as a time.
-fn parse_amz_date(s: &str) -> Option<SystemTime> {
-    time::PrimitiveDateTime::parse(s, AMZ_DATE)
-        .ok()
-        .map(|t| SystemTime::from(t.assume_utc()))
-}
-
-/// A time as `yyyymmddThhmmssZ`.
-fn amz_date(t: SystemTime) -> String {
-    time::OffsetDateTime::from(t)
-        .format(AMZ_DATE)
-        .unwrap_or_default()
 }
 
 /// The longest a presigned request may stay valid (AWS: seven days).
@@ -383,7 +304,9 @@ pub fn verify<'k>(
     now: SystemTime,
 ) -> Result<&'k Credential, SigError> {
     check_claim(c, service)?;
-    let key = keys.keys.get(&c.access_key).ok_or(SigError::UnknownKey)?;
+    let key = keys
+        .get(&c.access_key, Dialect::Aws)
+        .ok_or(SigError::UnknownKey)?;
     check_signature(&key.secret_access_key, c, req, service, now)?;
     Ok(key)
 }
@@ -483,18 +406,6 @@ fn check_signature(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::UNIX_EPOCH;
-
-    #[test]
-    fn amz_dates_parse_to_the_right_instant() {
-        let t = parse_amz_date("20150830T123600Z").unwrap();
-        assert_eq!(
-            t.duration_since(UNIX_EPOCH).unwrap().as_secs(),
-            1_440_938_160
-        );
-        assert!(parse_amz_date("2015-08-30T12:36:00Z").is_none());
-        assert!(parse_amz_date("20151330T123600Z").is_none());
-    }
 
     #[test]
     fn canonical_forms_follow_sigv4() {
@@ -504,14 +415,6 @@ mod tests {
         );
         assert_eq!(canonical_path("/"), "/");
         assert_eq!(canonical_path("/a b"), "/a%2520b");
-    }
-
-    #[test]
-    fn the_credentials_file_needs_twelve_digit_accounts() {
-        let ok = r#"[{"access_key_id":"AKIDEXAMPLE","secret_access_key":"s","account_id":"111111111111"}]"#;
-        assert_eq!(KeyRing::parse(ok).unwrap().keys.len(), 1);
-        let bad = r#"[{"access_key_id":"AKIDEXAMPLE","secret_access_key":"s","account_id":"12"}]"#;
-        assert!(KeyRing::parse(bad).is_err());
     }
 }
 

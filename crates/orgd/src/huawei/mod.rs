@@ -18,6 +18,7 @@ mod policies;
 pub mod request;
 pub mod routes;
 mod services;
+pub mod sign;
 mod tags;
 pub mod urn;
 pub mod wire;
