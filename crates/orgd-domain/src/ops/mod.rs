@@ -3,6 +3,7 @@
 
 mod accounts;
 mod delegation;
+mod dry_run;
 mod effective;
 mod handshakes;
 mod organization;
@@ -10,12 +11,14 @@ mod ous;
 mod policies;
 mod resource_policy;
 mod settle;
+mod tag_query;
 mod tags;
 mod transfers;
 mod views;
 
 pub use accounts::*;
 pub use delegation::*;
+pub use dry_run::*;
 pub use effective::*;
 pub use handshakes::*;
 pub use organization::*;
@@ -23,6 +26,7 @@ pub use ous::*;
 pub use policies::*;
 pub use resource_policy::*;
 pub use settle::{remember_caller, settle};
+pub use tag_query::*;
 pub use tags::*;
 pub use transfers::*;
 pub use views::*;
@@ -155,3 +159,6 @@ mod transfer_tests;
 
 #[cfg(test)]
 mod index_tests;
+
+#[cfg(test)]
+mod tag_query_tests;
