@@ -21,6 +21,35 @@ use super::json::Json;
 /// The only version Huawei accepts in a custom SCP.
 pub const VERSION: &str = "5.0";
 
+/// A cloud service whose resources Huawei tag policies can enforce tags on
+/// (`list_tag_policy_services`): the service, its resource types, and whether `<service>:*`
+/// (every type of the service) is allowed in `enforced_for`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TagPolicyService {
+    pub service: &'static str,
+    pub resource_types: &'static [&'static str],
+    pub all_types: bool,
+}
+
+/// The catalogue of services tag policies can enforce, as far as sources show it. Huawei's
+/// "Cloud Services for Using Tag Policies" page could not be read; its guide names `ces:alarm`
+/// (Cloud Eye alarm rules) as an enforceable type, and the API reference's example answer lists
+/// the types `account` and `ou`, which are Organizations' own taggable resources (with `policy`
+/// and `root`, the other two of its TMS resource types). orgd does not check `enforced_for`
+/// against this list.
+pub const TAG_POLICY_SERVICES: &[TagPolicyService] = &[
+    TagPolicyService {
+        service: "ces",
+        resource_types: &["alarm"],
+        all_types: false,
+    },
+    TagPolicyService {
+        service: "organizations",
+        resource_types: &["account", "ou", "policy", "root"],
+        all_types: true,
+    },
+];
+
 type Result<T = ()> = std::result::Result<T, PolicyContentError>;
 
 fn bad(path: impl Into<String>, message: impl Into<String>) -> PolicyContentError {

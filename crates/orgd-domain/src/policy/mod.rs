@@ -23,6 +23,7 @@ pub use effective::{
     EffectivePolicy, EffectivePolicyError, PolicyRef, ValidationError, ValidationErrorCode,
     effective_policy,
 };
+pub use huawei::{TAG_POLICY_SERVICES as HUAWEI_TAG_POLICY_SERVICES, TagPolicyService};
 pub use types::{PolicyKind, PolicyType};
 
 use crate::ids::IdScheme;
