@@ -58,6 +58,8 @@ pub enum OrgError {
     PolicyNotAttached,
     PolicyTypeAlreadyEnabled,
     PolicyTypeNotEnabled,
+    /// SCP dry-run is not enabled in the root (Huawei's SCP simulation).
+    DryRunNotEnabled,
     /// The policy type needs an organization with all features.
     PolicyTypeNeedsAllFeatures(PolicyType),
     TransferAlreadyInStatus,
@@ -194,6 +196,8 @@ pub enum Invalid {
     InvitationToOrganization,
     /// A transfer invitation addressed to an organization.
     TransferToOrganization,
+    /// The organization's policy language has no SCP dry-run, or the type is not an SCP.
+    DryRunUnsupported,
     /// More than one handshake filter.
     TooManyFilters,
     StartNotBeginningOfDay,

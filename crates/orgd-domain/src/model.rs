@@ -85,6 +85,28 @@ pub struct Root {
     /// Policies attached directly to the root, in attachment order.
     #[serde(default)]
     pub policies: Vec<String>,
+    /// The SCP dry-run (simulation) settings of the root, once they were set (Huawei only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<DryRunConfig>,
+}
+
+/// Whether dry-run SCPs are in force in a root, and where the cloud would log what they would
+/// have denied. orgd keeps the log destination as given: it writes no log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DryRunConfig {
+    pub enabled: bool,
+    /// The bucket, its region and the key prefix the simulated denials would be written to.
+    #[serde(default)]
+    pub log_bucket: Option<String>,
+    #[serde(default)]
+    pub log_region: Option<String>,
+    #[serde(default)]
+    pub log_prefix: Option<String>,
+    /// The agency (delegation) the cloud would write the log with.
+    #[serde(default)]
+    pub agency: Option<String>,
+    pub created_at: Millis,
+    pub updated_at: Millis,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -360,6 +382,10 @@ pub struct Policy {
     pub updated_at: Millis,
     #[serde(default)]
     pub tags: Tags,
+    /// A dry-run SCP (Huawei's SCP simulation): attached and detached like an SCP, but it never
+    /// denies, counts toward no SCP quota and is listed only with the dry-run policies.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub dry_run: bool,
 }
 
 /// What a responsibility transfer hands over (the model knows only `BILLING`).
@@ -516,7 +542,13 @@ struct Indexes {
     emails: IdSets<String>,
     /// Every pending time-driven transition: when it is due, what it is, and the entity's id.
     due: BTreeSet<(Millis, DueKind, String)>,
+    /// (organization id, kind, tag key, tag value) -> the roots, OUs, member accounts or policies
+    /// of that kind in the organization that carry the tag. Ordered, so that one organization's
+    /// keys and values of one kind are one range.
+    tags: BTreeMap<TagKey, BTreeSet<String>>,
 }
+
+type TagKey = (String, Kind, String, String);
 
 fn add<K: Hash + Eq>(sets: &mut IdSets<K>, key: K, id: &str) {
     sets.entry(key).or_default().insert(id.to_string());
@@ -545,6 +577,20 @@ fn recipient_key(r: &Recipient) -> Recipient {
 }
 
 impl Indexes {
+    fn tags(&mut self, org_id: &str, kind: Kind, id: &str, tags: &Tags, on: bool) {
+        for (k, v) in tags {
+            let key = (org_id.to_string(), kind, k.clone(), v.clone());
+            if on {
+                self.tags.entry(key).or_default().insert(id.to_string());
+            } else if let Some(set) = self.tags.get_mut(&key) {
+                set.remove(id);
+                if set.is_empty() {
+                    self.tags.remove(&key);
+                }
+            }
+        }
+    }
+
     fn attachments(&mut self, org_id: &str, target: &str, policies: &[String], on: bool) {
         for p in policies {
             let key = (org_id.to_string(), p.clone());
@@ -567,6 +613,7 @@ impl Indexes {
 
     fn root(&mut self, r: &Root, on: bool) {
         self.attachments(&r.org_id, &r.id, &r.policies, on);
+        self.tags(&r.org_id, Kind::Root, &r.id, &r.tags, on);
     }
 
     fn ou(&mut self, ou: &OrganizationalUnit, on: bool) {
@@ -578,6 +625,7 @@ impl Indexes {
             remove(&mut self.org_ous, &ou.org_id, &ou.id);
         }
         self.attachments(&ou.org_id, &ou.id, &ou.policies, on);
+        self.tags(&ou.org_id, Kind::OrganizationalUnit, &ou.id, &ou.tags, on);
     }
 
     fn account(&mut self, a: &Account, on: bool) {
@@ -596,6 +644,7 @@ impl Indexes {
                 remove(&mut self.members, &m.org_id, &a.id);
             }
             self.attachments(&m.org_id, &a.id, &m.policies, on);
+            self.tags(&m.org_id, Kind::Account, &a.id, &a.tags, on);
         }
         if let Some(t) = a.closes_at {
             self.due(t, DueKind::Closure, &a.id, on);
@@ -638,6 +687,7 @@ impl Indexes {
     }
 
     fn policy(&mut self, p: &Policy, on: bool) {
+        self.tags(&p.org_id, Kind::Policy, &p.id, &p.tags, on);
         if on {
             add(&mut self.org_policies, p.org_id.clone(), &p.id);
         } else {
@@ -694,7 +744,7 @@ pub struct State {
 static EMPTY: BTreeSet<String> = BTreeSet::new();
 
 /// The kinds of entity an id can name (`State::kind_of`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
     Organization,
     Root,
@@ -830,7 +880,8 @@ impl State {
             handshake_children,
             recipient_handshakes,
             emails,
-            due
+            due,
+            tags
         );
         assert_eq!(self.ix, fresh);
     }
@@ -860,6 +911,59 @@ impl State {
             .recipient_transfers
             .get(&recipient_key(recipient))
             .unwrap_or(&EMPTY)
+    }
+
+    /// The roots, OUs, member accounts or policies (`kind`) of an organization that carry the tag
+    /// `key` with any of `values` (any value at all when `values` is empty).
+    pub fn tagged(
+        &self,
+        org_id: &str,
+        kind: Kind,
+        key: &str,
+        values: &[String],
+    ) -> BTreeSet<&String> {
+        let mut ids = BTreeSet::new();
+        if values.is_empty() {
+            for (_, set) in self.tag_range(org_id, kind, Some(key)) {
+                ids.extend(set);
+            }
+        } else {
+            for v in values {
+                let k = (org_id.to_string(), kind, key.to_string(), v.clone());
+                ids.extend(self.ix.tags.get(&k).into_iter().flatten());
+            }
+        }
+        ids
+    }
+
+    /// The tag keys and values used on the roots, OUs, member accounts or policies (`kind`) of
+    /// an organization, sorted by key then value.
+    pub fn tag_values(&self, org_id: &str, kind: Kind) -> Vec<(&str, &str)> {
+        self.tag_range(org_id, kind, None)
+            .map(|((_, _, k, v), _)| (k.as_str(), v.as_str()))
+            .collect()
+    }
+
+    /// The tag index entries of one organization and kind (and key, if given), in order.
+    fn tag_range(
+        &self,
+        org_id: &str,
+        kind: Kind,
+        key: Option<&str>,
+    ) -> impl Iterator<Item = (&TagKey, &BTreeSet<String>)> {
+        let (org, key) = (org_id.to_string(), key.map(str::to_string));
+        let start = (
+            org.clone(),
+            kind,
+            key.clone().unwrap_or_default(),
+            String::new(),
+        );
+        self.ix
+            .tags
+            .range(start..)
+            .take_while(move |((o, k, tk, _), _)| {
+                *o == org && *k == kind && key.as_ref().is_none_or(|key| key == tk)
+            })
     }
 
     /// The customer-managed policies of an organization.

@@ -77,6 +77,7 @@ fn root(name: &str) -> Root {
         tags: [("k".to_string(), "v".to_string())].into(),
         policy_types: vec![PolicyType::Tag],
         policies: vec!["p-abcdefgh".into()],
+        dry_run: None,
     }
 }
 
@@ -102,6 +103,7 @@ fn policy() -> Policy {
         content: r#"{"tags": {}}"#.into(),
         updated_at: 5,
         tags: Default::default(),
+        dry_run: false,
     }
 }
 

@@ -4,6 +4,7 @@
 mod access_role;
 mod accounts;
 mod delegation;
+mod dry_run;
 mod effective;
 mod handshakes;
 mod organization;
@@ -11,6 +12,7 @@ mod ous;
 mod policies;
 mod resource_policy;
 mod settle;
+mod tag_query;
 mod tags;
 mod transfers;
 mod views;
@@ -18,6 +20,7 @@ mod views;
 pub use access_role::*;
 pub use accounts::*;
 pub use delegation::*;
+pub use dry_run::*;
 pub use effective::*;
 pub use handshakes::*;
 pub use organization::*;
@@ -25,6 +28,7 @@ pub use ous::*;
 pub use policies::*;
 pub use resource_policy::*;
 pub use settle::{remember_caller, settle};
+pub use tag_query::*;
 pub use tags::*;
 pub use transfers::*;
 pub use views::*;
@@ -157,3 +161,6 @@ mod transfer_tests;
 
 #[cfg(test)]
 mod index_tests;
+
+#[cfg(test)]
+mod tag_query_tests;

@@ -32,7 +32,10 @@ pub fn create_organization(
         id_scheme,
     };
     let policy_types = super::policies::initial_policy_types(org.feature_set, cx.limits);
-    let policies = super::policies::default_attachments(&policy_types);
+    let policies = super::policies::default_attachments(
+        crate::policy::PolicyLanguage::of(id_scheme),
+        &policy_types,
+    );
     let root = Root {
         id: root_id.clone(),
         org_id: org_id.clone(),
@@ -40,6 +43,7 @@ pub fn create_organization(
         tags: Default::default(),
         policy_types,
         policies: policies.clone(),
+        dry_run: None,
     };
     account.membership = Some(Membership {
         org_id,

@@ -19,11 +19,14 @@ use crate::model::{
     Account, Change, FeatureSet, Kind, Membership, Organization, OrganizationalUnit, Policy, Root,
     State,
 };
-use crate::policy::{self, PolicyContentError, PolicyType};
+use crate::policy::{self, PolicyContentError, PolicyLanguage, PolicyType};
 
-/// An AWS-managed policy: global, immutable, the same in every organization.
+/// A cloud-managed policy (AWS-managed, Huawei built-in): global, immutable, the same in every
+/// organization of its cloud.
 #[derive(Debug)]
 pub struct ManagedPolicy {
+    /// The organizations that see it: those whose policies are in this language.
+    pub language: PolicyLanguage,
     pub id: &'static str,
     pub policy_type: PolicyType,
     pub name: &'static str,
@@ -31,10 +34,15 @@ pub struct ManagedPolicy {
     pub content: &'static str,
 }
 
-/// The AWS-managed policies. Enabling a type that has one attaches it to the root, every OU and
-/// every account; roots, OUs and accounts created or joined later start with it too.
+/// The cloud-managed policies. Enabling a type that has one attaches it to the root, every OU and
+/// every account; roots, OUs and accounts created or joined later start with it too (Huawei's
+/// guide says the same of its `FullAccess` SCP: "after the SCP type is enabled, Organizations
+/// automatically attaches the FullAccess policy to all OUs and accounts"). Huawei does not
+/// publish the built-in policy's id or content: orgd uses `p-FullAccess` and an allow-all "5.0"
+/// document.
 pub const MANAGED_POLICIES: &[ManagedPolicy] = &[
     ManagedPolicy {
+        language: PolicyLanguage::Aws,
         id: "p-FullAWSAccess",
         policy_type: PolicyType::ServiceControl,
         name: "FullAWSAccess",
@@ -42,27 +50,48 @@ pub const MANAGED_POLICIES: &[ManagedPolicy] = &[
         content: "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Action\": \"*\",\n      \"Resource\": \"*\"\n    }\n  ]\n}",
     },
     ManagedPolicy {
+        language: PolicyLanguage::Aws,
         id: "p-RCPFullAWSAccess",
         policy_type: PolicyType::ResourceControl,
         name: "RCPFullAWSAccess",
         description: "Allows access to every operation",
         content: "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Principal\": \"*\",\n      \"Action\": \"*\",\n      \"Resource\": \"*\"\n    }\n  ]\n}",
     },
+    ManagedPolicy {
+        language: PolicyLanguage::Huawei,
+        id: "p-FullAccess",
+        policy_type: PolicyType::ServiceControl,
+        name: "FullAccess",
+        description: "Allows all operations",
+        content: "{\n  \"Version\": \"5.0\",\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Action\": [\n        \"*\"\n      ]\n    }\n  ]\n}",
+    },
 ];
+
+/// The policy language of an organization (from its id scheme).
+pub(crate) fn language(org: &Organization) -> PolicyLanguage {
+    PolicyLanguage::of(org.id_scheme)
+}
 
 fn managed(id: &str) -> Option<&'static ManagedPolicy> {
     MANAGED_POLICIES.iter().find(|m| m.id == id)
 }
 
-fn managed_for(ty: PolicyType) -> Option<&'static ManagedPolicy> {
-    MANAGED_POLICIES.iter().find(|m| m.policy_type == ty)
+fn managed_for(lang: PolicyLanguage, ty: PolicyType) -> Option<&'static ManagedPolicy> {
+    MANAGED_POLICIES
+        .iter()
+        .find(|m| m.language == lang && m.policy_type == ty)
 }
 
-/// The type of an attached policy id (managed or stored).
+/// The type an attached policy id enforces (managed or stored); `None` for a dry-run policy,
+/// which enforces nothing and so counts toward no quota and goes with no policy type.
 pub(crate) fn type_of(state: &State, id: &str) -> Option<PolicyType> {
-    managed(id)
-        .map(|m| m.policy_type)
-        .or_else(|| state.policies.get(id).map(|p| p.policy_type))
+    managed(id).map(|m| m.policy_type).or_else(|| {
+        state
+            .policies
+            .get(id)
+            .filter(|p| !p.dry_run)
+            .map(|p| p.policy_type)
+    })
 }
 
 /// The policy types a new organization's root starts with. AWS's documentation says SCPs are
@@ -79,10 +108,10 @@ pub(crate) fn initial_policy_types(fs: FeatureSet, limits: &crate::Limits) -> Ve
 
 /// The policies a root, OU or account starts with, given the types enabled in its root: the
 /// AWS-managed policy of each enabled type that has one.
-pub(crate) fn default_attachments(enabled: &[PolicyType]) -> Vec<String> {
+pub(crate) fn default_attachments(lang: PolicyLanguage, enabled: &[PolicyType]) -> Vec<String> {
     enabled
         .iter()
-        .filter_map(|t| managed_for(*t))
+        .filter_map(|t| managed_for(lang, *t))
         .map(|m| m.id.to_string())
         .collect()
 }
@@ -92,7 +121,7 @@ pub(crate) fn new_target_policies(state: &State, org: &Organization) -> Vec<Stri
     state
         .roots
         .get(&org.root_id)
-        .map(|r| default_attachments(&r.policy_types))
+        .map(|r| default_attachments(language(org), &r.policy_types))
         .unwrap_or_default()
 }
 
@@ -145,27 +174,27 @@ fn policy_view(org: &Organization, p: &Policy) -> PolicyView {
 }
 
 /// A policy the caller's organization can see.
-enum Found<'s> {
+pub(super) enum Found<'s> {
     Managed(&'static ManagedPolicy),
     Own(&'s Policy),
 }
 
 impl Found<'_> {
-    fn policy_type(&self) -> PolicyType {
+    pub(super) fn policy_type(&self) -> PolicyType {
         match self {
             Found::Managed(m) => m.policy_type,
             Found::Own(p) => p.policy_type,
         }
     }
 
-    fn id(&self) -> &str {
+    pub(super) fn id(&self) -> &str {
         match self {
             Found::Managed(m) => m.id,
             Found::Own(p) => &p.id,
         }
     }
 
-    fn view(&self, org: &Organization) -> PolicyView {
+    pub(super) fn view(&self, org: &Organization) -> PolicyView {
         match self {
             Found::Managed(m) => managed_view(m),
             Found::Own(p) => policy_view(org, p),
@@ -173,30 +202,60 @@ impl Found<'_> {
     }
 }
 
+/// Whether a request is about the enforced policies or the dry-run ones: each sees only its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Mode {
+    Enforced,
+    DryRun,
+}
+
+impl Mode {
+    fn of(p: &Policy) -> Mode {
+        if p.dry_run {
+            Mode::DryRun
+        } else {
+            Mode::Enforced
+        }
+    }
+}
+
 fn find<'s>(cx: &Ctx<'s>, org: &Organization, id: &str) -> Result<Found<'s>> {
-    if let Some(m) = managed(id) {
+    find_in(cx, org, id, Mode::Enforced)
+}
+
+/// A policy of the organization in `mode` (the cloud-managed ones are enforced policies).
+pub(super) fn find_in<'s>(
+    cx: &Ctx<'s>,
+    org: &Organization,
+    id: &str,
+    mode: Mode,
+) -> Result<Found<'s>> {
+    if mode == Mode::Enforced
+        && let Some(m) = managed(id).filter(|m| m.language == language(org))
+    {
         return Ok(Found::Managed(m));
     }
     cx.state
         .policies
         .get(id)
-        .filter(|p| p.org_id == org.id)
+        .filter(|p| p.org_id == org.id && Mode::of(p) == mode)
         .map(Found::Own)
         .ok_or(OrgError::NotFound(Entity::Policy))
 }
 
-/// A page of the views of the policies whose ids are `keys`.
-fn policy_page(
+/// A page of the views of the policies in `mode` whose ids are `keys`.
+pub(super) fn policy_page(
     cx: &Ctx,
     org: &Organization,
     keys: &BTreeSet<String>,
     page: &PageRequest,
+    mode: Mode,
 ) -> Page<PolicyView> {
     let ids = page_keys(keys, page);
     let items = ids
         .items
         .iter()
-        .filter_map(|id| find(cx, org, id).ok())
+        .filter_map(|id| find_in(cx, org, id, mode).ok())
         .map(|f| f.view(org))
         .collect();
     Page {
@@ -223,8 +282,8 @@ fn org_for_policy<'s>(cx: &Ctx<'s>, op: Operation, policy_id: &str) -> Result<&'
 }
 
 /// A customer-managed policy of the organization; the AWS-managed ones cannot change.
-fn find_mutable<'s>(cx: &Ctx<'s>, org: &Organization, id: &str) -> Result<&'s Policy> {
-    match find(cx, org, id)? {
+fn find_mutable<'s>(cx: &Ctx<'s>, org: &Organization, id: &str, mode: Mode) -> Result<&'s Policy> {
+    match find_in(cx, org, id, mode)? {
         Found::Own(p) => Ok(p),
         Found::Managed(m) => Err(OrgError::InvalidInput(Invalid::ImmutablePolicy {
             name: m.name.to_string(),
@@ -247,8 +306,8 @@ fn org_root<'s>(cx: &Ctx<'s>, org: &Organization) -> Result<&'s Root> {
         .ok_or(OrgError::NotFound(Entity::Root))
 }
 
-fn check_content(ty: PolicyType, content: &str) -> Result<()> {
-    policy::validate_content(ty, content).map_err(|e| match e {
+fn check_content(org: &Organization, ty: PolicyType, content: &str) -> Result<()> {
+    policy::validate_content_in(language(org), ty, content).map_err(|e| match e {
         PolicyContentError::TooLarge {
             policy_type,
             limit,
@@ -265,22 +324,24 @@ fn check_content(ty: PolicyType, content: &str) -> Result<()> {
     })
 }
 
-/// Names are unique per type within an organization (the AWS-managed names included).
+/// Names are unique per type within an organization (the cloud-managed names included), the
+/// dry-run policies having names of their own.
 fn name_taken(
     cx: &Ctx,
     org: &Organization,
     ty: PolicyType,
     name: &str,
     except: Option<&str>,
+    mode: Mode,
 ) -> bool {
-    managed_for(ty).is_some_and(|m| m.name == name)
+    (mode == Mode::Enforced && managed_for(language(org), ty).is_some_and(|m| m.name == name))
         || cx
             .state
             .org_policies(&org.id)
             .iter()
             .filter(|id| Some(id.as_str()) != except)
             .filter_map(|id| cx.state.policies.get(id))
-            .any(|p| p.policy_type == ty && p.name == name)
+            .any(|p| p.policy_type == ty && p.name == name && Mode::of(p) == mode)
 }
 
 pub fn create_policy(
@@ -293,17 +354,37 @@ pub fn create_policy(
     tags: &[(String, String)],
 ) -> Result<Write<PolicyView>> {
     let org = cx.org_for(Operation::CreatePolicy, of_type(policy_type))?;
+    create_in(
+        cx,
+        org,
+        ids,
+        (policy_type, name, description, content),
+        tags,
+        Mode::Enforced,
+    )
+}
+
+/// Creates an enforced or a dry-run policy of `org` from (type, name, description, content).
+pub(super) fn create_in(
+    cx: &Ctx,
+    org: &Organization,
+    ids: &mut dyn IdSource,
+    (policy_type, name, description, content): (PolicyType, &str, &str, &str),
+    tags: &[(String, String)],
+    mode: Mode,
+) -> Result<Write<PolicyView>> {
     require_all_features(org, policy_type)?;
     let tags = new_tags(cx, tags)?;
-    check_content(policy_type, content)?;
-    if name_taken(cx, org, policy_type, name, None) {
+    check_content(org, policy_type, content)?;
+    if name_taken(cx, org, policy_type, name, None, mode) {
         return Err(OrgError::DuplicatePolicy);
     }
     let count = cx
         .state
         .org_policies(&org.id)
         .iter()
-        .filter(|id| type_of(cx.state, id) == Some(policy_type))
+        .filter_map(|id| cx.state.policies.get(id))
+        .filter(|p| p.policy_type == policy_type && Mode::of(p) == mode)
         .count();
     let max = policy_type.max_policies_per_organization();
     if count >= max {
@@ -327,6 +408,7 @@ pub fn create_policy(
         content: content.to_string(),
         updated_at: cx.now,
         tags,
+        dry_run: mode == Mode::DryRun,
     };
     Ok(Write::new(policy_view(org, &p), vec![Change::PutPolicy(p)]))
 }
@@ -345,12 +427,29 @@ pub fn update_policy(
     content: Option<&str>,
 ) -> Result<Write<PolicyView>> {
     let org = org_for_policy(cx, Operation::UpdatePolicy, policy_id)?;
-    let p = find_mutable(cx, org, policy_id)?;
+    update_in(
+        cx,
+        org,
+        policy_id,
+        (name, description, content),
+        Mode::Enforced,
+    )
+}
+
+/// Changes what is given of (name, description, content) of an enforced or a dry-run policy.
+pub(super) fn update_in(
+    cx: &Ctx,
+    org: &Organization,
+    policy_id: &str,
+    (name, description, content): (Option<&str>, Option<&str>, Option<&str>),
+    mode: Mode,
+) -> Result<Write<PolicyView>> {
+    let p = find_mutable(cx, org, policy_id, mode)?;
     if let Some(c) = content {
-        check_content(p.policy_type, c)?;
+        check_content(org, p.policy_type, c)?;
     }
     if let Some(n) = name
-        && name_taken(cx, org, p.policy_type, n, Some(&p.id))
+        && name_taken(cx, org, p.policy_type, n, Some(&p.id), mode)
     {
         return Err(OrgError::DuplicatePolicy);
     }
@@ -376,7 +475,17 @@ pub fn update_policy(
 
 pub fn delete_policy(cx: &Ctx, policy_id: &str) -> Result<Write<()>> {
     let org = org_for_policy(cx, Operation::DeletePolicy, policy_id)?;
-    let p = find_mutable(cx, org, policy_id)?;
+    delete_in(cx, org, policy_id, Mode::Enforced)
+}
+
+/// Deletes an enforced or a dry-run policy that is attached nowhere.
+pub(super) fn delete_in(
+    cx: &Ctx,
+    org: &Organization,
+    policy_id: &str,
+    mode: Mode,
+) -> Result<Write<()>> {
+    let p = find_mutable(cx, org, policy_id, mode)?;
     if !cx.state.policy_targets(&org.id, &p.id).is_empty() {
         return Err(OrgError::PolicyInUse);
     }
@@ -398,18 +507,61 @@ pub fn list_policies(
         .cloned()
         .collect();
     if org.feature_set == FeatureSet::All
-        && let Some(m) = managed_for(policy_type)
+        && let Some(m) = managed_for(language(org), policy_type)
     {
         keys.insert(m.id.to_string());
     }
-    Ok(policy_page(cx, org, &keys, page))
+    Ok(policy_page(cx, org, &keys, page, Mode::Enforced))
+}
+
+/// The organization's policies of every type of its language, the cloud-managed ones included
+/// (Huawei's `list_policies`, which has no type filter), or those attached directly to
+/// `attached_to`.
+pub fn list_policies_of_every_type(
+    cx: &Ctx,
+    attached_to: Option<&str>,
+    page: &PageRequest,
+) -> Result<Page<PolicyView>> {
+    let org = cx.org(Operation::ListPolicies)?;
+    list_in(cx, org, attached_to, page, Mode::Enforced)
+}
+
+/// The policies of `mode` of the organization, or those attached directly to `attached_to`.
+pub(super) fn list_in(
+    cx: &Ctx,
+    org: &Organization,
+    attached_to: Option<&str>,
+    page: &PageRequest,
+    mode: Mode,
+) -> Result<Page<PolicyView>> {
+    let keys: BTreeSet<String> = match attached_to {
+        Some(t) => target(cx, org, t)?.policies.into_iter().collect(),
+        None => {
+            let mut keys = cx.state.org_policies(&org.id).clone();
+            if mode == Mode::Enforced && org.feature_set == FeatureSet::All {
+                let lang = language(org);
+                keys.extend(
+                    lang.types()
+                        .iter()
+                        .filter_map(|t| managed_for(lang, *t))
+                        .map(|m| m.id.to_string()),
+                );
+            }
+            keys
+        }
+    };
+    let keys = keys
+        .into_iter()
+        .filter(|id| find_in(cx, org, id, mode).is_ok())
+        .collect();
+    Ok(policy_page(cx, org, &keys, page, mode))
 }
 
 /// A root, OU or account of the caller's organization that policies attach to.
-struct Target {
-    policies: Vec<String>,
-    view: PolicyTargetView,
-    rewrite: Box<dyn FnOnce(Vec<String>) -> Change>,
+pub(super) struct Target {
+    pub(super) policies: Vec<String>,
+    pub(super) view: PolicyTargetView,
+    pub(super) rewrite: Box<dyn FnOnce(Vec<String>) -> Change>,
 }
 
 fn root_target(org: &Organization, r: &Root) -> Target {
@@ -467,7 +619,7 @@ fn account_target(org: &Organization, a: &Account) -> Target {
     }
 }
 
-fn target(cx: &Ctx, org: &Organization, id: &str) -> Result<Target> {
+pub(super) fn target(cx: &Ctx, org: &Organization, id: &str) -> Result<Target> {
     let s = cx.state;
     let found = match s.kind_of(id) {
         Some(Kind::Root) => s
@@ -554,7 +706,7 @@ pub fn list_policies_for_target(
         .into_iter()
         .filter(|id| type_of(cx.state, id) == Some(policy_type))
         .collect();
-    Ok(policy_page(cx, org, &keys, page))
+    Ok(policy_page(cx, org, &keys, page, Mode::Enforced))
 }
 
 /// The roots, OUs and accounts of the organization a policy is attached to directly.
@@ -564,7 +716,18 @@ pub fn list_targets_for_policy(
     page: &PageRequest,
 ) -> Result<Page<PolicyTargetView>> {
     let org = cx.org(Operation::ListTargetsForPolicy)?;
-    let p = find(cx, org, policy_id)?;
+    targets_in(cx, org, policy_id, page, Mode::Enforced)
+}
+
+/// The roots, OUs and accounts an enforced or a dry-run policy is attached to directly.
+pub(super) fn targets_in(
+    cx: &Ctx,
+    org: &Organization,
+    policy_id: &str,
+    page: &PageRequest,
+    mode: Mode,
+) -> Result<Page<PolicyTargetView>> {
+    let p = find_in(cx, org, policy_id, mode)?;
     let ids = page_keys(cx.state.policy_targets(&org.id, p.id()), page);
     let items = ids
         .items
@@ -579,7 +742,7 @@ pub fn list_targets_for_policy(
 }
 
 /// Every root, OU and account of the organization except the root.
-fn targets_below_root(cx: &Ctx, org: &Organization) -> Vec<Target> {
+pub(super) fn targets_below_root(cx: &Ctx, org: &Organization) -> Vec<Target> {
     let ous = cx
         .state
         .ous_of(&org.id)
@@ -595,7 +758,7 @@ fn targets_below_root(cx: &Ctx, org: &Organization) -> Vec<Target> {
     ous.chain(accounts).collect()
 }
 
-fn the_root<'s>(cx: &Ctx<'s>, org: &Organization, root_id: &str) -> Result<&'s Root> {
+pub(super) fn the_root<'s>(cx: &Ctx<'s>, org: &Organization, root_id: &str) -> Result<&'s Root> {
     cx.state
         .roots
         .get(root_id)
@@ -619,7 +782,7 @@ pub fn enable_policy_type(
     let mut root = root.clone();
     root.policy_types.push(policy_type);
     let mut changes = Vec::new();
-    if let Some(m) = managed_for(policy_type) {
+    if let Some(m) = managed_for(language(org), policy_type) {
         let add = |mut policies: Vec<String>| {
             if !policies.iter().any(|p| p == m.id) {
                 policies.push(m.id.to_string());

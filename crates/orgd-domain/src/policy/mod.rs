@@ -4,11 +4,14 @@
 //!
 //! - `types`: the service model's policy types, their ARN segment, size limit and quotas.
 //! - `iam`: the IAM policy grammar of SCPs and RCPs.
+//! - `huawei`: Huawei Cloud's SCP grammar (version "5.0") and which of its statements deny an
+//!   action; `PolicyLanguage` picks it for organizations of the Huawei scheme.
 //! - `management`: the inheritance-operator grammar of every other type.
 //! - `effective`: how the policies along an account's path merge.
 //! - `json`: the order-keeping, duplicate-refusing JSON tree the other modules read.
 
 mod effective;
+mod huawei;
 mod iam;
 mod json;
 mod management;
@@ -20,7 +23,87 @@ pub use effective::{
     EffectivePolicy, EffectivePolicyError, PolicyRef, ValidationError, ValidationErrorCode,
     effective_policy,
 };
+pub use huawei::{TAG_POLICY_SERVICES as HUAWEI_TAG_POLICY_SERVICES, TagPolicyService};
 pub use types::{PolicyKind, PolicyType};
+
+use crate::ids::IdScheme;
+
+/// The policy language an organization's policies are written in, decided by the scheme the
+/// organization was created with (never by the wire a request came through).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicyLanguage {
+    /// AWS Organizations: every type of the service model, IAM grammar version 2012-10-17.
+    Aws,
+    /// Huawei Cloud Organizations: SCPs (identity-policy language "5.0") and tag policies.
+    Huawei,
+}
+
+/// Huawei's limit on policy content, every type (API.md §9, `CreatePolicyReqBody.content`).
+const HUAWEI_MAX_CONTENT_CHARS: usize = 20_000;
+
+impl PolicyLanguage {
+    pub fn of(scheme: IdScheme) -> PolicyLanguage {
+        match scheme {
+            IdScheme::Aws => PolicyLanguage::Aws,
+        }
+    }
+
+    /// The policy types an organization of this language has.
+    pub fn types(self) -> &'static [PolicyType] {
+        match self {
+            PolicyLanguage::Aws => PolicyType::ALL,
+            PolicyLanguage::Huawei => &[PolicyType::ServiceControl, PolicyType::Tag],
+        }
+    }
+
+    pub fn supports(self, ty: PolicyType) -> bool {
+        self.types().contains(&ty)
+    }
+
+    /// Whether SCPs can be attached in dry-run mode (Huawei's SCP simulation).
+    pub fn has_dry_run(self) -> bool {
+        self == PolicyLanguage::Huawei
+    }
+
+    /// The longest content a policy of `ty` may have, in characters.
+    pub fn max_content_chars(self, ty: PolicyType) -> usize {
+        match self {
+            PolicyLanguage::Aws => ty.max_content_chars(),
+            PolicyLanguage::Huawei => HUAWEI_MAX_CONTENT_CHARS,
+        }
+    }
+}
+
+/// A `Deny` statement of an SCP that names an action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DenyingStatement {
+    /// Its position in the policy's `Statement` array.
+    pub index: usize,
+    /// It has a `Condition`, which orgd does not evaluate: it denies only if the condition holds.
+    pub conditional: bool,
+    /// It names resources other than `*`, which orgd does not narrow: it denies only on those.
+    pub narrowed: bool,
+}
+
+/// The `Deny` statements of a Huawei SCP whose `Action` names `action`
+/// (`service:resource:action`). Implicit denial (no `Allow` for the action) is not reported: an
+/// SCP level is judged by all the policies attached there, not by one of them.
+pub fn huawei_scp_denials(
+    content: &str,
+    action: &str,
+) -> Result<Vec<DenyingStatement>, PolicyContentError> {
+    let doc = json::parse(content).map_err(|m| PolicyContentError::invalid_json(&m))?;
+    Ok(huawei::scp(&doc)?
+        .into_iter()
+        .enumerate()
+        .filter(|(_, s)| s.deny && s.actions.iter().any(|p| huawei::action_matches(p, action)))
+        .map(|(index, s)| DenyingStatement {
+            index,
+            conditional: s.conditional,
+            narrowed: s.narrowed,
+        })
+        .collect())
+}
 
 /// Why policy content was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,11 +178,21 @@ impl fmt::Display for PolicyContentError {
 
 impl std::error::Error for PolicyContentError {}
 
-/// Checks policy content for `CreatePolicy` and `UpdatePolicy`: first its length (every character
-/// counts, whitespace included), then its grammar: the IAM policy language for SCPs and RCPs,
-/// the inheritance operators for management policies.
+/// Checks policy content for `CreatePolicy` and `UpdatePolicy` in AWS's language.
 pub fn validate_content(ty: PolicyType, content: &str) -> Result<(), PolicyContentError> {
-    let limit = ty.max_content_chars();
+    validate_content_in(PolicyLanguage::Aws, ty, content)
+}
+
+/// Checks policy content in an organization's language: first its length (every character
+/// counts, whitespace included), then its grammar: for AWS the IAM policy language for SCPs and
+/// RCPs; for Huawei its "5.0" language for SCPs; for both the inheritance operators for
+/// management policies (Huawei's tag policies mirror AWS's).
+pub fn validate_content_in(
+    lang: PolicyLanguage,
+    ty: PolicyType,
+    content: &str,
+) -> Result<(), PolicyContentError> {
+    let limit = lang.max_content_chars(ty);
     if content.len() > limit {
         let actual = content.chars().count();
         if actual > limit {
@@ -111,9 +204,10 @@ pub fn validate_content(ty: PolicyType, content: &str) -> Result<(), PolicyConte
         }
     }
     let doc = json::parse(content).map_err(|m| PolicyContentError::invalid_json(&m))?;
-    match ty.kind() {
-        PolicyKind::Authorization => iam::validate(ty, &doc),
-        PolicyKind::Management => management::parse(ty, doc).map(drop),
+    match (lang, ty.kind()) {
+        (PolicyLanguage::Huawei, PolicyKind::Authorization) => huawei::scp(&doc).map(drop),
+        (PolicyLanguage::Aws, PolicyKind::Authorization) => iam::validate(ty, &doc),
+        (_, PolicyKind::Management) => management::parse(ty, doc).map(drop),
     }
 }
 
@@ -189,6 +283,67 @@ mod tests {
             PolicyContentError::malformed("", "whole").to_string(),
             "whole"
         );
+    }
+
+    #[test]
+    fn huawei_organizations_use_huaweis_scp_grammar_and_limit() {
+        let h = PolicyLanguage::Huawei;
+        let huawei = r#"{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["*"]}]}"#;
+        let aws = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*"}}"#;
+        assert!(validate_content_in(h, PolicyType::ServiceControl, huawei).is_ok());
+        assert!(validate_content_in(h, PolicyType::ServiceControl, aws).is_err());
+        assert!(validate_content(PolicyType::ServiceControl, huawei).is_err());
+        assert!(validate_content(PolicyType::ServiceControl, aws).is_ok());
+        // 20,000 characters for Huawei, where AWS stops at 10,240.
+        let long = format!("{huawei}{}", " ".repeat(20_000 - huawei.len()));
+        assert!(validate_content_in(h, PolicyType::ServiceControl, &long).is_ok());
+        let e = validate_content_in(h, PolicyType::ServiceControl, &format!("{long} "));
+        assert!(e.unwrap_err().is_too_large());
+        // Tag policies keep the inheritance-operator grammar.
+        let tag = r#"{"tags":{"costcenter":{"tag_key":{"@@assign":"CostCenter"}}}}"#;
+        assert!(validate_content_in(h, PolicyType::Tag, tag).is_ok());
+        assert!(validate_content_in(h, PolicyType::Tag, huawei).is_err());
+    }
+
+    #[test]
+    fn huawei_has_two_policy_types_and_dry_run() {
+        let h = PolicyLanguage::Huawei;
+        assert_eq!(h.types(), [PolicyType::ServiceControl, PolicyType::Tag]);
+        assert!(!h.supports(PolicyType::ResourceControl));
+        assert!(h.has_dry_run() && !PolicyLanguage::Aws.has_dry_run());
+        assert_eq!(PolicyLanguage::of(IdScheme::Aws), PolicyLanguage::Aws);
+        assert!(PolicyLanguage::Aws.supports(PolicyType::Backup));
+    }
+
+    #[test]
+    fn denials_are_the_deny_statements_naming_the_action() {
+        let doc = r#"{"Version":"5.0","Statement":[
+            {"Effect":"Allow","Action":["*"]},
+            {"Effect":"Deny","Action":["ecs:*:delete"]},
+            {"Effect":"Deny","Action":["ecs:cloudServers:*"],"Condition":{"StringEquals":{"g:RequestTag/env":"prod"}}},
+            {"Effect":"Deny","Action":["evs:*:*"]}]}"#;
+        let d = huawei_scp_denials(doc, "ecs:cloudServers:delete").unwrap();
+        assert_eq!(
+            d,
+            [
+                DenyingStatement {
+                    index: 1,
+                    conditional: false,
+                    narrowed: false
+                },
+                DenyingStatement {
+                    index: 2,
+                    conditional: true,
+                    narrowed: false
+                },
+            ]
+        );
+        assert!(
+            huawei_scp_denials(doc, "obs:object:get")
+                .unwrap()
+                .is_empty()
+        );
+        assert!(huawei_scp_denials("{", "x:y:z").is_err());
     }
 
     #[test]

@@ -138,6 +138,11 @@ pub fn aws_error(e: &OrgError) -> AwsError {
             "PolicyTypeNotEnabledException",
             "The policy type is not enabled in the root.",
         ),
+        // Huawei's SCP simulation: AWS organizations have none, so only for completeness.
+        OrgError::DryRunNotEnabled => plain(
+            "PolicyTypeNotEnabledException",
+            "SCP dry-run is not enabled in the root.",
+        ),
         OrgError::PolicyTypeNeedsAllFeatures(ty) => plain(
             "PolicyTypeNotAvailableForOrganizationException",
             format!(
@@ -396,6 +401,11 @@ fn invalid(i: &Invalid) -> AwsError {
         Invalid::TransferToOrganization => (
             InputReason::InvalidPartyTypeTarget,
             "A transfer invitation is addressed to an ACCOUNT or an EMAIL, not an ORGANIZATION."
+                .into(),
+        ),
+        Invalid::DryRunUnsupported => (
+            InputReason::InvalidEnum,
+            "SCP dry-run is available for service control policies of Huawei organizations only."
                 .into(),
         ),
         Invalid::TooManyFilters => (
