@@ -3,12 +3,18 @@
 //! type for one account (`effective_policy`).
 //!
 //! - `types`: the service model's policy types, their ARN segment, size limit and quotas.
-//! - `iam`: the IAM policy grammar of SCPs and RCPs.
+//! - `iam`: the IAM policy grammar of SCPs, RCPs and the resource policy: the one reader of IAM
+//!   JSON, which checks a document and returns it parsed (`Document`).
+//! - `eval`: how a parsed document's statements apply to a request (every condition operator,
+//!   set qualifiers, policy variables, wildcards).
 //! - `management`: the inheritance-operator grammar of every other type.
 //! - `effective`: how the policies along an account's path merge.
 //! - `json`: the order-keeping, duplicate-refusing JSON tree the other modules read.
 
 mod effective;
+mod eval;
+#[cfg(test)]
+mod eval_tests;
 mod iam;
 mod json;
 mod management;
@@ -20,6 +26,9 @@ pub use effective::{
     EffectivePolicy, EffectivePolicyError, PolicyRef, ValidationError, ValidationErrorCode,
     effective_policy,
 };
+pub use eval::{Context, Document, Effect, Request, Statement};
+#[cfg(test)]
+pub(crate) use eval::{action_matches, principal_account};
 pub use types::{PolicyKind, PolicyType};
 
 /// Why policy content was refused.
@@ -112,9 +121,28 @@ pub fn validate_content(ty: PolicyType, content: &str) -> Result<(), PolicyConte
     }
     let doc = json::parse(content).map_err(|m| PolicyContentError::invalid_json(&m))?;
     match ty.kind() {
-        PolicyKind::Authorization => iam::validate(ty, &doc),
+        PolicyKind::Authorization => iam::parse(iam::Family::of(ty), &doc).map(drop),
         PolicyKind::Management => management::parse(ty, doc).map(drop),
     }
+}
+
+/// Parses an SCP or RCP (content already accepted by `validate_content`) for evaluation.
+pub fn parse_authorization(ty: PolicyType, content: &str) -> Result<Document, PolicyContentError> {
+    if !ty.is_authorization() {
+        return Err(PolicyContentError::malformed(
+            "",
+            format!("A {ty} is not an IAM policy."),
+        ));
+    }
+    let doc = json::parse(content).map_err(|m| PolicyContentError::invalid_json(&m))?;
+    iam::parse(iam::Family::of(ty), &doc)
+}
+
+/// Checks and parses the organization's resource policy: a resource-based IAM policy (each
+/// statement with `Principal` or `NotPrincipal`).
+pub fn parse_resource_policy(content: &str) -> Result<Document, PolicyContentError> {
+    let doc = json::parse(content).map_err(|m| PolicyContentError::invalid_json(&m))?;
+    iam::parse(iam::Family::Resource, &doc)
 }
 
 #[cfg(test)]
