@@ -26,7 +26,9 @@ use std::sync::LazyLock;
 
 use crate::model::{Millis, State};
 use crate::ops::{MANAGED_POLICIES, attached, path_targets};
-use crate::policy::{Context, Document, Effect, PolicyType, Request, parse_authorization};
+use crate::policy::{
+    Context, Document, Effect, PolicyType, Request, parse_authorization, parse_resource_policy,
+};
 
 /// The service prefixes whose requests RCPs restrict (AWS Organizations guide, "List of AWS
 /// services that support RCPs").
@@ -247,14 +249,18 @@ pub fn evaluate(
     }
 }
 
-/// The AWS-managed policies, parsed once.
+/// The AWS-managed policies, parsed once. `RCPFullAWSAccess` is the one RCP with `Allow` (and
+/// the action `*`), which customer RCPs may not use: it is read with the grammar of
+/// resource-based policies.
 static MANAGED: LazyLock<Vec<(&'static str, String, Document)>> = LazyLock::new(|| {
     MANAGED_POLICIES
         .iter()
         .filter_map(|m| {
-            parse_authorization(m.policy_type, m.content)
-                .ok()
-                .map(|d| (m.id, m.name.to_string(), d))
+            let doc = match m.policy_type {
+                PolicyType::ResourceControl => parse_resource_policy(m.content),
+                ty => parse_authorization(ty, m.content),
+            };
+            doc.ok().map(|d| (m.id, m.name.to_string(), d))
         })
         .collect()
 });
