@@ -25,7 +25,7 @@
 use std::sync::LazyLock;
 
 use crate::model::{Millis, State};
-use crate::ops::{MANAGED_POLICIES, attached, path_targets};
+use crate::ops::{MANAGED_POLICIES, Named, ResourceName, attached, path_targets};
 use crate::policy::{
     Context, Document, Effect, PolicyType, Request, parse_authorization, parse_resource_policy,
 };
@@ -91,6 +91,8 @@ pub struct InEffect {
     pub policy_type: PolicyType,
     pub policy_id: String,
     pub name: String,
+    /// What an adapter names the policy with (an ARN, a URN).
+    pub resource_name: ResourceName,
     /// The root, OU or account it is attached to.
     pub target_id: String,
     pub matched: Vec<Matched>,
@@ -201,7 +203,7 @@ pub fn evaluate(
         for target in &levels {
             let mut level_allows = false;
             for id in attached(state, target) {
-                let Some((name, doc)) = document(state, id, ty) else {
+                let Some((name, resource_name, doc)) = document(state, id, ty) else {
                     continue;
                 };
                 let matched: Vec<Matched> = doc
@@ -220,6 +222,7 @@ pub fn evaluate(
                     policy_type: ty,
                     policy_id: id.clone(),
                     name,
+                    resource_name,
                     target_id: target.to_string(),
                     matched,
                 });
@@ -265,17 +268,34 @@ static MANAGED: LazyLock<Vec<(&'static str, String, Document)>> = LazyLock::new(
         .collect()
 });
 
-/// The name and parsed document of an attached policy of type `ty` (managed or stored).
-fn document<'s>(state: &'s State, id: &str, ty: PolicyType) -> Option<(String, &'s Document)> {
-    if let Some((_, name, doc)) = MANAGED.iter().find(|(mid, ..)| *mid == id).filter(|_| {
-        MANAGED_POLICIES
-            .iter()
-            .any(|m| m.id == id && m.policy_type == ty)
-    }) {
-        return Some((name.clone(), doc));
+/// The name, resource name and parsed document of an attached policy of type `ty` (managed or
+/// stored).
+fn document<'s>(
+    state: &'s State,
+    id: &str,
+    ty: PolicyType,
+) -> Option<(String, ResourceName, &'s Document)> {
+    let managed = MANAGED_POLICIES
+        .iter()
+        .any(|m| m.id == id && m.policy_type == ty);
+    if managed {
+        let (_, name, doc) = MANAGED.iter().find(|(mid, ..)| *mid == id)?;
+        let rn = ResourceName::ManagedPolicy {
+            policy_type: ty,
+            policy_id: id.to_string(),
+        };
+        return Some((name.clone(), rn, doc));
     }
     let p = state.policies.get(id).filter(|p| p.policy_type == ty)?;
-    Some((p.name.clone(), state.parsed_policy(id)?))
+    let org = state.organizations.get(&p.org_id)?;
+    let rn = ResourceName::of(
+        org,
+        Named::Policy {
+            policy_type: ty,
+            policy_id: id.to_string(),
+        },
+    );
+    Some((p.name.clone(), rn, state.parsed_policy(id)?))
 }
 
 /// `aws:CurrentTime`'s ISO 8601 text of a time in milliseconds.

@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod offline;
 mod operator;
 pub mod server;
+pub mod simulate;
 pub mod throttle;
 
 pub use config::ServeConfig;

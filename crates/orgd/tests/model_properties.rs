@@ -95,6 +95,7 @@ impl World {
                 query: None,
                 headers: &headers,
                 body,
+                peer: None,
             })
             .await;
         let decoded = serde_json::from_slice(&reply.body).unwrap_or(Value::Null);

@@ -52,6 +52,7 @@ impl Api {
                 query: None,
                 headers: &headers,
                 body: body.as_bytes(),
+                peer: None,
             })
             .await;
         let answer: Value = serde_json::from_slice(&reply.body).unwrap();
