@@ -142,9 +142,10 @@ pub fn authorize_for<'s>(
                 .org_of(caller)
                 .ok_or(OrgError::NotFound(Entity::Organization))?;
             let granted = delegable(op)
-                && org.resource_policy.as_ref().is_some_and(|rp| {
+                && state.parsed_resource_policy(&org.id).is_some_and(|doc| {
                     grants::allows(
-                        &rp.content,
+                        doc,
+                        &org.id,
                         caller,
                         &format!("organizations:{}", op.name()),
                         request,

@@ -215,6 +215,9 @@ pub enum ResourcePolicyFault {
     NotJson(String),
     NotAnObject,
     NoStatement,
+    /// The document breaks the IAM grammar of a resource-based policy (the grammar's diagnostic,
+    /// `path: message`).
+    Grammar(String),
 }
 
 /// Why a handshake cannot be made or accepted.

@@ -14,6 +14,7 @@ pub mod access;
 pub mod config;
 pub mod error;
 pub mod grants;
+pub mod guardrails;
 pub mod ids;
 pub mod model;
 pub mod ops;

@@ -739,6 +739,45 @@ pub struct State {
     pub policies: BTreeMap<String, Policy>,
     pub transfers: BTreeMap<String, ResponsibilityTransfer>,
     ix: Indexes,
+    parsed: Parsed,
+}
+
+/// The IAM documents of the stored SCPs and RCPs (by policy id) and of each organization's
+/// resource policy (by organization id), parsed when their version is applied, so that
+/// evaluating them per request never parses. A function of the entities, like the indexes.
+#[derive(Debug, Default, Clone)]
+struct Parsed {
+    policies: HashMap<String, std::sync::Arc<crate::policy::Document>>,
+    resource_policies: HashMap<String, std::sync::Arc<crate::policy::Document>>,
+}
+
+impl Parsed {
+    fn policy(&mut self, p: &Policy) {
+        match crate::policy::parse_authorization(p.policy_type, &p.content) {
+            Ok(doc) if p.policy_type.is_authorization() => {
+                self.policies.insert(p.id.clone(), std::sync::Arc::new(doc));
+            }
+            _ => {
+                self.policies.remove(&p.id);
+            }
+        }
+    }
+
+    fn organization(&mut self, o: &Organization) {
+        match o
+            .resource_policy
+            .as_ref()
+            .map(|rp| crate::policy::parse_resource_policy(&rp.content))
+        {
+            Some(Ok(doc)) => {
+                self.resource_policies
+                    .insert(o.id.clone(), std::sync::Arc::new(doc));
+            }
+            _ => {
+                self.resource_policies.remove(&o.id);
+            }
+        }
+    }
 }
 
 static EMPTY: BTreeSet<String> = BTreeSet::new();
@@ -772,9 +811,17 @@ impl State {
         let ix = &mut self.ix;
         match change {
             Change::PutOrganization(o) => {
+                let unchanged = self.organizations.get(&o.id).is_some_and(|old| {
+                    old.resource_policy.as_ref().map(|p| &p.content)
+                        == o.resource_policy.as_ref().map(|p| &p.content)
+                });
+                if !unchanged || !self.parsed.resource_policies.contains_key(&o.id) {
+                    self.parsed.organization(&o);
+                }
                 self.organizations.insert(o.id.clone(), o);
             }
             Change::DeleteOrganization(id) => {
+                self.parsed.resource_policies.remove(&id);
                 self.organizations.remove(&id);
             }
             Change::PutRoot(r) => {
@@ -837,12 +884,14 @@ impl State {
                     ix.policy(old, false);
                 }
                 ix.policy(&p, true);
+                self.parsed.policy(&p);
                 self.policies.insert(p.id.clone(), p);
             }
             Change::DeletePolicy(id) => {
                 if let Some(old) = self.policies.remove(&id) {
                     ix.policy(&old, false);
                 }
+                self.parsed.policies.remove(&id);
             }
             Change::PutResponsibilityTransfer(t) => {
                 if let Some(old) = self.transfers.get(&t.id) {
@@ -884,6 +933,17 @@ impl State {
             tags
         );
         assert_eq!(self.ix, fresh);
+    }
+
+    /// The parsed IAM document of a stored SCP or RCP (parsed once, when its version was
+    /// applied); `None` for other types and for content the grammar refuses.
+    pub fn parsed_policy(&self, policy_id: &str) -> Option<&crate::policy::Document> {
+        self.parsed.policies.get(policy_id).map(|d| &**d)
+    }
+
+    /// The parsed resource policy of an organization, when it has one the grammar accepts.
+    pub fn parsed_resource_policy(&self, org_id: &str) -> Option<&crate::policy::Document> {
+        self.parsed.resource_policies.get(org_id).map(|d| &**d)
     }
 
     /// Whether two states have the same indexes.

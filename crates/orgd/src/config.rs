@@ -23,6 +23,29 @@ pub enum Command {
     /// Load an export document into a data directory that holds no organization and no account
     /// (no server needed; stop the server that uses the directory first).
     Import(ImportArgs),
+    /// Ask a running orgd whether the SCPs and RCPs in effect on an account allow an action
+    /// (prints the answer as JSON; exits 0 when allowed, 2 when denied).
+    Simulate(SimulateArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SimulateArgs {
+    /// The running orgd.
+    #[arg(long, env = "ORGD_URL", default_value = "http://127.0.0.1:4566")]
+    pub url: String,
+    /// The account that would make the request.
+    #[arg(long, env = "ORGD_SIMULATE_ACCOUNT_ID")]
+    pub account_id: String,
+    /// The action, as service:Action (organizations:LeaveOrganization, s3:GetObject).
+    #[arg(long, env = "ORGD_SIMULATE_ACTION")]
+    pub action: String,
+    /// The resource's ARN (omit for an action without a resource type).
+    #[arg(long, env = "ORGD_SIMULATE_RESOURCE")]
+    pub resource: Option<String>,
+    /// A condition key's value, as KEY=VALUE (aws:SourceIp=203.0.113.7); repeat a key for
+    /// several values.
+    #[arg(long = "context", value_name = "KEY=VALUE")]
+    pub context: Vec<String>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -13,6 +13,7 @@ pub mod offline;
 mod operator;
 pub mod server;
 pub mod signing;
+pub mod simulate;
 pub mod throttle;
 
 pub use config::ServeConfig;

@@ -14,6 +14,12 @@ async fn main() -> anyhow::Result<()> {
             eprintln!("exported {}", serde_json::to_string(&counts)?);
             return Ok(());
         }
+        Command::Simulate(args) => {
+            let answer = orgd::simulate::run(&args).await?;
+            println!("{}", serde_json::to_string_pretty(&answer)?);
+            let allowed = answer["decision"] == "allowed";
+            std::process::exit(if allowed { 0 } else { 2 });
+        }
         Command::Import(args) => {
             let counts = orgd::offline::import(&args.data_dir, &args.file)?;
             eprintln!("imported {}", serde_json::to_string(&counts)?);

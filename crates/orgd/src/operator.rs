@@ -1,5 +1,5 @@
-//! Operators' endpoints beside the API: `GET /metrics`, `GET /_orgd/export` and
-//! `POST /_orgd/import`. Their answers are orgd's own (Prometheus text, or JSON with `error` and
+//! Operators' endpoints beside the API: `GET /metrics`, `GET /_orgd/export`,
+//! `POST /_orgd/import` and `POST /_orgd/simulate`. Their answers are orgd's own (Prometheus text, or JSON with `error` and
 //! `message` when refused), not AWS-shaped.
 
 use std::sync::Arc;
@@ -90,4 +90,156 @@ pub(crate) async fn import(State(app): State<Arc<App>>, req: Request) -> Respons
 enum Refused {
     Document(DocumentError),
     Import(ImportError),
+}
+
+/// The largest simulation request `POST /_orgd/simulate` reads.
+const MAX_SIMULATE_BYTES: usize = 64 * 1024;
+
+/// A simulation request: would `action` by `account_id` on `resource` be allowed?
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Simulation {
+    account_id: String,
+    /// `service:Action`, e.g. `organizations:LeaveOrganization` or `s3:GetObject`.
+    action: String,
+    /// The resource's ARN; absent for an action without a resource type.
+    #[serde(default)]
+    resource: Option<String>,
+    /// Condition keys and their values (a string, number or boolean, or a list of them).
+    #[serde(default)]
+    context: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `POST /_orgd/simulate`: the SCPs and RCPs in effect on an account decide a request, through the
+/// same evaluator that authorizes member accounts' calls (`orgd_domain::guardrails`). Answers
+/// `{"decision": "allowed"|"denied", "reason", "message"?, "policies": [...]}`, each policy with
+/// where it is attached, whether it decided, and its statements that matched the request.
+pub(crate) async fn simulate(State(app): State<Arc<App>>, req: Request) -> Response {
+    use orgd_domain::guardrails::{self, Decision, Exemption};
+    use orgd_domain::policy::{Context, Effect};
+    use serde_json::{Value, json};
+
+    let bytes = match tokio::time::timeout(
+        app.body_timeout,
+        axum::body::to_bytes(req.into_body(), MAX_SIMULATE_BYTES),
+    )
+    .await
+    {
+        Ok(Ok(b)) => b,
+        Ok(Err(e)) => return refusal(StatusCode::BAD_REQUEST, "UnreadableBody", e),
+        Err(_) => {
+            return refusal(
+                StatusCode::REQUEST_TIMEOUT,
+                "RequestTimeout",
+                "the request did not arrive in time",
+            );
+        }
+    };
+    let sim: Simulation = match serde_json::from_slice(&bytes) {
+        Ok(s) => s,
+        Err(e) => return refusal(StatusCode::BAD_REQUEST, "InvalidRequest", e),
+    };
+    let well_formed = sim
+        .action
+        .split_once(':')
+        .is_some_and(|(s, a)| !s.is_empty() && !a.is_empty() && !a.contains(':'));
+    if !well_formed {
+        return refusal(
+            StatusCode::BAD_REQUEST,
+            "InvalidRequest",
+            format!("\"{}\" is not an action: write service:Action", sim.action),
+        );
+    }
+    let mut context = Context::new();
+    for (key, value) in &sim.context {
+        let text = |v: &Value| match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Bool(_) | Value::Number(_) => Some(v.to_string()),
+            _ => None,
+        };
+        let values = match value {
+            Value::Array(items) => items.iter().map(text).collect::<Option<Vec<_>>>(),
+            v => text(v).map(|t| vec![t]),
+        };
+        match values {
+            Some(values) => {
+                context.set_all(key, values);
+            }
+            None => {
+                return refusal(
+                    StatusCode::BAD_REQUEST,
+                    "InvalidRequest",
+                    format!(
+                        "context key {key}: a value is a string, number or boolean, or a list of them"
+                    ),
+                );
+            }
+        }
+    }
+    let region = context
+        .get("aws:RequestedRegion")
+        .and_then(|v| v.first())
+        .cloned();
+    let partition = region
+        .as_deref()
+        .map_or("aws", crate::aws::arn::partition_of);
+    context.set_default(
+        "aws:PrincipalArn",
+        crate::aws::guard::principal_arn(partition, &sim.account_id),
+    );
+    let now = app.engine.clock().now();
+    let eval = app.engine.inspect(|state| {
+        guardrails::evaluate(
+            state,
+            &sim.account_id,
+            &sim.action,
+            sim.resource.as_deref(),
+            &context,
+            now,
+        )
+    });
+    let reason = match (&eval.decision, eval.exemption) {
+        (_, Some(Exemption::ManagementAccount)) => "management_account",
+        (_, Some(Exemption::NotInOrganization)) => "not_in_organization",
+        (Decision::Allowed, None) => "allowed",
+        (Decision::ExplicitDeny { .. }, None) => "explicit_deny",
+        (Decision::ImplicitDeny { .. }, None) => "implicit_deny",
+    };
+    let policies: Vec<Value> = eval
+        .policies
+        .iter()
+        .map(|p| {
+            let decided = match &eval.decision {
+                Decision::ExplicitDeny { policy_id, .. } => *policy_id == p.policy_id,
+                Decision::ImplicitDeny { .. } => false,
+                Decision::Allowed => p.matched.iter().any(|m| m.effect == Effect::Allow),
+            };
+            json!({
+                "id": p.policy_id,
+                "name": p.name,
+                "type": p.policy_type.as_str(),
+                "arn": crate::aws::arn::arn(partition, &p.resource_name),
+                "target_id": p.target_id,
+                "decided": decided,
+                "statements": p.matched.iter().map(|m| json!({
+                    "index": m.index,
+                    "sid": m.sid,
+                    "effect": match m.effect { Effect::Allow => "Allow", Effect::Deny => "Deny" },
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let mut body = json!({
+        "decision": if eval.decision.is_allowed() { "allowed" } else { "denied" },
+        "reason": reason,
+        "policies": policies,
+    });
+    if let Decision::ImplicitDeny { target_id, .. } = &eval.decision {
+        body["denied_at"] = Value::from(target_id.clone());
+    }
+    if let Some(message) = crate::aws::guard::denial(&eval, partition, &sim.account_id, &sim.action)
+    {
+        body["message"] = Value::from(message);
+    }
+    json(StatusCode::OK, body.to_string().into_bytes())
 }

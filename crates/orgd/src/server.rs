@@ -94,6 +94,7 @@ impl Server {
             .route("/metrics", get(operator::metrics))
             .route("/_orgd/export", get(operator::export))
             .route("/_orgd/import", post(operator::import))
+            .route("/_orgd/simulate", post(operator::simulate))
             .fallback(other_path)
             .with_state(app);
         let (tx, rx) = oneshot::channel::<()>();
@@ -169,6 +170,10 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Accepts connections (at most `max_connections` at once) and serves each with HTTP/1.1, with a
 /// deadline for the request head, until `stop` fires; then lets in-flight requests finish.
+/// The address a connection came from, in each of its requests' extensions.
+#[derive(Debug, Clone, Copy)]
+pub struct PeerAddr(pub std::net::SocketAddr);
+
 async fn serve(
     listener: TcpListener,
     router: Router,
@@ -187,7 +192,7 @@ async fn serve(
             _ = &mut stop => break,
             slot = slots.clone().acquire_owned() => slot.expect("the semaphore is never closed"),
         };
-        let (stream, _) = tokio::select! {
+        let (stream, peer) = tokio::select! {
             _ = &mut stop => break,
             accepted = listener.accept() => match accepted {
                 Ok(a) => a,
@@ -200,7 +205,12 @@ async fn serve(
             },
         };
         let _ = stream.set_nodelay(true);
-        let service = TowerToHyperService::new(router.clone());
+        let inner = TowerToHyperService::new(router.clone());
+        let service =
+            hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+                req.extensions_mut().insert(PeerAddr(peer));
+                hyper::service::Service::call(&inner, req)
+            });
         let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {
             let _ = conn.await;
@@ -331,6 +341,7 @@ async fn handle_aws(app: &App, req: Request, request_id: &str) -> aws::Reply {
             headers: &parts.headers,
             body: &body,
             request_id,
+            peer: parts.extensions.get::<PeerAddr>().map(|p| p.0.ip()),
         })
         .await
 }

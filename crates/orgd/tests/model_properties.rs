@@ -96,6 +96,7 @@ impl World {
                 headers: &headers,
                 body,
                 request_id: "test",
+                peer: None,
             })
             .await;
         let decoded = serde_json::from_slice(&reply.body).unwrap_or(Value::Null);

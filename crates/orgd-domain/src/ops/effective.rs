@@ -40,7 +40,7 @@ impl Computed<'_> {
 }
 
 /// The root, each OU down, then the account.
-pub(super) fn path_targets<'s>(state: &'s State, account: &'s Account) -> Vec<&'s str> {
+pub(crate) fn path_targets<'s>(state: &'s State, account: &'s Account) -> Vec<&'s str> {
     let mut chain = vec![account.id.as_str()];
     let mut cur = account.parent_id();
     while let Some(id) = cur {

@@ -483,3 +483,183 @@ fn by_default_a_new_organization_has_no_policy_type_enabled_and_enabling_scps_at
         );
     }
 }
+
+// ---- guardrails: SCPs and RCPs in effect on an account ----
+
+mod guardrail_tests {
+    use super::*;
+    use crate::guardrails::{self, Decision, Exemption};
+    use crate::policy::{Context, Effect};
+
+    const LEAVE: &str = "organizations:LeaveOrganization";
+    const DENY_LEAVE: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"NoLeaving","Effect":"Deny","Action":"organizations:LeaveOrganization","Resource":"*"}]}"#;
+
+    fn decide(w: &World, account: &str, action: &str, cx: &Context) -> guardrails::Evaluation {
+        guardrails::evaluate(&w.state, account, action, None, cx, w.now)
+    }
+
+    /// root -> a -> b, with the member in b.
+    fn deep() -> (World, String, String, String, String) {
+        let (mut w, root) = org(FeatureSet::All);
+        let m = member(&mut w);
+        let a = ou(&mut w, &root, "a");
+        let b = ou(&mut w, &a, "b");
+        w.write(MGMT, |cx, _| move_account(cx, &m, &root, &b))
+            .unwrap();
+        (w, root, a, b, m)
+    }
+
+    #[test]
+    fn an_scp_deny_on_an_ou_binds_members_below_it_until_detached() {
+        let (mut w, _root, a, _b, m) = deep();
+        let cx = Context::new();
+        assert!(guardrails::binds(&w.state, &m));
+        assert!(decide(&w, &m, LEAVE, &cx).decision.is_allowed());
+        let p = policy(&mut w, SCP, "no-leaving", DENY_LEAVE);
+        attach(&mut w, &p, &a).unwrap();
+        let e = decide(&w, &m, LEAVE, &cx);
+        assert_eq!(
+            e.decision,
+            Decision::ExplicitDeny {
+                policy_type: SCP,
+                policy_id: p.clone()
+            }
+        );
+        let denying = e.policies.iter().find(|x| x.policy_id == p).unwrap();
+        assert_eq!(denying.target_id, a);
+        assert_eq!(denying.matched[0].sid.as_deref(), Some("NoLeaving"));
+        assert_eq!(denying.matched[0].effect, Effect::Deny);
+        // FullAWSAccess at the root, on both OUs and on the account: four levels listed.
+        assert_eq!(
+            e.policies
+                .iter()
+                .filter(|x| x.policy_id == "p-FullAWSAccess")
+                .count(),
+            4
+        );
+        assert!(
+            decide(&w, &m, "organizations:DescribeOrganization", &cx)
+                .decision
+                .is_allowed()
+        );
+        // The management account is never restricted.
+        let on_root = w.read(MGMT, |cx| list_roots(cx, &ALL_PAGE)).unwrap().items[0]
+            .id
+            .clone();
+        attach(&mut w, &p, &on_root).unwrap();
+        let mgmt = decide(&w, MGMT, LEAVE, &cx);
+        assert!(mgmt.decision.is_allowed());
+        assert_eq!(mgmt.exemption, Some(Exemption::ManagementAccount));
+        assert!(!guardrails::binds(&w.state, MGMT));
+        detach(&mut w, &p, &on_root).unwrap();
+        detach(&mut w, &p, &a).unwrap();
+        assert!(decide(&w, &m, LEAVE, &cx).decision.is_allowed());
+    }
+
+    #[test]
+    fn every_level_must_allow() {
+        let (mut w, _root, _a, b, m) = deep();
+        let only_s3 = policy(
+            &mut w,
+            SCP,
+            "s3-only",
+            r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#,
+        );
+        attach(&mut w, &only_s3, &b).unwrap();
+        detach(&mut w, "p-FullAWSAccess", &b).unwrap();
+        let cx = Context::new();
+        assert_eq!(
+            decide(&w, &m, LEAVE, &cx).decision,
+            Decision::ImplicitDeny {
+                policy_type: SCP,
+                target_id: b.clone()
+            }
+        );
+        assert!(decide(&w, &m, "s3:GetObject", &cx).decision.is_allowed());
+    }
+
+    #[test]
+    fn scps_bind_only_while_enabled_on_the_root() {
+        let (mut w, root, a, _b, m) = deep();
+        let p = policy(&mut w, SCP, "no-leaving", DENY_LEAVE);
+        attach(&mut w, &p, &a).unwrap();
+        w.write(MGMT, |cx, _| disable_policy_type(cx, &root, SCP))
+            .unwrap();
+        assert!(!guardrails::binds(&w.state, &m));
+        assert!(decide(&w, &m, LEAVE, &Context::new()).decision.is_allowed());
+    }
+
+    #[test]
+    fn rcps_cover_their_services_and_not_organizations() {
+        let (mut w, root, a, _b, m) = deep();
+        w.write(MGMT, |cx, _| enable_policy_type(cx, &root, RCP))
+            .unwrap();
+        let p = policy(
+            &mut w,
+            RCP,
+            "tls",
+            r#"{"Statement":{"Effect":"Deny","Principal":"*","Action":["s3:*","organizations:*"],"Resource":"*","Condition":{"BoolIfExists":{"aws:SecureTransport":"false"}}}}"#,
+        );
+        attach(&mut w, &p, &a).unwrap();
+        let mut http = Context::new();
+        http.set("aws:SecureTransport", "false");
+        let e = decide(&w, &m, "s3:GetObject", &http);
+        assert_eq!(
+            e.decision,
+            Decision::ExplicitDeny {
+                policy_type: RCP,
+                policy_id: p.clone()
+            }
+        );
+        assert!(decide(&w, &m, LEAVE, &http).decision.is_allowed());
+        let mut https = Context::new();
+        https.set("aws:SecureTransport", "true");
+        let e = decide(&w, &m, "s3:GetObject", &https);
+        assert!(e.decision.is_allowed(), "{e:?}");
+    }
+
+    #[test]
+    fn the_state_supplies_organization_keys() {
+        let (mut w, _root, a, b, m) = deep();
+        let org_id = w.state.org_of(&m).unwrap().id.clone();
+        let p = policy(
+            &mut w,
+            SCP,
+            "paths",
+            &format!(
+                r#"{{"Statement":[{{"Effect":"Deny","Action":"organizations:*","Resource":"*","Condition":{{"ForAnyValue:StringLike":{{"aws:PrincipalOrgPaths":"{org_id}/*/{a}/*"}},"StringEquals":{{"aws:PrincipalAccount":"${{aws:userid}}"}}}}}}]}}"#
+            ),
+        );
+        attach(&mut w, &p, &b).unwrap();
+        assert!(!decide(&w, &m, LEAVE, &Context::new()).decision.is_allowed());
+        let later = policy(
+            &mut w,
+            SCP,
+            "after-2100",
+            r#"{"Statement":{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"DateGreaterThan":{"aws:CurrentTime":"2100-01-01T00:00:00Z"}}}}"#,
+        );
+        detach(&mut w, &p, &b).unwrap();
+        attach(&mut w, &later, &b).unwrap();
+        assert!(decide(&w, &m, LEAVE, &Context::new()).decision.is_allowed());
+        w.now = 4_200_000_000_000;
+        assert!(!decide(&w, &m, LEAVE, &Context::new()).decision.is_allowed());
+    }
+
+    #[test]
+    fn an_updated_policy_is_evaluated_in_its_new_version() {
+        let (mut w, _root, a, _b, m) = deep();
+        let p = policy(&mut w, SCP, "no-leaving", DENY_LEAVE);
+        attach(&mut w, &p, &a).unwrap();
+        assert!(!decide(&w, &m, LEAVE, &Context::new()).decision.is_allowed());
+        w.write(MGMT, |cx, _| {
+            update_policy(cx, &p, None, None, Some(DENY_S3))
+        })
+        .unwrap();
+        assert!(decide(&w, &m, LEAVE, &Context::new()).decision.is_allowed());
+        assert!(
+            !decide(&w, &m, "s3:PutObject", &Context::new())
+                .decision
+                .is_allowed()
+        );
+    }
+}

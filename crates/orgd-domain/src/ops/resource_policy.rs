@@ -15,7 +15,8 @@ pub struct ResourcePolicyView {
     pub content: String,
 }
 
-/// The content must be a JSON policy document: an object with a `Statement`.
+/// The content must be a JSON policy document: an object with a `Statement`, in the IAM grammar
+/// of resource-based policies (`policy::parse_resource_policy`, the one reader of IAM JSON).
 fn check_document(content: &str) -> Result<()> {
     let bad = |fault| OrgError::InvalidInput(Invalid::ResourcePolicy(fault));
     let doc: serde_json::Value = serde_json::from_str(content)
@@ -29,7 +30,10 @@ fn check_document(content: &str) -> Result<()> {
         }
         Some(serde_json::Value::Object(_)) => Ok(()),
         _ => Err(bad(ResourcePolicyFault::NoStatement)),
-    }
+    }?;
+    crate::policy::parse_resource_policy(content)
+        .map(drop)
+        .map_err(|e| bad(ResourcePolicyFault::Grammar(e.to_string())))
 }
 
 /// Creates or replaces the resource policy. Tags are accepted only when it is created.

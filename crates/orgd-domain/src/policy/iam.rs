@@ -18,42 +18,12 @@
 //! `Principal`, which can only be `"*"`, an `Action` naming a service (a bare `"*"` is refused),
 //! and a `Resource` or `NotResource`; `NotAction` and `NotPrincipal` are not supported.
 
+use super::eval::{Condition, Document, Effect, Elements, Operator, Principals, Statement};
 use super::json::Json;
 use super::{PolicyContentError, PolicyType};
 
 /// Versions of the IAM policy language.
 const VERSIONS: &[&str] = &["2012-10-17", "2008-10-17"];
-
-/// IAM condition operators, without their `IfExists` suffix or set qualifier.
-const CONDITION_OPERATORS: &[&str] = &[
-    "StringEquals",
-    "StringNotEquals",
-    "StringEqualsIgnoreCase",
-    "StringNotEqualsIgnoreCase",
-    "StringLike",
-    "StringNotLike",
-    "NumericEquals",
-    "NumericNotEquals",
-    "NumericLessThan",
-    "NumericLessThanEquals",
-    "NumericGreaterThan",
-    "NumericGreaterThanEquals",
-    "DateEquals",
-    "DateNotEquals",
-    "DateLessThan",
-    "DateLessThanEquals",
-    "DateGreaterThan",
-    "DateGreaterThanEquals",
-    "Bool",
-    "BinaryEquals",
-    "IpAddress",
-    "NotIpAddress",
-    "ArnEquals",
-    "ArnLike",
-    "ArnNotEquals",
-    "ArnNotLike",
-    "Null",
-];
 
 type Result<T = ()> = std::result::Result<T, PolicyContentError>;
 
@@ -62,9 +32,12 @@ fn bad(path: impl Into<String>, message: impl Into<String>) -> PolicyContentErro
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Family {
+pub(crate) enum Family {
     Scp,
     Rcp,
+    /// The organization's resource policy: a resource-based policy (`Principal` or
+    /// `NotPrincipal`, either effect).
+    Resource,
 }
 
 impl Family {
@@ -72,17 +45,21 @@ impl Family {
         match self {
             Family::Scp => "service control policies",
             Family::Rcp => "resource control policies",
+            Family::Resource => "resource policies",
+        }
+    }
+
+    pub(crate) fn of(ty: PolicyType) -> Family {
+        match ty {
+            PolicyType::ServiceControl => Family::Scp,
+            PolicyType::ResourceControl => Family::Rcp,
+            other => unreachable!("{other} is not an authorization policy"),
         }
     }
 }
 
-/// Checks an SCP or RCP document (already parsed) against its grammar.
-pub(crate) fn validate(ty: PolicyType, doc: &Json) -> Result {
-    let family = match ty {
-        PolicyType::ServiceControl => Family::Scp,
-        PolicyType::ResourceControl => Family::Rcp,
-        other => unreachable!("{other} is not an authorization policy"),
-    };
+/// Checks a document (already parsed) against its family's grammar and returns it parsed.
+pub(crate) fn parse(family: Family, doc: &Json) -> Result<Document> {
     let Json::Object(members) = doc else {
         return Err(bad(
             "",
@@ -102,7 +79,9 @@ pub(crate) fn validate(ty: PolicyType, doc: &Json) -> Result {
                 }
                 other => return Err(bad("Version", must_be_string(other))),
             },
-            "Id" => string(value, "Id")?,
+            "Id" => {
+                string(value, "Id")?;
+            }
             "Statement" => statement = Some(value),
             other => {
                 return Err(bad(
@@ -115,9 +94,9 @@ pub(crate) fn validate(ty: PolicyType, doc: &Json) -> Result {
             }
         }
     }
-    match statement {
+    let statements = match statement {
         None => Err(bad("", "The policy has no Statement element.")),
-        Some(s @ Json::Object(_)) => check_statement(family, "Statement", s),
+        Some(s @ Json::Object(_)) => check_statement(family, "Statement", s).map(|s| vec![s]),
         Some(Json::Array(items)) if items.is_empty() => Err(bad(
             "Statement",
             "The Statement array must hold at least one statement.",
@@ -125,7 +104,8 @@ pub(crate) fn validate(ty: PolicyType, doc: &Json) -> Result {
         Some(Json::Array(items)) => items
             .iter()
             .enumerate()
-            .try_for_each(|(i, s)| check_statement(family, &format!("Statement[{i}]"), s)),
+            .map(|(i, s)| check_statement(family, &format!("Statement[{i}]"), s))
+            .collect(),
         Some(other) => Err(bad(
             "Statement",
             format!(
@@ -133,21 +113,22 @@ pub(crate) fn validate(ty: PolicyType, doc: &Json) -> Result {
                 other.kind()
             ),
         )),
-    }
+    }?;
+    Ok(Document { statements })
 }
 
 fn must_be_string(v: &Json) -> String {
     format!("This element must be a string, not {}.", v.kind())
 }
 
-fn string(v: &Json, path: &str) -> Result {
+fn string<'a>(v: &'a Json, path: &str) -> Result<&'a str> {
     match v {
-        Json::String(_) => Ok(()),
+        Json::String(s) => Ok(s),
         other => Err(bad(path, must_be_string(other))),
     }
 }
 
-fn check_statement(family: Family, path: &str, statement: &Json) -> Result {
+fn check_statement(family: Family, path: &str, statement: &Json) -> Result<Statement> {
     let Json::Object(members) = statement else {
         return Err(bad(
             path,
@@ -160,16 +141,18 @@ fn check_statement(family: Family, path: &str, statement: &Json) -> Result {
     let at = |element: &str| format!("{path}.{element}");
     let (mut effect, mut action, mut not_action) = (None, None, None);
     let (mut resource, mut not_resource, mut principal) = (None, None, None);
+    let (mut sid, mut conditions, mut not_principal) = (None, Vec::new(), None);
     for (key, value) in members {
         match key.as_str() {
-            "Sid" => string(value, &at("Sid"))?,
+            "Sid" => sid = Some(string(value, &at("Sid"))?.to_string()),
             "Effect" => effect = Some(value),
             "Action" => action = Some(value),
             "NotAction" => not_action = Some(value),
             "Resource" => resource = Some(value),
             "NotResource" => not_resource = Some(value),
-            "Condition" => check_condition(&at("Condition"), value)?,
+            "Condition" => conditions = check_condition(&at("Condition"), value)?,
             "Principal" => principal = Some(value),
+            "NotPrincipal" if family == Family::Resource => not_principal = Some(value),
             "NotPrincipal" => {
                 return Err(bad(
                     at("NotPrincipal"),
@@ -189,6 +172,9 @@ fn check_statement(family: Family, path: &str, statement: &Json) -> Result {
                         match family {
                             Family::Scp => "Action or NotAction, Resource or NotResource",
                             Family::Rcp => "Principal, Action, Resource or NotResource",
+                            Family::Resource =>
+                                "Principal or NotPrincipal, Action or NotAction, Resource or \
+                                 NotResource",
                         }
                     ),
                 ));
@@ -209,6 +195,7 @@ fn check_statement(family: Family, path: &str, statement: &Json) -> Result {
         Some(other) => return Err(bad(at("Effect"), must_be_string(other))),
     };
 
+    let mut principals = None;
     match family {
         Family::Scp => {
             if principal.is_some() {
@@ -242,10 +229,35 @@ fn check_statement(family: Family, path: &str, statement: &Json) -> Result {
                     "The NotAction element is not supported in resource control policies.",
                 ));
             }
+            principals = Some(Principals {
+                negated: false,
+                anyone: true,
+                aws: Vec::new(),
+                services: Vec::new(),
+            });
+        }
+        Family::Resource => {
+            principals = Some(match (principal, not_principal) {
+                (Some(_), Some(_)) => {
+                    return Err(bad(
+                        path,
+                        "A statement cannot have both Principal and NotPrincipal.",
+                    ));
+                }
+                (None, None) => {
+                    return Err(bad(
+                        path,
+                        "A resource policy statement must have a Principal or a NotPrincipal \
+                         element.",
+                    ));
+                }
+                (Some(p), None) => check_principal(&at("Principal"), p, false)?,
+                (None, Some(p)) => check_principal(&at("NotPrincipal"), p, true)?,
+            });
         }
     }
 
-    match (action, not_action) {
+    let actions = match (action, not_action) {
         (Some(_), Some(_)) => {
             return Err(bad(
                 path,
@@ -256,28 +268,103 @@ fn check_statement(family: Family, path: &str, statement: &Json) -> Result {
             return Err(bad(
                 path,
                 match family {
-                    Family::Scp => "The statement must have an Action or a NotAction element.",
                     Family::Rcp => "The statement must have an Action element.",
+                    _ => "The statement must have an Action or a NotAction element.",
                 },
             ));
         }
-        (Some(list), None) => check_actions(family, &at("Action"), list)?,
-        (None, Some(list)) => check_actions(family, &at("NotAction"), list)?,
-    }
+        (Some(list), None) => check_actions(family, &at("Action"), list, false)?,
+        (None, Some(list)) => check_actions(family, &at("NotAction"), list, true)?,
+    };
 
-    match (resource, not_resource) {
-        (Some(_), Some(_)) => Err(bad(
-            path,
-            "A statement cannot have both Resource and NotResource.",
-        )),
-        (None, None) if family == Family::Rcp => Err(bad(
-            path,
-            "An RCP statement must have a Resource or a NotResource element.",
-        )),
-        (None, None) => Ok(()),
-        (Some(list), None) => check_resources(&at("Resource"), list),
-        (None, Some(list)) => check_resources(&at("NotResource"), list),
+    let resources = match (resource, not_resource) {
+        (Some(_), Some(_)) => {
+            return Err(bad(
+                path,
+                "A statement cannot have both Resource and NotResource.",
+            ));
+        }
+        (None, None) if family == Family::Rcp => {
+            return Err(bad(
+                path,
+                "An RCP statement must have a Resource or a NotResource element.",
+            ));
+        }
+        (None, None) => None,
+        (Some(list), None) => Some(check_resources(&at("Resource"), list, false)?),
+        (None, Some(list)) => Some(check_resources(&at("NotResource"), list, true)?),
+    };
+    Ok(Statement {
+        sid,
+        effect: if deny { Effect::Deny } else { Effect::Allow },
+        principal: principals,
+        actions,
+        resources,
+        conditions,
+    })
+}
+
+/// `"*"`, or an object of principal types (`AWS`, `Service`, `Federated`, `CanonicalUser`) each
+/// with a string or a list of strings.
+fn check_principal(path: &str, v: &Json, negated: bool) -> Result<Principals> {
+    let mut p = Principals {
+        negated,
+        anyone: false,
+        aws: Vec::new(),
+        services: Vec::new(),
+    };
+    match v {
+        Json::String(s) if s == "*" => p.anyone = true,
+        Json::Object(types) if !types.is_empty() => {
+            for (ty, names) in types {
+                let at = format!("{path}.{ty}");
+                let names = strings(&at, names)?;
+                match ty.as_str() {
+                    "AWS" => {
+                        for (at, name) in names {
+                            let account =
+                                name.len() == 12 && name.bytes().all(|b| b.is_ascii_digit());
+                            let arn = name.starts_with("arn:")
+                                && name.bytes().filter(|&b| b == b':').count() >= 5;
+                            if name != "*" && !account && !arn {
+                                return Err(bad(
+                                    at,
+                                    format!(
+                                        "\"{name}\" is not a principal: use \"*\", an account ID or an ARN."
+                                    ),
+                                ));
+                            }
+                            p.anyone |= name == "*";
+                            p.aws.push(name.to_string());
+                        }
+                    }
+                    "Service" => p
+                        .services
+                        .extend(names.into_iter().map(|(_, n)| n.to_string())),
+                    "Federated" | "CanonicalUser" => {}
+                    other => {
+                        return Err(bad(
+                            at,
+                            format!(
+                                "\"{other}\" is not a principal type: use AWS, Service, Federated or \
+                                 CanonicalUser."
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        other => {
+            return Err(bad(
+                path,
+                format!(
+                    "A principal must be \"*\" or an object such as {{\"AWS\": ...}}, not {}.",
+                    other.kind()
+                ),
+            ));
+        }
     }
+    Ok(p)
 }
 
 /// A string or a non-empty array of strings, each with its own path.
@@ -305,17 +392,19 @@ fn strings<'a>(path: &str, v: &'a Json) -> Result<Vec<(String, &'a str)>> {
     }
 }
 
-fn check_actions(family: Family, path: &str, v: &Json) -> Result {
+fn check_actions(family: Family, path: &str, v: &Json, negated: bool) -> Result<Elements> {
+    let mut patterns = Vec::new();
     for (path, action) in strings(path, v)? {
         check_action(family, &path, action)?;
+        patterns.push(action.to_string());
     }
-    Ok(())
+    Ok(Elements { negated, patterns })
 }
 
 fn check_action(family: Family, path: &str, action: &str) -> Result {
     if action == "*" {
         return match family {
-            Family::Scp => Ok(()),
+            Family::Scp | Family::Resource => Ok(()),
             Family::Rcp => Err(bad(
                 path,
                 "A resource control policy cannot use \"*\" as an action; name the service, as \
@@ -361,7 +450,8 @@ fn check_action(family: Family, path: &str, action: &str) -> Result {
     Ok(())
 }
 
-fn check_resources(path: &str, v: &Json) -> Result {
+fn check_resources(path: &str, v: &Json, negated: bool) -> Result<Elements> {
+    let mut patterns = Vec::new();
     for (path, resource) in strings(path, v)? {
         let arn =
             resource.starts_with("arn:") && resource.bytes().filter(|&b| b == b':').count() >= 5;
@@ -373,25 +463,27 @@ fn check_resources(path: &str, v: &Json) -> Result {
                 ),
             ));
         }
+        patterns.push(resource.to_string());
     }
-    Ok(())
+    Ok(Elements { negated, patterns })
 }
 
-fn check_condition(path: &str, v: &Json) -> Result {
+fn check_condition(path: &str, v: &Json) -> Result<Vec<Condition>> {
     let Json::Object(blocks) = v else {
         return Err(bad(
             path,
             format!("Condition must be an object, not {}.", v.kind()),
         ));
     };
+    let mut conditions = Vec::new();
     for (operator, block) in blocks {
         let at = format!("{path}.{operator}");
-        if !is_condition_operator(operator) {
+        let Some(op) = Operator::parse(operator) else {
             return Err(bad(
                 at,
                 format!("\"{operator}\" is not a condition operator."),
             ));
-        }
+        };
         let Json::Object(entries) = block else {
             return Err(bad(
                 at,
@@ -409,8 +501,8 @@ fn check_condition(path: &str, v: &Json) -> Result {
             if key.is_empty() {
                 return Err(bad(at, "A condition key cannot be empty."));
             }
-            match value {
-                v if v.is_scalar() => {}
+            let values = match value {
+                v if v.is_scalar() => vec![scalar_text(v)],
                 Json::Array(values) if values.is_empty() => {
                     return Err(bad(at, "The condition key has an empty list of values."));
                 }
@@ -424,6 +516,7 @@ fn check_condition(path: &str, v: &Json) -> Result {
                             ),
                         ));
                     }
+                    values.iter().map(scalar_text).collect()
                 }
                 other => {
                     return Err(bad(
@@ -435,33 +528,25 @@ fn check_condition(path: &str, v: &Json) -> Result {
                         ),
                     ));
                 }
-            }
+            };
+            conditions.push(Condition {
+                operator: op,
+                key: key.to_ascii_lowercase(),
+                values,
+            });
         }
     }
-    Ok(())
+    Ok(conditions)
 }
 
-/// `[ForAllValues:|ForAnyValue:]Operator[IfExists]`; `Null` takes no `IfExists`.
-fn is_condition_operator(op: &str) -> bool {
-    let strip_prefix = |s: &'static str, text: &str| -> Option<usize> {
-        let b = text.as_bytes();
-        (b.len() > s.len() && b[..s.len()].eq_ignore_ascii_case(s.as_bytes())).then_some(s.len())
-    };
-    let start = strip_prefix("ForAllValues:", op)
-        .or_else(|| strip_prefix("ForAnyValue:", op))
-        .unwrap_or(0);
-    let rest = &op[start..];
-    let b = rest.as_bytes();
-    const SUFFIX: &[u8] = b"IfExists";
-    let (base, if_exists) =
-        if b.len() > SUFFIX.len() && b[b.len() - SUFFIX.len()..].eq_ignore_ascii_case(SUFFIX) {
-            (&rest[..rest.len() - SUFFIX.len()], true)
-        } else {
-            (rest, false)
-        };
-    CONDITION_OPERATORS
-        .iter()
-        .any(|o| o.eq_ignore_ascii_case(base) && !(if_exists && *o == "Null"))
+/// A condition value's text: IAM compares numbers and booleans written in JSON by their text.
+fn scalar_text(v: &Json) -> String {
+    match v {
+        Json::String(s) => s.clone(),
+        Json::Bool(b) => b.to_string(),
+        Json::Number(n) => n.to_string(),
+        _ => String::new(),
+    }
 }
 
 #[cfg(test)]

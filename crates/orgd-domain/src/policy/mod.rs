@@ -3,7 +3,10 @@
 //! type for one account (`effective_policy`).
 //!
 //! - `types`: the service model's policy types, their ARN segment, size limit and quotas.
-//! - `iam`: the IAM policy grammar of SCPs and RCPs.
+//! - `iam`: the IAM policy grammar of SCPs, RCPs and the resource policy: the one reader of IAM
+//!   JSON, which checks a document and returns it parsed (`Document`).
+//! - `eval`: how a parsed document's statements apply to a request (every condition operator,
+//!   set qualifiers, policy variables, wildcards).
 //! - `huawei`: Huawei Cloud's SCP grammar (version "5.0") and which of its statements deny an
 //!   action; `PolicyLanguage` picks it for organizations of the Huawei scheme.
 //! - `management`: the inheritance-operator grammar of every other type.
@@ -11,6 +14,9 @@
 //! - `json`: the order-keeping, duplicate-refusing JSON tree the other modules read.
 
 mod effective;
+mod eval;
+#[cfg(test)]
+mod eval_tests;
 mod huawei;
 mod iam;
 mod json;
@@ -24,6 +30,9 @@ pub use effective::{
     effective_policy,
 };
 pub use huawei::{TAG_POLICY_SERVICES as HUAWEI_TAG_POLICY_SERVICES, TagPolicyService};
+pub use eval::{Context, Document, Effect, Request, Statement};
+#[cfg(test)]
+pub(crate) use eval::{action_matches, principal_account};
 pub use types::{PolicyKind, PolicyType};
 
 use crate::ids::IdScheme;
@@ -206,9 +215,30 @@ pub fn validate_content_in(
     let doc = json::parse(content).map_err(|m| PolicyContentError::invalid_json(&m))?;
     match (lang, ty.kind()) {
         (PolicyLanguage::Huawei, PolicyKind::Authorization) => huawei::scp(&doc).map(drop),
-        (PolicyLanguage::Aws, PolicyKind::Authorization) => iam::validate(ty, &doc),
+        (PolicyLanguage::Aws, PolicyKind::Authorization) => {
+            iam::parse(iam::Family::of(ty), &doc).map(drop)
+        }
         (_, PolicyKind::Management) => management::parse(ty, doc).map(drop),
     }
+}
+
+/// Parses an SCP or RCP (content already accepted by `validate_content`) for evaluation.
+pub fn parse_authorization(ty: PolicyType, content: &str) -> Result<Document, PolicyContentError> {
+    if !ty.is_authorization() {
+        return Err(PolicyContentError::malformed(
+            "",
+            format!("A {ty} is not an IAM policy."),
+        ));
+    }
+    let doc = json::parse(content).map_err(|m| PolicyContentError::invalid_json(&m))?;
+    iam::parse(iam::Family::of(ty), &doc)
+}
+
+/// Checks and parses the organization's resource policy: a resource-based IAM policy (each
+/// statement with `Principal` or `NotPrincipal`).
+pub fn parse_resource_policy(content: &str) -> Result<Document, PolicyContentError> {
+    let doc = json::parse(content).map_err(|m| PolicyContentError::invalid_json(&m))?;
+    iam::parse(iam::Family::Resource, &doc)
 }
 
 #[cfg(test)]

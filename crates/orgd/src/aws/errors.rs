@@ -377,6 +377,7 @@ fn invalid(i: &Invalid) -> AwsError {
                     ResourcePolicyFault::NoStatement => {
                         "it needs a Statement (an object or a list of objects)".into()
                     }
+                    ResourcePolicyFault::Grammar(e) => e.trim_end_matches('.').to_string(),
                 }
             ),
         ),

@@ -1,8 +1,9 @@
 //! The AWS JSON 1.1 adapter: decodes a request, identifies the caller, calls the domain through
 //! the engine and encodes the answer. `X-Amz-Target: AWSOrganizationsV20161128.<Operation>`.
 
-mod arn;
+pub mod arn;
 mod errors;
+pub mod guard;
 pub mod identity;
 mod input;
 mod model;
@@ -80,6 +81,8 @@ pub struct Request<'a> {
     pub body: &'a [u8],
     /// The id the answer carries (STS puts it in the XML body too).
     pub request_id: &'a str,
+    /// The address the request came from (`aws:SourceIp`), when the server knows it.
+    pub peer: Option<std::net::IpAddr>,
 }
 
 impl Request<'_> {
@@ -349,6 +352,7 @@ impl AwsApi {
         self.prepare(&caller).await?;
         // ARNs are answered in the partition of the region the client signed for.
         let partition = arn::partition_of(&region);
+        self.guardrails(req, &input, op, &caller, &region, partition)?;
         let call = Call {
             op,
             model,
@@ -357,6 +361,35 @@ impl AwsApi {
             partition,
         };
         self.dispatch(call).await
+    }
+
+    /// The SCPs in effect on a member account decide whether it may make this call at all
+    /// (`orgd_domain::guardrails`); the management account and accounts outside an organization
+    /// pass without building a context.
+    fn guardrails(
+        &self,
+        req: &Request,
+        input: &Input,
+        op: Operation,
+        caller: &str,
+        region: &str,
+        partition: &str,
+    ) -> Result<(), WireError> {
+        let denied = self.engine.read(caller, |cx| {
+            if !orgd_domain::guardrails::binds(cx.state, caller) {
+                return Ok(None);
+            }
+            let action = format!("organizations:{}", op.name());
+            let context = guard::context(req, Some(input), caller, region, partition);
+            let eval = orgd_domain::guardrails::evaluate(
+                cx.state, caller, &action, None, &context, cx.now,
+            );
+            Ok(guard::denial(&eval, partition, caller, &action))
+        })?;
+        match denied {
+            Some(message) => Err(WireError::PolicyDenied(message)),
+            None => Ok(()),
+        }
     }
 
     /// Remembers a first-time caller and settles whatever time made due, before the operation.

@@ -53,6 +53,7 @@ impl Api {
                 headers: &headers,
                 body: body.as_bytes(),
                 request_id: "test",
+                peer: None,
             })
             .await;
         let answer: Value = serde_json::from_slice(&reply.body).unwrap();

@@ -37,6 +37,9 @@ pub enum WireError {
     RequestTimeout,
     /// The caller sent more requests than `--throttle-rps` allows.
     TooManyRequests,
+    /// The service control policies in effect on the calling account refuse the request
+    /// (`AccessDeniedException` with IAM's text).
+    PolicyDenied(String),
     /// orgd failed (storage): the write was not acknowledged and changed nothing.
     Service(String),
     /// orgd failed unexpectedly (a panic); the details are in the log, not the answer.
@@ -72,6 +75,7 @@ impl WireError {
             WireError::BodyTooLarge(_) => "RequestEntityTooLargeException",
             WireError::RequestTimeout => "RequestTimeoutException",
             WireError::TooManyRequests => "TooManyRequestsException",
+            WireError::PolicyDenied(_) => "AccessDeniedException",
             WireError::Service(_) => "ServiceException",
             WireError::Internal => "InternalFailure",
         }
@@ -106,7 +110,9 @@ impl WireError {
             WireError::Domain(_) => unreachable!("answered above"),
             WireError::Input { message, .. } => message.clone(),
             WireError::Signature(e) => e.message(),
-            WireError::Serialization(m) | WireError::Service(m) => m.clone(),
+            WireError::Serialization(m) | WireError::Service(m) | WireError::PolicyDenied(m) => {
+                m.clone()
+            }
             WireError::UnknownOperation(target) => format!("Unknown operation {target}"),
             WireError::UnknownPath(what) => {
                 format!("No operation is served at {what}: AWS Organizations is POST / with X-Amz-Target.")
