@@ -7,6 +7,16 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# A throwaway PostgreSQL cluster for the tests of the PostgreSQL store and of several replicas
+# (scripts/postgres.sh; .ci/run installs the server). Those tests read its URL and must run.
+step "PostgreSQL: a throwaway cluster"
+pg_started=$SECONDS
+pg_dir=$(mktemp -d)
+ORGD_TEST_DATABASE_URL=$(bash scripts/postgres.sh start "$pg_dir")
+export ORGD_TEST_DATABASE_URL ORGD_REQUIRE_POSTGRES=1
+trap 'bash scripts/postgres.sh stop "$pg_dir" || true; rm -rf "$pg_dir"' EXIT
+echo "started $ORGD_TEST_DATABASE_URL in $((SECONDS - pg_started)) s"
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 

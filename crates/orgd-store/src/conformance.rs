@@ -8,6 +8,13 @@
 //! The opener gets a fresh directory per test and is called again with the same directory to
 //! reopen the store; a backend that lives elsewhere (a database server) maps the directory to its
 //! own fresh namespace. Outside this crate the module needs the `testing` feature.
+//!
+//! A backend that several processes share runs the `shared` form, which adds the checks of
+//! versioned commits: two stores opened on the same directory stand for two replicas.
+//!
+//! ```ignore
+//! orgd_store::store_conformance!(shared, when server_is_there(), |dir| PgStore::open(..).unwrap());
+//! ```
 
 use std::path::Path;
 
@@ -15,7 +22,7 @@ use orgd_domain::Change;
 use orgd_domain::model::{FeatureSet, Organization, OrganizationalUnit, Policy, Root};
 use orgd_domain::policy::PolicyType;
 
-use crate::Store;
+use crate::{Refresh, Store, StoreError};
 
 /// What a backend keeps of the committed changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -189,6 +196,15 @@ pub fn meta_keeps_the_last_value<S: Store>(_keeps: Keeps, open: &dyn Fn(&Path) -
     });
 }
 
+/// `meta_or_insert` sets a missing value and otherwise returns the stored one, unchanged.
+pub fn meta_or_insert_keeps_the_first_value<S: Store>(_keeps: Keeps, open: &dyn Fn(&Path) -> S) {
+    with_store(open, |mut s, _| {
+        assert_eq!(s.meta_or_insert("token-key", b"first").unwrap(), b"first");
+        assert_eq!(s.meta_or_insert("token-key", b"second").unwrap(), b"first");
+        assert_eq!(s.meta("token-key").unwrap(), Some(b"first".to_vec()));
+    });
+}
+
 /// `reset` deletes every entity and every metadata value; the store stays usable.
 pub fn reset_wipes_everything<S: Store>(keeps: Keeps, open: &dyn Fn(&Path) -> S) {
     with_store(open, |mut s, reopen| {
@@ -235,25 +251,148 @@ pub fn reopening_finds_what_the_backend_keeps<S: Store>(keeps: Keeps, open: &dyn
     });
 }
 
+/// What `catch_up` returned, as sorted debug strings (`None` for `Current`).
+fn refreshed(store: &mut dyn Store) -> Option<(bool, Vec<String>)> {
+    let (reload, changes) = match store.catch_up().expect("catch up") {
+        Refresh::Current => return None,
+        Refresh::Changes(c) => (false, c),
+        Refresh::Reload(c) => (true, c),
+    };
+    let mut out: Vec<String> = changes.iter().map(|c| format!("{c:?}")).collect();
+    out.sort();
+    Some((reload, out))
+}
+
+/// Shared: a commit decided on a version another replica has moved past is refused whole, and
+/// goes through once the replica has caught up with what the other committed.
+pub fn a_stale_commit_conflicts_until_caught_up<S: Store>(
+    _keeps: Keeps,
+    open: &dyn Fn(&Path) -> S,
+) {
+    with_store(open, |mut a, reopen| {
+        let mut b = reopen();
+        a.load().unwrap();
+        b.load().unwrap();
+        let changes = some_changes();
+        a.commit(&changes[..2]).unwrap();
+        assert!(
+            matches!(b.commit(&changes[2..]), Err(StoreError::Conflict)),
+            "b decided on a version a has moved past"
+        );
+        assert_eq!(loaded(&mut a), expected(Keeps::Durably, &changes[..2]));
+        assert_eq!(
+            refreshed(&mut b),
+            Some((false, expected(Keeps::Durably, &changes[..2])))
+        );
+        assert_eq!(refreshed(&mut b), None, "nothing more to catch up with");
+        b.commit(&changes[2..]).unwrap();
+        assert_eq!(b.version(), a.version() + 1);
+        assert!(matches!(
+            a.commit(&[Change::DeleteOu("ou-abcd-11111111".into())]),
+            Err(StoreError::Conflict)
+        ));
+        assert_eq!(
+            refreshed(&mut a),
+            Some((false, expected(Keeps::Durably, &changes[2..])))
+        );
+        a.commit(&[Change::DeleteOu("ou-abcd-11111111".into())])
+            .unwrap();
+        let after: Vec<Change> = changes
+            .into_iter()
+            .filter(|c| !matches!(c, Change::PutOu(o) if o.id == "ou-abcd-11111111"))
+            .collect();
+        assert_eq!(loaded(&mut b), expected(Keeps::Durably, &after));
+    });
+}
+
+/// Shared: a reset by one replica reaches the others as a reload of the (empty) state, and
+/// their next commits go through on top of it.
+pub fn a_reset_reaches_every_replica<S: Store>(_keeps: Keeps, open: &dyn Fn(&Path) -> S) {
+    with_store(open, |mut a, reopen| {
+        let mut b = reopen();
+        a.commit(&some_changes()).unwrap();
+        b.load().unwrap();
+        a.reset().unwrap();
+        assert_eq!(refreshed(&mut b), Some((true, Vec::new())));
+        b.commit(&[Change::PutPolicy(policy())]).unwrap();
+        assert_eq!(
+            refreshed(&mut a),
+            Some((
+                false,
+                expected(Keeps::Durably, &[Change::PutPolicy(policy())])
+            ))
+        );
+    });
+}
+
+/// Shared: the feed of one replica wakes, with the new version, soon after another commits.
+pub fn the_feed_wakes_on_a_commit<S: Store>(_keeps: Keeps, open: &dyn Fn(&Path) -> S) {
+    with_store(open, |mut a, reopen| {
+        let b = reopen();
+        let mut feed = b.feed().unwrap().expect("a shared store has a feed");
+        a.load().unwrap();
+        let before = feed.wait(std::time::Duration::ZERO).unwrap();
+        assert_eq!(before, a.version());
+        let (head, committed, waited) = std::thread::scope(|scope| {
+            let committer = scope.spawn(|| {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+                a.commit(&some_changes()).unwrap();
+                a.version()
+            });
+            let started = std::time::Instant::now();
+            let mut head = before;
+            while head == before && started.elapsed() < std::time::Duration::from_secs(5) {
+                head = feed.wait(std::time::Duration::from_secs(5)).unwrap();
+            }
+            (head, committer.join().unwrap(), started.elapsed())
+        });
+        assert_eq!(head, committed);
+        assert!(
+            waited < std::time::Duration::from_secs(2),
+            "the notification, not the timeout, woke the feed"
+        );
+    });
+}
+
 /// Defines one `#[test]` per check of the store contract, for the backend `open` opens in a
 /// directory. `keeps` says what the backend keeps (`conformance::Keeps`).
 #[macro_export]
 macro_rules! store_conformance {
     ($keeps:expr, |$dir:ident| $open:expr) => {
-        $crate::store_conformance!(@tests $keeps, |$dir| $open;
+        $crate::store_conformance!(@tests $keeps, true, |$dir| $open;
             load_returns_what_was_committed,
             a_commit_applies_all_its_changes_in_order,
             puts_overwrite_and_deletes_remove,
             meta_keeps_the_last_value,
+            meta_or_insert_keeps_the_first_value,
             reset_wipes_everything,
             reopening_finds_what_the_backend_keeps,
         );
     };
-    (@tests $keeps:expr, |$dir:ident| $open:expr; $($check:ident,)*) => {
+    // A store shared by several processes, durable; the checks run only `when` holds (e.g. when a
+    // database server is there).
+    (shared, when $when:expr, |$dir:ident| $open:expr) => {
+        $crate::store_conformance!(@tests Keeps::Durably, $when, |$dir| $open;
+            load_returns_what_was_committed,
+            a_commit_applies_all_its_changes_in_order,
+            puts_overwrite_and_deletes_remove,
+            meta_keeps_the_last_value,
+            meta_or_insert_keeps_the_first_value,
+            reset_wipes_everything,
+            reopening_finds_what_the_backend_keeps,
+            a_stale_commit_conflicts_until_caught_up,
+            a_reset_reaches_every_replica,
+            the_feed_wakes_on_a_commit,
+        );
+    };
+    (@tests $keeps:expr, $when:expr, |$dir:ident| $open:expr; $($check:ident,)*) => {
         $(
             #[test]
             fn $check() {
                 use $crate::conformance::Keeps;
+                if !$when {
+                    return;
+                }
                 $crate::conformance::$check($keeps, &|$dir: &::std::path::Path| $open);
             }
         )*

@@ -5,30 +5,13 @@
 use std::path::Path;
 
 use orgd_domain::Change;
-use orgd_domain::model::{
-    Account, CreateAccountRequest, Handshake, Organization, OrganizationalUnit, Policy,
-    ResponsibilityTransfer, Root,
-};
 use rusqlite::{Connection, params};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 
-use crate::{Result, Store, StoreError};
+use crate::rows::{self, TABLES};
+use crate::{Result, Store};
 
 /// The database's file name in the data directory.
 const FILE_NAME: &str = "orgd.db";
-
-/// The entity tables, in load order.
-const TABLES: [&str; 8] = [
-    "organizations",
-    "roots",
-    "ous",
-    "accounts",
-    "create_account_requests",
-    "handshakes",
-    "policies",
-    "responsibility_transfers",
-];
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS organizations (id TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
@@ -64,11 +47,7 @@ impl SqliteStore {
     }
 }
 
-fn body<T: Serialize>(value: &T) -> String {
-    serde_json::to_string(value).expect("domain entities always serialize")
-}
-
-fn put(tx: &rusqlite::Transaction, table: &str, id: &str, body: String) -> Result<()> {
+fn put(tx: &rusqlite::Transaction, table: &str, id: &str, body: &str) -> Result<()> {
     let sql = format!(
         "INSERT INTO {table} (id, body) VALUES (?1, ?2) ON CONFLICT(id) DO UPDATE SET body = excluded.body"
     );
@@ -82,23 +61,13 @@ fn delete(tx: &rusqlite::Transaction, table: &str, id: &str) -> Result<()> {
     Ok(())
 }
 
-fn load_table<T: DeserializeOwned>(
-    conn: &Connection,
-    table: &'static str,
-    wrap: fn(T) -> Change,
-    out: &mut Vec<Change>,
-) -> Result<()> {
+fn load_table(conn: &Connection, table: &'static str, out: &mut Vec<Change>) -> Result<()> {
     let mut stmt = conn.prepare(&format!("SELECT id, body FROM {table}"))?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
         let id: String = row.get(0)?;
         let text: String = row.get(1)?;
-        let value = serde_json::from_str(&text).map_err(|source| StoreError::Corrupt {
-            kind: table,
-            id,
-            source,
-        })?;
-        out.push(wrap(value));
+        out.push(rows::decode(table, id, &text)?);
     }
     Ok(())
 }
@@ -106,24 +75,9 @@ fn load_table<T: DeserializeOwned>(
 impl Store for SqliteStore {
     fn load(&mut self) -> Result<Vec<Change>> {
         let mut out = Vec::new();
-        load_table::<Organization>(&self.conn, TABLES[0], Change::PutOrganization, &mut out)?;
-        load_table::<Root>(&self.conn, TABLES[1], Change::PutRoot, &mut out)?;
-        load_table::<OrganizationalUnit>(&self.conn, TABLES[2], Change::PutOu, &mut out)?;
-        load_table::<Account>(&self.conn, TABLES[3], Change::PutAccount, &mut out)?;
-        load_table::<CreateAccountRequest>(
-            &self.conn,
-            TABLES[4],
-            Change::PutCreateAccountRequest,
-            &mut out,
-        )?;
-        load_table::<Handshake>(&self.conn, TABLES[5], Change::PutHandshake, &mut out)?;
-        load_table::<Policy>(&self.conn, TABLES[6], Change::PutPolicy, &mut out)?;
-        load_table::<ResponsibilityTransfer>(
-            &self.conn,
-            TABLES[7],
-            Change::PutResponsibilityTransfer,
-            &mut out,
-        )?;
+        for table in TABLES {
+            load_table(&self.conn, table, &mut out)?;
+        }
         Ok(out)
     }
 
@@ -142,27 +96,10 @@ impl Store for SqliteStore {
         let tx = self.conn.transaction()?;
         for (done, change) in changes.iter().enumerate() {
             progress(done);
-            match change {
-                Change::PutOrganization(o) => put(&tx, "organizations", &o.id, body(o))?,
-                Change::DeleteOrganization(id) => delete(&tx, "organizations", id)?,
-                Change::PutRoot(r) => put(&tx, "roots", &r.id, body(r))?,
-                Change::DeleteRoot(id) => delete(&tx, "roots", id)?,
-                Change::PutOu(ou) => put(&tx, "ous", &ou.id, body(ou))?,
-                Change::DeleteOu(id) => delete(&tx, "ous", id)?,
-                Change::PutAccount(a) => put(&tx, "accounts", &a.id, body(a))?,
-                Change::PutCreateAccountRequest(r) => {
-                    put(&tx, "create_account_requests", &r.id, body(r))?
-                }
-                Change::DeleteCreateAccountRequest(id) => {
-                    delete(&tx, "create_account_requests", id)?
-                }
-                Change::PutHandshake(h) => put(&tx, "handshakes", &h.id, body(h))?,
-                Change::DeleteHandshake(id) => delete(&tx, "handshakes", id)?,
-                Change::PutPolicy(p) => put(&tx, "policies", &p.id, body(p))?,
-                Change::DeletePolicy(id) => delete(&tx, "policies", id)?,
-                Change::PutResponsibilityTransfer(t) => {
-                    put(&tx, "responsibility_transfers", &t.id, body(t))?
-                }
+            let row = rows::row(change);
+            match &row.body {
+                Some(body) => put(&tx, row.table, row.id, body)?,
+                None => delete(&tx, row.table, row.id)?,
             }
         }
         tx.commit()?;

@@ -96,6 +96,10 @@ pub struct ServeConfig {
     /// Keep nothing on disk: state lives and dies with the process.
     #[arg(long, env = "ORGD_IN_MEMORY", conflicts_with = "data_dir")]
     pub in_memory: bool,
+    /// Keep all state in PostgreSQL (`postgresql://USER@HOST:PORT/DB`) instead of the data
+    /// directory; any number of orgd processes may serve the same database.
+    #[arg(long, env = "ORGD_DATABASE_URL", conflicts_with_all = ["data_dir", "in_memory"])]
+    pub database_url: Option<String>,
     /// The account of callers whose access key ID is not 12 digits.
     #[arg(long, env = "ORGD_DEFAULT_ACCOUNT", default_value = "123456789012", value_parser = parse_account)]
     pub default_account: String,
@@ -166,6 +170,7 @@ impl ServeConfig {
             listen: "127.0.0.1:0".parse().expect("valid address"),
             data_dir: PathBuf::from("./orgd-data"),
             in_memory: true,
+            database_url: None,
             default_account: "123456789012".into(),
             auth: AuthMode::AccessKey,
             credentials: None,

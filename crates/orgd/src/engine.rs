@@ -1,14 +1,24 @@
 //! The engine: the in-memory `State` behind a read-write lock, and one writer at a time that makes
 //! each write durable in the `Store` before applying it. Reads never wait for the disk.
+//!
+//! Over a store that other orgd processes share (PostgreSQL), a write is optimistic: it is decided
+//! on this replica's state and committed with the version that state has; when another replica
+//! committed first, the store refuses it (`StoreError::Conflict`), the engine catches up with the
+//! other commits and decides again on the fresh state. An answer that commits nothing (an error,
+//! or a write with no changes) is checked the same way: if other commits arrived meanwhile, the
+//! operation runs again on them. So every write answers as the sequential order of commits says.
+//! A follower thread (`follow`) applies other replicas' commits as the store's feed reports them.
 
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Weak};
+use std::time::Duration;
 
 use orgd_domain::ids::IdSource;
 use orgd_domain::model::State;
 use orgd_domain::ops::{self, Ctx, Write};
 use orgd_domain::{Change, Limits, OrgError};
-use orgd_store::{Store, StoreError};
+use orgd_store::{Feed, Refresh, Store, StoreError};
 use parking_lot::{Mutex, RwLock};
 use prometheus_client::metrics::histogram::Histogram;
 use rand::{Rng, RngCore, SeedableRng, rngs::StdRng};
@@ -55,9 +65,16 @@ struct Writer {
 /// The key that seals pagination tokens, kept in the store so tokens survive a restart.
 const TOKEN_KEY: &str = "token-key";
 
+/// How long the follower waits for a notification before asking the store anyway.
+const FOLLOW_POLL: Duration = Duration::from_millis(250);
+
 pub struct Engine {
     state: RwLock<State>,
     writer: Mutex<Writer>,
+    /// The store's version that `state` reflects (written under the writer lock).
+    version: AtomicU64,
+    /// The store's feed of other replicas' commits, until `follow` takes it.
+    feed: Mutex<Option<Box<dyn Feed>>>,
     token_key: RwLock<[u8; 32]>,
     limits: Limits,
     clock: Arc<Clock>,
@@ -73,11 +90,15 @@ impl Engine {
         clock: Arc<Clock>,
     ) -> Result<Self, StoreError> {
         let state = State::from_changes(store.load()?);
+        let version = AtomicU64::new(store.version());
+        let feed = Mutex::new(store.feed()?);
         let mut rng = StdRng::from_os_rng();
         let token_key = load_or_make_key(store.as_mut(), &mut rng)?;
         Ok(Engine {
             state: RwLock::new(state),
             writer: Mutex::new(Writer { store, rng }),
+            version,
+            feed,
             token_key: RwLock::new(token_key),
             limits,
             clock,
@@ -124,29 +145,109 @@ impl Engine {
     }
 
     /// Runs a write operation: decides its changes on the current state, stores them durably, then
-    /// applies them. Blocks on the disk: call it off the async runtime's worker threads.
+    /// applies them. Blocks on the disk: call it off the async runtime's worker threads. `f` runs
+    /// again on fresh state when another replica committed first (see the module's notes).
     pub fn write<T>(
         &self,
         caller: &str,
-        f: impl FnOnce(&Ctx, &mut dyn IdSource) -> Result<Write<T>, OrgError>,
+        mut f: impl FnMut(&Ctx, &mut dyn IdSource) -> Result<Write<T>, OrgError>,
     ) -> Result<T, EngineError> {
         let mut w = self.writer.lock();
-        let Writer { store, rng } = &mut *w;
-        let write = {
-            let state = self.state.read();
-            let cx = Ctx {
-                state: &state,
-                caller,
-                now: self.clock.now(),
-                limits: &self.limits,
+        loop {
+            let Writer { store, rng } = &mut *w;
+            let decided = {
+                let state = self.state.read();
+                let cx = Ctx {
+                    state: &state,
+                    caller,
+                    now: self.clock.now(),
+                    limits: &self.limits,
+                };
+                f(&cx, &mut RandIds(rng))
             };
-            f(&cx, &mut RandIds(rng))?
-        };
-        self.commit(store.as_mut(), write.changes)?;
-        Ok(write.output)
+            match decided {
+                Err(e) => {
+                    if !self.catch_up(store.as_mut())? {
+                        return Err(e.into());
+                    }
+                }
+                Ok(write) => match self.commit(store.as_mut(), write.changes) {
+                    Ok(true) => return Ok(write.output),
+                    // Nothing to commit: the answer stands if the state was current.
+                    Ok(false) => {
+                        if !self.catch_up(store.as_mut())? {
+                            return Ok(write.output);
+                        }
+                    }
+                    Err(StoreError::Conflict) => {
+                        self.catch_up(store.as_mut())?;
+                    }
+                    Err(e) => return Err(e.into()),
+                },
+            }
+        }
     }
 
-    fn commit(&self, store: &mut dyn Store, changes: Vec<Change>) -> Result<(), StoreError> {
+    /// Applies what other replicas committed since this state's version; whether there was any.
+    fn catch_up(&self, store: &mut dyn Store) -> Result<bool, StoreError> {
+        let changed = match store.catch_up()? {
+            Refresh::Current => false,
+            Refresh::Changes(changes) => {
+                self.apply(store, changes)?;
+                true
+            }
+            Refresh::Reload(changes) => {
+                *self.state.write() = State::from_changes(changes);
+                let key = load_or_make_key(store, &mut StdRng::from_os_rng())?;
+                *self.token_key.write() = key;
+                true
+            }
+        };
+        self.version.store(store.version(), Ordering::Release);
+        Ok(changed)
+    }
+
+    /// Applies other replicas' commits now (the follower calls this when the feed reports them).
+    pub fn refresh(&self) -> Result<(), StoreError> {
+        let mut w = self.writer.lock();
+        self.catch_up(w.store.as_mut())?;
+        Ok(())
+    }
+
+    /// Starts the thread that keeps this replica's state current with the store's feed, if the
+    /// store has one (a store shared with other replicas). It stops once the engine is dropped.
+    pub fn follow(engine: &Arc<Engine>) -> std::io::Result<()> {
+        let Some(mut feed) = engine.feed.lock().take() else {
+            return Ok(());
+        };
+        let engine: Weak<Engine> = Arc::downgrade(engine);
+        std::thread::Builder::new()
+            .name("orgd-follow".into())
+            .spawn(move || {
+                loop {
+                    let head = feed.wait(FOLLOW_POLL);
+                    let Some(engine) = engine.upgrade() else {
+                        return;
+                    };
+                    let behind = match head {
+                        Ok(head) => head > engine.version.load(Ordering::Acquire),
+                        Err(err) => {
+                            tracing::warn!(%err, "the change feed failed; retrying");
+                            drop(engine);
+                            std::thread::sleep(FOLLOW_POLL);
+                            continue;
+                        }
+                    };
+                    if behind && let Err(err) = engine.refresh() {
+                        tracing::warn!(%err, "catching up with other replicas failed");
+                    }
+                }
+            })?;
+        Ok(())
+    }
+
+    /// Stores `changes`, then applies them; whether there were any.
+    fn commit(&self, store: &mut dyn Store, changes: Vec<Change>) -> Result<bool, StoreError> {
         self.commit_reporting(store, changes, &mut |_| {})
     }
 
@@ -156,24 +257,32 @@ impl Engine {
         store: &mut dyn Store,
         changes: Vec<Change>,
         progress: &mut dyn FnMut(usize),
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         if changes.is_empty() {
-            return Ok(());
+            return Ok(false);
         }
         let started = std::time::Instant::now();
         store.commit_with_progress(&changes, progress)?;
         self.commit_latency.observe(started.elapsed().as_secs_f64());
+        self.apply(store, changes)?;
+        Ok(true)
+    }
+
+    /// Applies changes the store holds to the state.
+    fn apply(&self, store: &mut dyn Store, changes: Vec<Change>) -> Result<(), StoreError> {
         let mut state = self.state.write();
         let applied = std::panic::catch_unwind(AssertUnwindSafe(|| {
             for c in changes {
                 state.apply(c);
             }
         }));
+        self.version.store(store.version(), Ordering::Release);
         if let Err(panic) = applied {
             // The store holds the whole write: rebuild the state from it rather than serve a
             // half-applied one. (A store that keeps nothing has no copy to rebuild from.)
             if store.keeps_state() {
                 *state = State::from_changes(store.load()?);
+                self.version.store(store.version(), Ordering::Release);
             }
             drop(state);
             std::panic::resume_unwind(panic);
@@ -189,8 +298,13 @@ impl Engine {
     /// Records a first-time caller as a standalone account.
     pub fn remember(&self, caller: &str) -> Result<(), StoreError> {
         let mut w = self.writer.lock();
-        let change = ops::remember_caller(&self.state.read(), caller);
-        self.commit(w.store.as_mut(), change.into_iter().collect())
+        loop {
+            let change = ops::remember_caller(&self.state.read(), caller);
+            match self.commit(w.store.as_mut(), change.into_iter().collect()) {
+                Err(StoreError::Conflict) => self.catch_up(w.store.as_mut())?,
+                done => return done.map(|_| ()),
+            };
+        }
     }
 
     /// Whether some time-driven transition is due (cheap; call `settle` when it is).
@@ -198,18 +312,25 @@ impl Engine {
         self.state.read().has_due(self.clock.now())
     }
 
-    /// Applies every transition due now (account creation completing, closure finishing).
+    /// Applies every transition due now (account creation completing, closure finishing). Over a
+    /// shared store every replica may try: the versioned commit lets exactly one make each
+    /// transition, and the others find it made when they catch up.
     pub fn settle(&self) -> Result<(), StoreError> {
         let mut w = self.writer.lock();
-        let now = self.clock.now();
-        let changes = {
-            let state = self.state.read();
-            if !state.has_due(now) {
-                return Ok(());
-            }
-            ops::settle(&state, now, &self.limits)
-        };
-        self.commit(w.store.as_mut(), changes)
+        loop {
+            let now = self.clock.now();
+            let changes = {
+                let state = self.state.read();
+                if !state.has_due(now) {
+                    return Ok(());
+                }
+                ops::settle(&state, now, &self.limits)
+            };
+            match self.commit(w.store.as_mut(), changes) {
+                Err(StoreError::Conflict) => self.catch_up(w.store.as_mut())?,
+                done => return done.map(|_| ()),
+            };
+        }
     }
 
     /// Loads `changes` (a whole exported state) into an empty orgd as one durable write, telling
@@ -221,17 +342,28 @@ impl Engine {
         progress: &mut dyn FnMut(usize),
     ) -> Result<(), ImportError> {
         let mut w = self.writer.lock();
-        {
-            let state = self.state.read();
-            if !state.organizations.is_empty() || !state.accounts.is_empty() {
-                return Err(ImportError::NotEmpty {
-                    organizations: state.organizations.len(),
-                    accounts: state.accounts.len(),
-                });
+        self.catch_up(w.store.as_mut())?;
+        loop {
+            {
+                let state = self.state.read();
+                if !state.organizations.is_empty() || !state.accounts.is_empty() {
+                    return Err(ImportError::NotEmpty {
+                        organizations: state.organizations.len(),
+                        accounts: state.accounts.len(),
+                    });
+                }
             }
+            // Another replica may have written first: then look again (the import is not cloned
+            // for the retry; the store takes it by reference).
+            match w.store.commit_with_progress(&changes, progress) {
+                Err(StoreError::Conflict) => self.catch_up(w.store.as_mut())?,
+                Err(e) => return Err(e.into()),
+                Ok(()) => {
+                    self.apply(w.store.as_mut(), changes)?;
+                    return Ok(());
+                }
+            };
         }
-        self.commit_reporting(w.store.as_mut(), changes, progress)?;
-        Ok(())
     }
 
     /// Wipes every organization, account and secret, and puts the clock back to wall time.
@@ -241,20 +373,22 @@ impl Engine {
         let Writer { store, rng } = &mut *w;
         let key = load_or_make_key(store.as_mut(), rng)?;
         *self.state.write() = State::default();
+        self.version.store(store.version(), Ordering::Release);
         self.clock.reset();
         *self.token_key.write() = key;
         Ok(())
     }
 }
 
+/// The stored token key, made on first use. Replicas sharing a store share the key (the first
+/// one stored), so a token one replica sealed opens on another.
 fn load_or_make_key(store: &mut dyn Store, rng: &mut StdRng) -> Result<[u8; 32], StoreError> {
-    if let Some(k) = store.meta(TOKEN_KEY)?.filter(|k| k.len() == 32) {
-        let mut key = [0u8; 32];
-        key.copy_from_slice(&k);
+    let mut fresh = [0u8; 32];
+    rng.fill_bytes(&mut fresh);
+    let stored = store.meta_or_insert(TOKEN_KEY, &fresh)?;
+    if let Ok(key) = <[u8; 32]>::try_from(stored.as_slice()) {
         return Ok(key);
     }
-    let mut key = [0u8; 32];
-    rng.fill_bytes(&mut key);
-    store.set_meta(TOKEN_KEY, &key)?;
-    Ok(key)
+    store.set_meta(TOKEN_KEY, &fresh)?;
+    Ok(fresh)
 }

@@ -45,7 +45,11 @@ async fn main() -> anyhow::Result<()> {
     let server = Server::start(&cfg).await?;
     tracing::info!(
         addr = %server.addr,
-        storage = if cfg.in_memory { "memory".to_string() } else { cfg.data_dir.display().to_string() },
+        storage = match (&cfg.database_url, cfg.in_memory) {
+            (Some(_), _) => "postgresql".to_string(),
+            (None, true) => "memory".to_string(),
+            (None, false) => cfg.data_dir.display().to_string(),
+        },
         "orgd listening"
     );
     server.run_until(shutdown_signal()).await?;

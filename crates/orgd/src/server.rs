@@ -19,7 +19,7 @@ use futures_util::FutureExt;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
-use orgd_store::{MemoryStore, SqliteStore, Store};
+use orgd_store::{MemoryStore, PgStore, SqliteStore, Store};
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, oneshot};
 use tokio::task::JoinHandle;
@@ -55,19 +55,25 @@ pub struct Server {
 impl Server {
     /// Opens the store, loads the state, binds and starts serving in the background.
     pub async fn start(cfg: &ServeConfig) -> anyhow::Result<Server> {
-        let store: Box<dyn Store> = if cfg.in_memory {
-            Box::new(MemoryStore::default())
-        } else {
-            Box::new(SqliteStore::open(&cfg.data_dir)?)
-        };
         let clock = Arc::new(Clock::default());
         let engine = Arc::new(
             tokio::task::spawn_blocking({
                 let limits = cfg.limits();
-                move || Engine::open(store, limits, clock)
+                let cfg = cfg.clone();
+                move || -> anyhow::Result<Engine> {
+                    let store: Box<dyn Store> = if let Some(url) = &cfg.database_url {
+                        Box::new(PgStore::open(url)?)
+                    } else if cfg.in_memory {
+                        Box::new(MemoryStore::default())
+                    } else {
+                        Box::new(SqliteStore::open(&cfg.data_dir)?)
+                    };
+                    Ok(Engine::open(store, limits, clock)?)
+                }
             })
             .await??,
         );
+        Engine::follow(&engine)?;
         let listener = TcpListener::bind(cfg.listen).await?;
         let addr = listener.local_addr()?;
         let auth = match (cfg.auth, &cfg.credentials) {

@@ -95,6 +95,7 @@ fn pending_enable_all_features<'s>(state: &'s State, org_id: &str) -> Option<&'s
 }
 
 /// What the invitation is addressed to: an account id or an email.
+#[derive(Clone)]
 pub enum InviteTarget {
     Account(String),
     Email(String),

@@ -192,6 +192,7 @@ fn new_transfer_id(cx: &Ctx, org_scheme: IdScheme, ids: &mut dyn IdSource) -> St
 }
 
 /// What the invitation proposes.
+#[derive(Clone)]
 pub struct TransferInvitation {
     pub transfer_type: TransferType,
     pub target: InviteTarget,

@@ -424,7 +424,7 @@ impl AwsApi {
     async fn write<T: Send + 'static>(
         &self,
         caller: String,
-        f: impl FnOnce(&Ctx, &mut dyn IdSource) -> Result<Write<T>, OrgError> + Send + 'static,
+        f: impl FnMut(&Ctx, &mut dyn IdSource) -> Result<Write<T>, OrgError> + Send + 'static,
     ) -> Result<T, WireError> {
         let engine = self.engine.clone();
         joined(tokio::task::spawn_blocking(move || engine.write(&caller, f)).await)?
@@ -747,7 +747,13 @@ impl AwsApi {
                 let tags = input.tags("Tags").unwrap_or_default();
                 let h = self
                     .write(caller, move |cx, ids| {
-                        ops::invite_account_to_organization(cx, ids, target, notes, &tags)
+                        ops::invite_account_to_organization(
+                            cx,
+                            ids,
+                            target.clone(),
+                            notes.clone(),
+                            &tags,
+                        )
                     })
                     .await?;
                 json!({ "Handshake": wire::handshake(&h, partition) })
@@ -946,7 +952,11 @@ impl AwsApi {
                 };
                 let h = self
                     .write(caller, move |cx, ids| {
-                        ops::invite_organization_to_transfer_responsibility(cx, ids, invitation)
+                        ops::invite_organization_to_transfer_responsibility(
+                            cx,
+                            ids,
+                            invitation.clone(),
+                        )
                     })
                     .await?;
                 json!({ "Handshake": wire::handshake(&h, partition) })
