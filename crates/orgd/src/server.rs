@@ -89,6 +89,7 @@ impl Server {
             .route("/metrics", get(operator::metrics))
             .route("/_orgd/export", get(operator::export))
             .route("/_orgd/import", post(operator::import))
+            .merge(crate::console::routes())
             .fallback(unknown_path)
             .with_state(app);
         let (tx, rx) = oneshot::channel::<()>();
