@@ -77,6 +77,8 @@ fi
 echo "compat: orgd is up at $endpoint"
 
 export ORGD_ENDPOINT="$endpoint"
+# The console's strict-mode test starts its own orgd from the same binary.
+export ORGD_BINARY="$binary"
 cd "$repo"
 
 # The clients under test, with their versions (compat/README.md keeps a table).

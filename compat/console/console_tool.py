@@ -37,7 +37,7 @@ from orgkit import MGMT  # noqa: E402
 class Orgd:
     """The binary, serving in memory on a free loopback port."""
 
-    def __init__(self, binary):
+    def __init__(self, binary, *flags):
         s = socket.socket()
         s.bind(("127.0.0.1", 0))
         self.port = s.getsockname()[1]
@@ -45,7 +45,7 @@ class Orgd:
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.TemporaryFile()
         env = dict(os.environ, NO_COLOR="1", RUST_LOG="warn")
-        self.proc = subprocess.Popen([binary, "serve", "--listen", f"127.0.0.1:{self.port}", "--in-memory"],
+        self.proc = subprocess.Popen([binary, "serve", "--listen", f"127.0.0.1:{self.port}", "--in-memory", *flags],
                                      stdout=self.log, stderr=self.log, env=env)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -138,9 +138,21 @@ def build_large(orgd, accounts, ous=10, threads=8):
         return account
 
     ids = in_parallel(accounts, threads, orgd.port, create)
+    # An SCP and a tag policy on the root, so that details show policies and an effective policy.
+    for kind, content in (("SERVICE_CONTROL_POLICY", {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Deny", "Action": "organizations:LeaveOrganization", "Resource": "*"}]}),
+            ("TAG_POLICY", {"tags": {"team": {"tag_key": {"@@assign": "team"}}}})):
+        call("EnablePolicyType", {"RootId": root, "PolicyType": kind})
+        policy = call("CreatePolicy", {"Name": f"root-{kind.lower()}", "Type": kind, "Description": "",
+                                       "Content": json.dumps(content)})["Policy"]["PolicySummary"]["Id"]
+        call("AttachPolicy", {"PolicyId": policy, "TargetId": root})
     elapsed = time.monotonic() - started
-    print(f"built through the API: {accounts} member accounts ({accounts - accounts // 5 - (1 if accounts % 5 else 0) + 1} "
-          f"in {ous} OUs, the rest in the root) in {elapsed:.1f}s", flush=True)
+    with urllib.request.urlopen(orgd.endpoint + "/metrics", timeout=10) as r:
+        sizes = [line for line in r.read().decode().splitlines() if line.startswith("orgd_largest_organization")]
+    in_root = len([i for i in range(accounts) if i % 5 == 0])
+    print(f"built through the API in {elapsed:.1f}s: {accounts} member accounts, {accounts - in_root} of them "
+          f"in {ous} OUs, {in_root} and the management account in the root; orgd's /metrics: {'; '.join(sizes)}",
+          flush=True)
     return root, ou_ids, ids
 
 
@@ -174,15 +186,17 @@ def measure(args):
             open_ou.append(int(node(d, ou).get_attribute("data-load-ms")))
             ou_shown = int(node(d, ou).get_attribute("data-shown"))
             button = node(d, root).find_element("css selector", ":scope > ul > .more-item button")
-            before = node(d, root).get_attribute("data-load-ms")
             d.execute_script("arguments[0].dataset.loadMs = ''", node(d, root))
             button.click()
             browser.wait_until(lambda: node(d, root).get_attribute("data-load-ms"), 60, "the root's next page")
             more.append(int(node(d, root).get_attribute("data-load-ms")))
-            del before
             target = ids[(run * 997) % len(ids)]
             t0 = time.monotonic()
-            d.execute_script("location.hash = arguments[0]", f"#/org/{target}")
+            opener = d.find_element("css selector", 'form[name="open-target"]')
+            field = opener.find_element("name", "target")
+            field.clear()
+            field.send_keys(target)
+            opener.find_element("tag name", "button").click()
             browser.wait_until(lambda: d.find_elements("css selector", f'#details[data-target="{target}"]'), 60, "details")
             browser.wait_until(lambda: not [e for e in d.find_elements("css selector", "#details .muted") if "Loading" in e.text],
                                60, "the details' sections")
@@ -193,13 +207,13 @@ def measure(args):
         def fmt(xs):
             return f"median {statistics.median(xs):.0f} ms (min {min(xs)}, max {max(xs)}, {len(xs)} runs)"
 
-        print(f"console at {args.accounts} member accounts ({len(ou_ids)} OUs; the root holds "
-              f"{args.accounts // 5 + (1 if args.accounts % 5 else 0) + 1} accounts and the OUs):")
+        print(f"console at {args.accounts} member accounts ({len(ou_ids)} OUs):")
         print(f"  first tree (navigation to the root's first page of OUs and accounts shown, {shown} nodes): {fmt(first)}")
-        print(f"  open an OU ({args.accounts * 4 // 5 // len(ou_ids)} accounts; its first page, {ou_shown} nodes): {fmt(open_ou)}")
+        print(f"  open an OU ({args.accounts * 4 // 5 // len(ou_ids)} accounts; request to its first page shown, "
+              f"{ou_shown} nodes): {fmt(open_ou)}")
         print(f"  the root's next page (Show more): {fmt(more)}")
-        print(f"  an account's details with tags, policies and effective policies (hash change to all sections loaded, "
-              f"WebDriver polling included): {fmt(account)}")
+        print(f"  an account's details with tags, policies and effective policies (Open by id to all sections "
+              f"loaded, measured from Python: WebDriver's typing and polling included): {fmt(account)}")
         print(f"  tree items in the page at the end: {nodes}; JS heap used: "
               f"{'%.1f MiB' % (heap / 1048576) if heap else 'unknown'}")
     finally:
