@@ -148,7 +148,11 @@ mod tests {
         }
         // Nothing is fetched from another origin.
         for a in ASSETS {
-            assert!(!a.body.contains("https://"), "{} names a remote URL", a.name);
+            assert!(
+                !a.body.contains("https://"),
+                "{} names a remote URL",
+                a.name
+            );
         }
     }
 }

@@ -10,13 +10,33 @@ use common::*;
 async fn the_console_is_served_with_the_right_content_types() {
     let server = start().await;
     for (path, content_type, needle) in [
-        ("/console", "text/html; charset=utf-8", "<title>orgd console</title>"),
+        (
+            "/console",
+            "text/html; charset=utf-8",
+            "<title>orgd console</title>",
+        ),
         ("/console/", "text/html; charset=utf-8", "/console/app.js"),
         ("/console/index.html", "text/html; charset=utf-8", "<nav>"),
-        ("/console/app.js", "text/javascript; charset=utf-8", "ListAccountsForParent"),
-        ("/console/api.js", "text/javascript; charset=utf-8", "AWSOrganizationsV20161128."),
-        ("/console/sigv4.js", "text/javascript; charset=utf-8", "AWS4-HMAC-SHA256"),
-        ("/console/dom.js", "text/javascript; charset=utf-8", "export function h("),
+        (
+            "/console/app.js",
+            "text/javascript; charset=utf-8",
+            "ListAccountsForParent",
+        ),
+        (
+            "/console/api.js",
+            "text/javascript; charset=utf-8",
+            "AWSOrganizationsV20161128.",
+        ),
+        (
+            "/console/sigv4.js",
+            "text/javascript; charset=utf-8",
+            "AWS4-HMAC-SHA256",
+        ),
+        (
+            "/console/dom.js",
+            "text/javascript; charset=utf-8",
+            "export function h(",
+        ),
         ("/console/console.css", "text/css; charset=utf-8", ".tree"),
         ("/console/favicon.svg", "image/svg+xml", "<svg"),
     ] {

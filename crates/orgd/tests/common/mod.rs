@@ -355,7 +355,12 @@ pub fn http_status(answer: &str) -> u16 {
 }
 
 /// An HTTP/1.1 exchange on a fresh connection: the status, the content type and the body.
-pub async fn http(server: &Server, method: &str, path: &str, body: &[u8]) -> (u16, String, Vec<u8>) {
+pub async fn http(
+    server: &Server,
+    method: &str,
+    path: &str,
+    body: &[u8],
+) -> (u16, String, Vec<u8>) {
     let mut stream = TcpStream::connect(server.addr).await.unwrap();
     let head = format!(
         "{method} {path} HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
