@@ -2,11 +2,12 @@
 # Run the client compatibility suite against an orgd binary:
 #   compat/run.sh target/release/orgd
 # Starts the binary in memory on a free loopback port, runs the pytest suite
-# (boto3, raw HTTP, Terraform), the AWS CLI session and the JavaScript SDK
-# scenario (installing compat/js/node_modules with `npm ci` when missing),
-# then the Huawei Cloud SDK suite in compat/huawei (in its own venv, made by
-# compat/huawei/install.sh),
-# stops the server, and exits non-zero if anything failed. pytest's summary
+# (boto3, raw HTTP, Terraform, and the web console in headless Chromium under
+# compat/console/), the AWS CLI session and the JavaScript SDK scenario
+# (installing compat/js/node_modules with `npm ci` when missing), then the
+# Huawei Cloud SDK suite in compat/huawei (in its own venv, made by
+# compat/huawei/install.sh), stops the server, and exits non-zero if anything
+# failed. pytest's summary
 # line is printed last.
 set -uo pipefail
 
@@ -78,6 +79,8 @@ fi
 echo "compat: orgd is up at $endpoint"
 
 export ORGD_ENDPOINT="$endpoint"
+# The console's strict-mode test starts its own orgd from the same binary.
+export ORGD_BINARY="$binary"
 cd "$repo"
 
 # The clients under test, with their versions (compat/README.md keeps a table).
@@ -90,6 +93,7 @@ if command -v terraform >/dev/null 2>&1; then
 else
     echo "  terraform: not installed"
 fi
+echo "  $(chromium --version 2>/dev/null || echo 'chromium: not installed (compat/console/install.sh)'), selenium $(python3 -c 'import selenium; print(selenium.__version__)' 2>/dev/null || echo 'not installed')"
 echo "  node $(node --version 2>/dev/null || echo 'not installed'), @aws-sdk/client-organizations $(sed -n 's/.*"@aws-sdk\/client-organizations": "\(.*\)".*/\1/p' compat/js/package.json | head -n 1)"
 
 pytest_out="$workdir/pytest.out"

@@ -5,6 +5,7 @@
 pub mod aws;
 pub mod clock;
 pub mod config;
+mod console;
 pub mod engine;
 pub mod export;
 pub mod huawei;

@@ -101,6 +101,7 @@ impl Server {
             .route("/_orgd/export", get(operator::export))
             .route("/_orgd/import", post(operator::import))
             .route("/_orgd/simulate", post(operator::simulate))
+            .merge(crate::console::routes())
             .fallback(other_path)
             .with_state(app);
         let (tx, rx) = oneshot::channel::<()>();

@@ -15,6 +15,8 @@ use aws_sdk_organizations::types::{
     Account, CreateAccountState, CreateAccountStatus, OrganizationFeatureSet, Tag,
 };
 use orgd::{ServeConfig, Server};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 
 /// The management account of every test organization.
 pub const MGMT: &str = "111111111111";
@@ -350,4 +352,36 @@ pub fn http_status(answer: &str) -> u16 {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(0)
+}
+
+/// An HTTP/1.1 exchange on a fresh connection: the status, the content type and the body.
+pub async fn http(
+    server: &Server,
+    method: &str,
+    path: &str,
+    body: &[u8],
+) -> (u16, String, Vec<u8>) {
+    let mut stream = TcpStream::connect(server.addr).await.unwrap();
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        server.addr,
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(body).await.unwrap();
+    let mut out = Vec::new();
+    stream.read_to_end(&mut out).await.unwrap();
+    let split = out
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a whole HTTP answer");
+    let head = String::from_utf8_lossy(&out[..split]).to_ascii_lowercase();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    let content_type = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-type:"))
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    (status, content_type, out[split + 4..].to_vec())
 }
