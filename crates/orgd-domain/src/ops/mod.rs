@@ -162,3 +162,6 @@ mod index_tests;
 
 #[cfg(test)]
 mod tag_query_tests;
+
+#[cfg(test)]
+mod dry_run_tests;
