@@ -164,3 +164,6 @@ mod index_tests;
 
 #[cfg(test)]
 mod tag_query_tests;
+
+#[cfg(test)]
+mod dry_run_tests;

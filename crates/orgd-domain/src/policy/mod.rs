@@ -54,6 +54,7 @@ impl PolicyLanguage {
     pub fn of(scheme: IdScheme) -> PolicyLanguage {
         match scheme {
             IdScheme::Aws => PolicyLanguage::Aws,
+            IdScheme::Huawei => PolicyLanguage::Huawei,
         }
     }
 
@@ -342,6 +343,7 @@ mod tests {
         assert!(!h.supports(PolicyType::ResourceControl));
         assert!(h.has_dry_run() && !PolicyLanguage::Aws.has_dry_run());
         assert_eq!(PolicyLanguage::of(IdScheme::Aws), PolicyLanguage::Aws);
+        assert_eq!(PolicyLanguage::of(IdScheme::Huawei), PolicyLanguage::Huawei);
         assert!(PolicyLanguage::Aws.supports(PolicyType::Backup));
     }
 

@@ -228,6 +228,10 @@ pub fn huawei_error(e: &OrgError) -> HwError {
             "Organizations.1607",
             "The policy type is not enabled in the root.",
         ),
+        OrgError::DryRunNotEnabled => e400(
+            "Organizations.1616",
+            "SCP dry-run is not enabled in the root.",
+        ),
         // A Huawei organization always has all features: these are AWS's alone, answered as
         // invalid requests should they ever be met.
         OrgError::PolicyTypeNeedsAllFeatures(_)
@@ -395,6 +399,10 @@ fn invalid(i: &Invalid) -> HwError {
             "This policy type has no effective policy.".into(),
         ),
         Invalid::InvitationToOrganization => HwError::invalid("An invitation targets an account."),
+        Invalid::DryRunUnsupported => e(
+            "Organizations.1617",
+            "SCP dry-run is available for service control policies only.".into(),
+        ),
         _ => HwError::invalid(format!("{i:?}")),
     }
 }
