@@ -586,7 +586,10 @@ async fn kill_dash_nine_of_a_replica_under_load_loses_no_acknowledged_write() {
                         Err(SdkError::ServiceError(e)) => {
                             panic!("replica {r} refused {name}: {:?}", e.err())
                         }
-                        Err(_) if r == 0 => failed += 1,
+                        Err(_) if r == 0 => {
+                            failed += 1;
+                            tokio::time::sleep(Duration::from_millis(10)).await;
+                        }
                         Err(e) => panic!("survivor {r} failed {name}: {e:?}"),
                     }
                 }
