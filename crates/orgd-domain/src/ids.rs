@@ -12,6 +12,7 @@ pub const ENTITY_PATH_SEP: char = '/';
 
 const LOWER_ALNUM: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
 const DIGITS: &[u8] = b"0123456789";
+const LOWER_HEX: &[u8] = b"0123456789abcdef";
 
 /// A source of randomness for identifiers. The engine injects a real one; tests a seeded one.
 pub trait IdSource {
@@ -32,75 +33,87 @@ pub enum IdScheme {
     /// AWS Organizations' formats: `o-`, `r-`, `ou-<root>-`, 12-digit accounts, `p-`, `h-`, ...
     #[default]
     Aws,
+    /// Huawei Cloud Organizations' formats: `o-` and `ou-` ids of 32 characters with no root part,
+    /// 32-hex accounts (Huawei domain ids), `r-`, `p-`, `h-` (see `crates/orgd/src/huawei`).
+    Huawei,
 }
 
 impl IdScheme {
-    /// `o-` and 10 lowercase letters or digits.
+    /// `o-` and 10 lowercase letters or digits (Huawei: 32).
     pub fn new_organization_id(self, src: &mut dyn IdSource) -> String {
         match self {
             IdScheme::Aws => format!("o-{}", draw(src, LOWER_ALNUM, 10)),
+            IdScheme::Huawei => format!("o-{}", draw(src, LOWER_ALNUM, 32)),
         }
     }
 
-    /// `r-` and 4 lowercase letters or digits.
+    /// `r-` and 4 lowercase letters or digits (Huawei: 12, as Huawei's examples).
     pub fn new_root_id(self, src: &mut dyn IdSource) -> String {
         match self {
             IdScheme::Aws => format!("r-{}", draw(src, LOWER_ALNUM, 4)),
+            IdScheme::Huawei => format!("r-{}", draw(src, LOWER_ALNUM, 12)),
         }
     }
 
-    /// `ou-`, the root's suffix, `-`, and 8 lowercase letters or digits.
+    /// `ou-`, the root's suffix, `-`, and 8 lowercase letters or digits (Huawei: `ou-` and 32, no
+    /// root part).
     pub fn new_ou_id(self, src: &mut dyn IdSource, root_id: &str) -> String {
         match self {
             IdScheme::Aws => {
                 let suffix = root_id.strip_prefix("r-").unwrap_or(root_id);
                 format!("ou-{}-{}", suffix, draw(src, LOWER_ALNUM, 8))
             }
+            IdScheme::Huawei => format!("ou-{}", draw(src, LOWER_ALNUM, 32)),
         }
     }
 
-    /// 12 digits, never starting with 0 (so it never looks like a padded number).
+    /// 12 digits, never starting with 0 (so it never looks like a padded number). Huawei: 32
+    /// lowercase hex digits, a Huawei domain id.
     pub fn new_account_id(self, src: &mut dyn IdSource) -> String {
         match self {
             IdScheme::Aws => {
                 let first = (b'1' + src.below(9) as u8) as char;
                 format!("{first}{}", draw(src, DIGITS, 11))
             }
+            IdScheme::Huawei => draw(src, LOWER_HEX, 32),
         }
     }
 
-    /// `car-` and 32 lowercase letters or digits.
+    /// `car-` and 32 lowercase letters or digits (Huawei documents no format: the same).
     pub fn new_create_account_request_id(self, src: &mut dyn IdSource) -> String {
         match self {
-            IdScheme::Aws => format!("car-{}", draw(src, LOWER_ALNUM, 32)),
+            IdScheme::Aws | IdScheme::Huawei => format!("car-{}", draw(src, LOWER_ALNUM, 32)),
         }
     }
 
-    /// `h-` and 10 lowercase letters or digits.
+    /// `h-` and 10 lowercase letters or digits (Huawei: 32).
     pub fn new_handshake_id(self, src: &mut dyn IdSource) -> String {
         match self {
             IdScheme::Aws => format!("h-{}", draw(src, LOWER_ALNUM, 10)),
+            IdScheme::Huawei => format!("h-{}", draw(src, LOWER_ALNUM, 32)),
         }
     }
 
     /// `rt-` and 16 lowercase letters or digits.
     pub fn new_transfer_id(self, src: &mut dyn IdSource) -> String {
         match self {
-            IdScheme::Aws => format!("rt-{}", draw(src, LOWER_ALNUM, 16)),
+            IdScheme::Aws | IdScheme::Huawei => format!("rt-{}", draw(src, LOWER_ALNUM, 16)),
         }
     }
 
     /// `rp-` and 8 lowercase letters or digits.
     pub fn new_resource_policy_id(self, src: &mut dyn IdSource) -> String {
         match self {
-            IdScheme::Aws => format!("rp-{}", draw(src, LOWER_ALNUM, 8)),
+            IdScheme::Aws | IdScheme::Huawei => format!("rp-{}", draw(src, LOWER_ALNUM, 8)),
         }
     }
 
-    /// `p-` and 10 lowercase letters or digits (the model's policy ARN pattern wants 10 to 32).
+    /// `p-` and 10 lowercase letters or digits (the model's policy ARN pattern wants 10 to 32;
+    /// Huawei: 32).
     pub fn new_policy_id(self, src: &mut dyn IdSource) -> String {
         match self {
             IdScheme::Aws => format!("p-{}", draw(src, LOWER_ALNUM, 10)),
+            IdScheme::Huawei => format!("p-{}", draw(src, LOWER_ALNUM, 32)),
         }
     }
 }
@@ -224,6 +237,35 @@ mod tests {
         assert!(is_transfer_id(&aws.new_transfer_id(&mut src)));
         assert!(is_policy_id(&aws.new_policy_id(&mut src)));
         assert!(is_resource_policy_id(&aws.new_resource_policy_id(&mut src)));
+    }
+
+    #[test]
+    fn huawei_ids_have_huaweis_formats() {
+        let mut src = Counter(0);
+        let hw = IdScheme::Huawei;
+        let lower_alnum = |s: &str, n: usize| s.len() == n && all(s, is_lower_alnum);
+        let org = hw.new_organization_id(&mut src);
+        assert!(lower_alnum(org.strip_prefix("o-").unwrap(), 32), "{org}");
+        let root = hw.new_root_id(&mut src);
+        assert!(is_root_id(&root), "{root}");
+        let ou = hw.new_ou_id(&mut src, &root);
+        assert!(lower_alnum(ou.strip_prefix("ou-").unwrap(), 32), "{ou}");
+        assert!(!ou[3..].contains('-'), "no root part: {ou}");
+        let account = hw.new_account_id(&mut src);
+        assert!(
+            account.len() == 32
+                && all(&account, |b| b.is_ascii_hexdigit()
+                    && !b.is_ascii_uppercase()),
+            "{account}"
+        );
+        assert!(is_handshake_id(&hw.new_handshake_id(&mut src)));
+        let policy = hw.new_policy_id(&mut src);
+        assert!(
+            lower_alnum(policy.strip_prefix("p-").unwrap(), 32),
+            "{policy}"
+        );
+        let car = hw.new_create_account_request_id(&mut src);
+        assert!(is_create_account_request_id(&car), "{car}");
     }
 
     #[test]

@@ -93,6 +93,9 @@ pub struct OrganizationalUnit {
     pub org_id: String,
     pub parent_id: String,
     pub name: String,
+    /// When the OU was created (0 for OUs stored before orgd recorded it).
+    #[serde(default)]
+    pub created_at: Millis,
     #[serde(default)]
     pub tags: Tags,
     /// Policies attached directly to the OU, in attachment order.

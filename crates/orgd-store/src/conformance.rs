@@ -86,6 +86,7 @@ fn ou(id: &str) -> OrganizationalUnit {
         org_id: "o-abcdefghij".into(),
         parent_id: "r-abcd".into(),
         name: format!("unit {id} ü"),
+        created_at: 1_700_000_000_123,
         tags: Default::default(),
         policies: Vec::new(),
     }

@@ -319,6 +319,7 @@ mod tests {
             org_id: "o-abcdefghij".into(),
             parent_id: "r-ab12".into(),
             name: "x".into(),
+            created_at: 0,
             tags: Default::default(),
             policies: vec![],
         });

@@ -1,6 +1,6 @@
-//! orgd: an AWS Organizations server. This crate holds the edges around the pure domain
-//! (`orgd-domain`) and the storage (`orgd-store`): the AWS JSON 1.1 adapter, the engine that
-//! serialises writes, the HTTP server and the command line.
+//! orgd: an Organizations server (AWS and Huawei Cloud). This crate holds the edges around the
+//! pure domain (`orgd-domain`) and the storage (`orgd-store`): the AWS JSON 1.1 adapter, the
+//! Huawei REST adapter, the engine that serialises writes, the HTTP server and the command line.
 
 pub mod aws;
 pub mod clock;

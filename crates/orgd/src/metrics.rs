@@ -75,14 +75,14 @@ impl Metrics {
         let requests = Family::<RequestLabels, Counter>::default();
         registry.register(
             "orgd_requests",
-            "AWS API requests by operation and outcome (the error code, or success)",
+            "API requests (AWS and Huawei) by operation and outcome (the error code, or success)",
             requests.clone(),
         );
         let latency =
             Family::<OperationLabel, Histogram>::new_with_constructor(latency_histogram as _);
         registry.register(
             "orgd_request_duration_seconds",
-            "Time from receiving an AWS API request to answering it, by operation",
+            "Time from receiving an API request (AWS or Huawei) to answering it, by operation",
             latency.clone(),
         );
         registry.register(
@@ -95,6 +95,7 @@ impl Metrics {
         let operations = Operation::ALL
             .iter()
             .map(|op| op.name())
+            .chain(crate::huawei::routes::Op::ALL.iter().map(|op| op.name()))
             .chain([UNKNOWN_OPERATION])
             .map(|name| (name, OperationHandles::default()))
             .collect();

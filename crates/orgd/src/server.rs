@@ -1,4 +1,5 @@
-//! The HTTP server: the AWS API on `POST /`, orgd's own endpoints under `/_orgd/`, one log line per
+//! The HTTP server: the AWS API on `POST /`, the Huawei API under `/v1/` and `/v2/`, orgd's own
+//! endpoints under `/_orgd/`, one log line per
 //! request, a ticker that settles time-driven transitions, and graceful shutdown. It bounds what a
 //! public service must: the request head's size and arrival time, the body's size and arrival
 //! time, the connections served at once; a panic while handling a request answers 500.
@@ -28,6 +29,7 @@ use crate::clock::Clock;
 use crate::config::AuthMode;
 use crate::config::ServeConfig;
 use crate::engine::Engine;
+use crate::huawei::{self, HuaweiApi};
 use crate::metrics::Metrics;
 use crate::operator;
 use crate::signing::KeyRing;
@@ -35,6 +37,7 @@ use crate::throttle::Throttle;
 
 pub(crate) struct App {
     api: AwsApi,
+    huawei: HuaweiApi,
     pub(crate) engine: Arc<Engine>,
     /// How long a client may take to send a request's body.
     pub(crate) body_timeout: Duration,
@@ -67,16 +70,24 @@ impl Server {
         );
         let listener = TcpListener::bind(cfg.listen).await?;
         let addr = listener.local_addr()?;
-        let auth = match (cfg.auth, &cfg.credentials) {
-            (AuthMode::AccessKey, _) => Auth::AccessKey {
-                default_account: cfg.default_account.clone(),
-            },
-            (AuthMode::Signed, Some(path)) => Auth::SigV4(Arc::new(KeyRing::load(path)?)),
+        // One credentials file, loaded once, for both APIs' signatures.
+        let (auth, huawei_auth) = match (cfg.auth, &cfg.credentials) {
+            (AuthMode::AccessKey, _) => (
+                Auth::AccessKey {
+                    default_account: cfg.default_account.clone(),
+                },
+                huawei::Auth::DomainHeader,
+            ),
+            (AuthMode::Signed, Some(path)) => {
+                let keys = Arc::new(KeyRing::load(path)?);
+                (Auth::SigV4(keys.clone()), huawei::Auth::Signed(keys))
+            }
             (AuthMode::Signed, None) => anyhow::bail!("--auth signed needs --credentials FILE"),
         };
         let limits = HttpLimits::from(cfg);
         let app = Arc::new(App {
             api: AwsApi::new(engine.clone(), auth, Throttle::new(cfg.throttle_rps)),
+            huawei: HuaweiApi::new(engine.clone(), huawei_auth, Throttle::new(cfg.throttle_rps)),
             engine: engine.clone(),
             body_timeout: limits.request_timeout,
             metrics: Metrics::new(engine.clone()),
@@ -89,7 +100,7 @@ impl Server {
             .route("/metrics", get(operator::metrics))
             .route("/_orgd/export", get(operator::export))
             .route("/_orgd/import", post(operator::import))
-            .fallback(unknown_path)
+            .fallback(other_path)
             .with_state(app);
         let (tx, rx) = oneshot::channel::<()>();
         let ticker = tokio::spawn(tick(engine.clone()));
@@ -231,7 +242,10 @@ async fn tick(engine: Arc<Engine>) {
 async fn aws_endpoint(State(app): State<Arc<App>>, req: Request) -> Response {
     let started = Instant::now();
     let request_id = uuid::Uuid::new_v4().to_string();
-    let reply = guarded(&request_id, handle_aws(&app, req)).await;
+    let reply = guarded(&request_id, handle_aws(&app, req), || {
+        aws::Reply::error(WireError::Internal)
+    })
+    .await;
     app.metrics
         .record(reply.operation, reply.error.as_deref(), started.elapsed());
     tracing::info!(
@@ -246,12 +260,13 @@ async fn aws_endpoint(State(app): State<Arc<App>>, req: Request) -> Response {
     aws_response(reply, &request_id)
 }
 
-/// Runs a request's handling; a panic in it is logged once and answered 500 `InternalFailure`,
-/// with nothing of the panic in the answer.
-async fn guarded(
+/// Runs a request's handling; a panic in it is logged once and answered with `internal` (a 500
+/// in the API's shape), with nothing of the panic in the answer.
+async fn guarded<R>(
     request_id: &str,
-    handling: impl std::future::Future<Output = aws::Reply>,
-) -> aws::Reply {
+    handling: impl std::future::Future<Output = R>,
+    internal: impl FnOnce() -> R,
+) -> R {
     AssertUnwindSafe(handling)
         .catch_unwind()
         .await
@@ -261,37 +276,58 @@ async fn guarded(
                 panic = panic_message(&panic),
                 "request handling panicked"
             );
-            aws::Reply::error(WireError::Internal)
+            internal()
         })
 }
 
-/// Reads the whole body (refusing one over the limit, or one that does not arrive in time) and
-/// hands the request to the AWS adapter. A request runs only on the body it was sent.
-async fn handle_aws(app: &App, req: Request) -> aws::Reply {
-    let (parts, body) = req.into_parts();
+/// Why a request's body was not read.
+enum BodyFault {
+    /// Larger than the API reads (declared or sent).
+    TooLarge,
+    /// The connection failed while sending it.
+    Unreadable,
+    /// It did not arrive in time.
+    Timeout,
+}
+
+/// Reads the whole body, refusing one over `max` bytes or one that does not arrive in time. A
+/// request runs only on the body it was sent.
+async fn read_body(
+    app: &App,
+    parts: &axum::http::request::Parts,
+    body: axum::body::Body,
+    max: usize,
+) -> Result<Bytes, BodyFault> {
     let declared = parts
         .headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > aws::MAX_BODY_BYTES as u64) {
-        return aws::Reply::error(WireError::BodyTooLarge(aws::MAX_BODY_BYTES));
+    if declared.is_some_and(|n| n > max as u64) {
+        return Err(BodyFault::TooLarge);
     }
-    let read = tokio::time::timeout(
-        app.body_timeout,
-        axum::body::to_bytes(body, aws::MAX_BODY_BYTES),
-    );
-    let body = match read.await {
-        Ok(Ok(b)) => b,
-        Ok(Err(e)) if is_length_limit(&e) => {
+    match tokio::time::timeout(app.body_timeout, axum::body::to_bytes(body, max)).await {
+        Ok(Ok(b)) => Ok(b),
+        Ok(Err(e)) if is_length_limit(&e) => Err(BodyFault::TooLarge),
+        Ok(Err(_)) => Err(BodyFault::Unreadable),
+        Err(_) => Err(BodyFault::Timeout),
+    }
+}
+
+/// Reads the body and hands the request to the AWS adapter.
+async fn handle_aws(app: &App, req: Request) -> aws::Reply {
+    let (parts, body) = req.into_parts();
+    let body = match read_body(app, &parts, body, aws::MAX_BODY_BYTES).await {
+        Ok(b) => b,
+        Err(BodyFault::TooLarge) => {
             return aws::Reply::error(WireError::BodyTooLarge(aws::MAX_BODY_BYTES));
         }
-        Ok(Err(_)) => {
+        Err(BodyFault::Unreadable) => {
             return aws::Reply::error(WireError::Serialization(
                 "The request body could not be read.".into(),
             ));
         }
-        Err(_) => return aws::Reply::error(WireError::RequestTimeout),
+        Err(BodyFault::Timeout) => return aws::Reply::error(WireError::RequestTimeout),
     };
     app.api
         .handle(aws::Request {
@@ -355,6 +391,98 @@ async fn wrong_method(method: Method) -> Response {
     response
 }
 
+/// Any path but the fixed ones: the Huawei API's name space (`/v1/`, `/v2/`) goes to the Huawei
+/// adapter; anything else is a path no API serves.
+async fn other_path(State(app): State<Arc<App>>, req: Request) -> Response {
+    if huawei::routes::claims(req.uri().path()) {
+        huawei_endpoint(&app, req).await
+    } else {
+        unknown_path(req.method().clone(), req.uri().clone()).await
+    }
+}
+
+async fn huawei_endpoint(app: &App, req: Request) -> Response {
+    let started = Instant::now();
+    let request_id = uuid::Uuid::new_v4().simple().to_string();
+    let reply = guarded(&request_id, handle_huawei(app, req, &request_id), || {
+        huawei::Reply::error(&huawei::errors::HwError::internal(), &request_id)
+    })
+    .await;
+    app.metrics
+        .record(reply.operation, reply.error, started.elapsed());
+    tracing::info!(
+        request_id = %request_id,
+        operation = reply.operation.unwrap_or("-"),
+        caller = reply.caller.as_deref().unwrap_or("-"),
+        status = reply.status,
+        error = reply.error.unwrap_or(""),
+        latency_us = started.elapsed().as_micros() as u64,
+        "request"
+    );
+    huawei_response(reply, &request_id)
+}
+
+/// Reads the body and hands the request to the Huawei adapter.
+async fn handle_huawei(app: &App, req: Request, request_id: &str) -> huawei::Reply {
+    use huawei::errors::HwError;
+    let (parts, body) = req.into_parts();
+    let body = match read_body(app, &parts, body, huawei::MAX_BODY_BYTES).await {
+        Ok(b) => b,
+        Err(fault) => {
+            let e = match fault {
+                BodyFault::TooLarge => HwError::invalid(format!(
+                    "The request body is larger than {} bytes.",
+                    huawei::MAX_BODY_BYTES
+                )),
+                BodyFault::Unreadable => HwError::invalid("The request body could not be read."),
+                BodyFault::Timeout => HwError::invalid("The request body did not arrive in time."),
+            };
+            return huawei::Reply::error(&e, request_id);
+        }
+    };
+    app.huawei
+        .handle(
+            huawei::Request {
+                method: parts.method.as_str(),
+                path: parts.uri.path(),
+                query: parts.uri.query(),
+                headers: &parts.headers,
+                body: &body,
+            },
+            request_id,
+        )
+        .await
+}
+
+fn huawei_response(reply: huawei::Reply, request_id: &str) -> Response {
+    let has_body = !reply.body.is_empty();
+    let mut response = (
+        StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        reply.body,
+    )
+        .into_response();
+    let h = response.headers_mut();
+    if has_body {
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(huawei::CONTENT_TYPE),
+        );
+    } else {
+        h.remove(header::CONTENT_TYPE);
+    }
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        h.insert("x-request-id", v);
+    }
+    if let Some(allow) = reply
+        .allow
+        .as_deref()
+        .and_then(|a| HeaderValue::from_str(a).ok())
+    {
+        h.insert(header::ALLOW, allow);
+    }
+    response
+}
+
 /// A path no API serves.
 async fn unknown_path(method: Method, uri: Uri) -> Response {
     let reply = aws::Reply::error(WireError::UnknownPath(format!("{method} {}", uri.path())));
@@ -412,14 +540,22 @@ mod tests {
 
     #[tokio::test]
     async fn a_panic_in_handling_is_a_500_internal_failure_that_tells_nothing() {
-        let reply = guarded("r-1", async { panic!("secret detail of the bug") }).await;
+        let internal = || aws::Reply::error(WireError::Internal);
+        let reply = guarded(
+            "r-1",
+            async { panic!("secret detail of the bug") },
+            internal,
+        )
+        .await;
         assert_eq!(reply.status, 500);
         let body: serde_json::Value = serde_json::from_slice(&reply.body).unwrap();
         assert_eq!(body["__type"], "InternalFailure");
         assert!(!String::from_utf8_lossy(&reply.body).contains("secret"));
-        let fine = guarded("r-2", async {
-            aws::Reply::error(WireError::TooManyRequests)
-        })
+        let fine = guarded(
+            "r-2",
+            async { aws::Reply::error(WireError::TooManyRequests) },
+            internal,
+        )
         .await;
         assert_eq!(fine.status, 400);
     }

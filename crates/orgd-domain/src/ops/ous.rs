@@ -74,6 +74,7 @@ pub fn create_organizational_unit(
         org_id: org.id.clone(),
         parent_id: parent_id.to_string(),
         name: name.to_string(),
+        created_at: cx.now,
         tags,
         policies: super::policies::new_target_policies(cx.state, org),
     };

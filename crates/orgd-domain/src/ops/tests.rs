@@ -832,6 +832,7 @@ fn kinds_come_from_the_state_not_from_the_shape_of_ids() {
         org_id,
         parent_id: root_id.clone(),
         name: "Other".into(),
+        created_at: 0,
         tags: Default::default(),
         policies: vec![],
     }));

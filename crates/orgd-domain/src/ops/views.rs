@@ -67,6 +67,9 @@ pub struct OrganizationView {
     pub management_account_id: String,
     pub management_account_name: ResourceName,
     pub management_account_email: String,
+    /// The management account's name.
+    pub management_name: String,
+    pub created_at: Millis,
     /// The policy types enabled in the organization's root.
     pub available_policy_types: Vec<PolicyType>,
 }
@@ -78,6 +81,8 @@ pub struct RootView {
     pub name: String,
     /// Enabled policy types (always `ENABLED`: orgd enables and disables synchronously).
     pub policy_types: Vec<PolicyType>,
+    /// The root is created with its organization.
+    pub created_at: Millis,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,6 +91,7 @@ pub struct OuView {
     pub resource_name: ResourceName,
     pub name: String,
     pub path: String,
+    pub created_at: Millis,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,6 +148,8 @@ pub fn organization_view(state: &State, org: &Organization) -> OrganizationView 
             Named::Account(org.management_account_id.clone()),
         ),
         management_account_email: mgmt.map(|a| a.email.clone()).unwrap_or_default(),
+        management_name: mgmt.map(|a| a.name.clone()).unwrap_or_default(),
+        created_at: org.created_at,
         available_policy_types: state
             .roots
             .get(&org.root_id)
@@ -156,6 +164,7 @@ pub fn root_view(org: &Organization, root: &Root) -> RootView {
         resource_name: ResourceName::of(org, Named::Root(root.id.clone())),
         name: root.name.clone(),
         policy_types: root.policy_types.clone(),
+        created_at: org.created_at,
     }
 }
 
@@ -165,6 +174,7 @@ pub fn ou_view(state: &State, org: &Organization, ou: &OrganizationalUnit) -> Ou
         resource_name: ResourceName::of(org, Named::OrganizationalUnit(ou.id.clone())),
         name: ou.name.clone(),
         path: state.path_of_parent(&org.id, &ou.id),
+        created_at: ou.created_at,
     }
 }
 
