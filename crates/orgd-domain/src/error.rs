@@ -189,6 +189,10 @@ pub enum Invalid {
     NoEffectivePolicy(PolicyType),
     /// An invitation addressed to an organization.
     InvitationToOrganization,
+    /// An invitation addressed to an account name that several accounts have.
+    AmbiguousAccountName {
+        name: String,
+    },
     /// A transfer invitation addressed to an organization.
     TransferToOrganization,
     /// More than one handshake filter.

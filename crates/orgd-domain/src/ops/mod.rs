@@ -4,6 +4,7 @@
 mod accounts;
 mod delegation;
 mod effective;
+mod entities;
 mod handshakes;
 mod organization;
 mod ous;
@@ -17,6 +18,7 @@ mod views;
 pub use accounts::*;
 pub use delegation::*;
 pub use effective::*;
+pub use entities::*;
 pub use handshakes::*;
 pub use organization::*;
 pub use ous::*;

@@ -395,6 +395,9 @@ fn invalid(i: &Invalid) -> HwError {
             "This policy type has no effective policy.".into(),
         ),
         Invalid::InvitationToOrganization => HwError::invalid("An invitation targets an account."),
+        Invalid::AmbiguousAccountName { name } => HwError::invalid(format!(
+            "More than one account is named {name}: invite it by its id."
+        )),
         _ => HwError::invalid(format!("{i:?}")),
     }
 }
