@@ -317,7 +317,9 @@ def test_invitations_from_both_sides(hw):
     cancelled = client.cancel_handshake(v1.CancelHandshakeRequest(handshake_id=h2.id))
     assert cancelled.status_code == 200
     assert cancelled.handshake.status == "cancelled"
-    hwkit.expect_error(lambda: guest_client.accept_handshake(v1.AcceptHandshakeRequest(handshake_id=h2.id)), 400)
+    hwkit.expect_error(
+        lambda: guest_client.accept_handshake(v1.AcceptHandshakeRequest(handshake_id=h2.id)), 400, "Organizations.1401"
+    )
 
     h3 = invite("third time")
     accepted = guest_client.accept_handshake(v1.AcceptHandshakeRequest(handshake_id=h3.id))

@@ -76,14 +76,20 @@ impl Server {
         Engine::follow(&engine)?;
         let listener = TcpListener::bind(cfg.listen).await?;
         let addr = listener.local_addr()?;
-        let auth = match (cfg.auth, &cfg.credentials) {
-            (AuthMode::AccessKey, _) => Auth::AccessKey {
-                default_account: cfg.default_account.clone(),
-            },
-            (AuthMode::Signed, Some(path)) => Auth::SigV4(Arc::new(KeyRing::load(path)?)),
+        // One credentials file, loaded once, for both APIs' signatures.
+        let (auth, huawei_auth) = match (cfg.auth, &cfg.credentials) {
+            (AuthMode::AccessKey, _) => (
+                Auth::AccessKey {
+                    default_account: cfg.default_account.clone(),
+                },
+                huawei::Auth::DomainHeader,
+            ),
+            (AuthMode::Signed, Some(path)) => {
+                let keys = Arc::new(KeyRing::load(path)?);
+                (Auth::SigV4(keys.clone()), huawei::Auth::Signed(keys))
+            }
             (AuthMode::Signed, None) => anyhow::bail!("--auth signed needs --credentials FILE"),
         };
-        let huawei_auth = huawei::Auth::new(cfg.auth, cfg.credentials.as_deref())?;
         let limits = HttpLimits::from(cfg);
         let app = Arc::new(App {
             api: AwsApi::new(engine.clone(), auth, Throttle::new(cfg.throttle_rps)),

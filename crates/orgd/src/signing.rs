@@ -111,7 +111,8 @@ impl KeyRing {
     }
 }
 
-/// A query string as (name, value) pairs in the order sent, percent-decoded, `+` read as a
+/// The one reader of a query string (both signature schemes and the Huawei request reader): its
+/// (name, value) pairs in the order sent, percent-decoded, `+` read as a
 /// space, repeated names kept; a pair without `=` has an empty value.
 pub fn query_pairs(query: &str) -> Vec<(String, String)> {
     query

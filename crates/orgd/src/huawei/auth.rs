@@ -5,15 +5,20 @@
 //! without one is refused with 401 `APIGW.0301`, as Huawei's gateway refuses an unauthenticated
 //! request.
 //!
-//! Signed mode (`--auth signed --credentials FILE`) verifies SDK-HMAC-SHA256 signatures
-//! (`sign.rs`, owned by the request-signing work): see `Auth::Signed` below.
+//! Signed mode (`--auth signed --credentials FILE`): every request's SDK-HMAC-SHA256 signature
+//! is verified (`sign.rs`) against the keys of Huawei accounts in the credentials file, and the
+//! caller is the key's account. An `X-Domain-Id` naming another account is refused. Every refusal
+//! is Huawei's gateway answer, 401 `APIGW.0301` "Incorrect IAM authentication information: verify
+//! aksk signature fail" (AUTH.md section 4); the reason goes to the log only.
 
-use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::SystemTime;
 
 use axum::http::HeaderMap;
 
 use super::errors::HwError;
-use crate::config::AuthMode;
+use super::sign::{self, SignedRequest};
+use crate::signing::KeyRing;
 
 /// The header that names the calling account (a Huawei domain id).
 pub const DOMAIN_ID: &str = "x-domain-id";
@@ -23,25 +28,9 @@ pub const DOMAIN_ID: &str = "x-domain-id";
 pub enum Auth {
     /// The `X-Domain-Id` header names the caller; nothing is verified.
     DomainHeader,
-    // ---- SIGNED MODE PLUGS IN HERE (hw-auth) ----
-    // Replace this variant's payload with the loaded key ring and verify in `caller`. Until then,
-    // signed mode refuses every Huawei request rather than trust an unverified header.
-    Signed {
-        credentials: PathBuf,
-    },
-}
-
-impl Auth {
-    /// The Huawei adapter's auth for the server's `--auth` mode.
-    pub fn new(mode: AuthMode, credentials: Option<&std::path::Path>) -> anyhow::Result<Auth> {
-        Ok(match (mode, credentials) {
-            (AuthMode::AccessKey, _) => Auth::DomainHeader,
-            (AuthMode::Sigv4, Some(path)) => Auth::Signed {
-                credentials: path.to_path_buf(),
-            },
-            (AuthMode::Sigv4, None) => anyhow::bail!("--auth sigv4 needs --credentials FILE"),
-        })
-    }
+    /// Every signature is verified against these keys (the server's one credentials file, shared
+    /// with the AWS side).
+    Signed(Arc<KeyRing>),
 }
 
 /// The parts of a request identity needs.
@@ -57,12 +46,39 @@ pub struct Signed<'a> {
 pub fn caller(auth: &Auth, req: &Signed) -> Result<String, HwError> {
     match auth {
         Auth::DomainHeader => domain_id(req.headers),
-        // ---- SIGNED MODE PLUGS IN HERE (hw-auth) ----
-        Auth::Signed { .. } => Err(HwError::unauthenticated(
-            "signature verification is not available for the Huawei API yet",
-        )),
+        Auth::Signed(keys) => signed_caller(keys, req),
     }
 }
+
+/// The account of the key that signed `req`, checked at wall time (not the movable test clock).
+fn signed_caller(keys: &KeyRing, req: &Signed) -> Result<String, HwError> {
+    let signed = SignedRequest {
+        method: req.method,
+        path: req.path,
+        query: req.query,
+        headers: req.headers,
+        body: req.body,
+    };
+    let refuse = |why: String| {
+        tracing::info!(reason = %why, "Huawei signature refused");
+        HwError::unauthenticated(SIGNATURE_REFUSED)
+    };
+    let key = sign::verify(keys, &signed, SystemTime::now()).map_err(|e| refuse(e.detail()))?;
+    if let Some(claimed) = req.headers.get(DOMAIN_ID) {
+        let claimed = String::from_utf8_lossy(claimed.as_bytes());
+        if claimed.trim() != key.account_id {
+            return Err(refuse(format!(
+                "X-Domain-Id {} is not the account of key {}",
+                claimed.trim(),
+                key.access_key_id
+            )));
+        }
+    }
+    Ok(key.account_id.clone())
+}
+
+/// Huawei's gateway text for any refused signature (AUTH.md section 4).
+const SIGNATURE_REFUSED: &str = "verify aksk signature fail";
 
 /// The account `X-Domain-Id` names: 1 to 64 letters, digits, `-` or `_` (Huawei domain ids are
 /// 32 lowercase hex digits; its documentation allows up to 64 characters).
@@ -128,9 +144,66 @@ mod tests {
     #[test]
     fn signed_mode_never_trusts_the_header_alone() {
         let h = headers(&[("X-Domain-Id", "0a6d25d23900d45c0faac010e0fb4de0")]);
-        let auth = Auth::Signed {
-            credentials: PathBuf::from("keys.json"),
+        let e = call(&Auth::Signed(Arc::new(keys())), &h).unwrap_err();
+        assert_eq!((e.status, e.code), (401, "APIGW.0301"));
+        assert_eq!(
+            e.message,
+            "Incorrect IAM authentication information: verify aksk signature fail"
+        );
+    }
+
+    const MGMT: &str = "0a6d25d23900d45c0faac010e0fb4de0";
+    const OTHER: &str = "7c2d5e8f90a1b2c3d4e5f60718293a4b";
+
+    fn keys() -> KeyRing {
+        KeyRing::parse(&format!(
+            r#"[{{"access_key_id":"AK1","secret_access_key":"sk1","account_id":"{MGMT}"}},
+                {{"access_key_id":"AK2","secret_access_key":"sk2","account_id":"{OTHER}"}}]"#
+        ))
+        .unwrap()
+    }
+
+    /// A GET /v1/organizations signed now by `ak`/`sk`, with `X-Domain-Id: domain` if any.
+    fn signed_by(ak: &str, sk: &str, domain: Option<&str>) -> HeaderMap {
+        let date = crate::signing::basic_time(SystemTime::now());
+        let mut h = headers(&[("host", "127.0.0.1:4566"), ("x-sdk-date", &date)]);
+        let mut names = "host;x-sdk-date".to_string();
+        if let Some(d) = domain {
+            h.insert(DOMAIN_ID, d.parse().unwrap());
+            names = "host;x-domain-id;x-sdk-date".into();
+        }
+        let req = SignedRequest {
+            method: "GET",
+            path: "/v1/organizations",
+            query: None,
+            headers: &h,
+            body: b"",
         };
-        assert_eq!(call(&auth, &h).unwrap_err().status, 401);
+        let sig = sign::signature(sk, &sign::string_to_sign(&req, &names).unwrap());
+        let auth = format!("SDK-HMAC-SHA256 Access={ak}, SignedHeaders={names}, Signature={sig}");
+        h.insert("authorization", auth.parse().unwrap());
+        h
+    }
+
+    #[test]
+    fn signed_mode_takes_the_caller_from_the_key_and_refuses_another_domain() {
+        let auth = Auth::Signed(Arc::new(keys()));
+        assert_eq!(
+            call(&auth, &signed_by("AK1", "sk1", Some(MGMT))).unwrap(),
+            MGMT
+        );
+        assert_eq!(call(&auth, &signed_by("AK1", "sk1", None)).unwrap(), MGMT);
+        assert_eq!(
+            call(&auth, &signed_by("AK2", "sk2", Some(OTHER))).unwrap(),
+            OTHER
+        );
+        for refused in [
+            signed_by("AK2", "sk2", Some(MGMT)),
+            signed_by("AK1", "sk2", Some(MGMT)),
+            signed_by("AK3", "sk1", Some(MGMT)),
+        ] {
+            let e = call(&auth, &refused).unwrap_err();
+            assert_eq!((e.status, e.code), (401, "APIGW.0301"));
+        }
     }
 }

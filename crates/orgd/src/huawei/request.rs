@@ -3,7 +3,6 @@
 //! `marker` in one place.
 
 use orgd_domain::ops::{Page, PageRequest};
-use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value, json};
 
 use super::errors::HwError;
@@ -40,22 +39,7 @@ pub struct Query(Vec<(String, String)>);
 
 impl Query {
     pub fn parse(query: Option<&str>) -> Query {
-        let decode = |s: &str| {
-            percent_decode_str(&s.replace('+', " "))
-                .decode_utf8_lossy()
-                .into_owned()
-        };
-        Query(
-            query
-                .unwrap_or_default()
-                .split('&')
-                .filter(|p| !p.is_empty())
-                .map(|p| {
-                    let (k, v) = p.split_once('=').unwrap_or((p, ""));
-                    (decode(k), decode(v))
-                })
-                .collect(),
-        )
+        Query(crate::signing::query_pairs(query.unwrap_or_default()))
     }
 
     /// The value of a key sent once; a key sent more than once is refused.
