@@ -94,6 +94,7 @@ impl Server {
             .route("/metrics", get(operator::metrics))
             .route("/_orgd/export", get(operator::export))
             .route("/_orgd/import", post(operator::import))
+            .route("/_orgd/dry-run-denials", get(operator::dry_run_denials))
             .fallback(other_path)
             .with_state(app);
         let (tx, rx) = oneshot::channel::<()>();
