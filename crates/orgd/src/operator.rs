@@ -1,5 +1,5 @@
 //! Operators' endpoints beside the API: `GET /metrics`, `GET /_orgd/export`,
-//! `POST /_orgd/import` and `POST /_orgd/simulate`. Their answers are orgd's own (Prometheus text, or JSON with `error` and
+//! `POST /_orgd/import`, `POST /_orgd/simulate` and `GET /_orgd/dry-run-denials`. Their answers are orgd's own (Prometheus text, or JSON with `error` and
 //! `message` when refused), not AWS-shaped.
 
 use std::sync::Arc;
@@ -242,4 +242,57 @@ pub(crate) async fn simulate(State(app): State<Arc<App>>, req: Request) -> Respo
         body["message"] = Value::from(message);
     }
     json(StatusCode::OK, body.to_string().into_bytes())
+}
+
+/// `GET /_orgd/dry-run-denials?account_id=ID&action=SERVICE:RESOURCE:ACTION`: what the dry-run
+/// SCPs that apply to a member account of a Huawei organization would have denied of an action
+/// (`ops::dry_run_denials`, evaluated as the organization's management account): each `Deny`
+/// statement naming the action, with where its policy is attached and whether a `Condition` or
+/// `Resource` (which orgd does not evaluate) narrows it.
+pub(crate) async fn dry_run_denials(State(app): State<Arc<App>>, req: Request) -> Response {
+    let query = crate::huawei::request::Query::parse(req.uri().query());
+    let (Ok(Some(account)), Ok(Some(action))) = (query.one("account_id"), query.one("action"))
+    else {
+        return refusal(
+            StatusCode::BAD_REQUEST,
+            "MissingParameter",
+            "account_id and action are required, once each",
+        );
+    };
+    let Some(mgmt) = app
+        .engine
+        .inspect(|s| s.org_of(account).map(|o| o.management_account_id.clone()))
+    else {
+        return refusal(
+            StatusCode::NOT_FOUND,
+            "AccountNotFound",
+            format!("{account} is in no organization"),
+        );
+    };
+    match app.engine.read(&mgmt, |cx| {
+        orgd_domain::ops::dry_run_denials(cx, account, action)
+    }) {
+        Ok(denials) => {
+            let denials: Vec<serde_json::Value> = denials
+                .iter()
+                .map(|d| {
+                    serde_json::json!({
+                        "policy_id": d.policy_id,
+                        "policy_name": d.policy_name,
+                        "attached_to": d.target_id,
+                        "statement": d.statement,
+                        "conditional": d.conditional,
+                        "narrowed": d.narrowed,
+                    })
+                })
+                .collect();
+            let body = serde_json::json!({
+                "account_id": account,
+                "action": action,
+                "denials": denials,
+            });
+            json(StatusCode::OK, body.to_string().into_bytes())
+        }
+        Err(e) => refusal(StatusCode::BAD_REQUEST, "Refused", format!("{e:?}")),
+    }
 }

@@ -108,6 +108,7 @@ impl Server {
             .route("/_orgd/import", post(operator::import))
             .route("/_orgd/simulate", post(operator::simulate))
             .merge(crate::console::routes())
+            .route("/_orgd/dry-run-denials", get(operator::dry_run_denials))
             .fallback(other_path)
             .with_state(app);
         let (tx, rx) = oneshot::channel::<()>();

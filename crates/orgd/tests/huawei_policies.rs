@@ -478,6 +478,28 @@ async fn dry_run_policies_are_attached_like_scps_but_listed_apart() {
         .await;
     assert_eq!(ids(on_account.ok(200), "policies"), [id.clone()]);
 
+    // What it would have denied: its Deny statement naming the action, attached to the account.
+    let denials = api
+        .get(&format!(
+            "/_orgd/dry-run-denials?account_id={MGMT}&action=ecs:cloudServers:delete"
+        ))
+        .await;
+    assert_eq!(
+        denials.ok(200)["denials"],
+        json!([{"policy_id": id, "policy_name": "sim", "attached_to": MGMT, "statement": 0,
+                "conditional": false, "narrowed": false}])
+    );
+    let none = api
+        .get(&format!(
+            "/_orgd/dry-run-denials?account_id={MGMT}&action=ecs:cloudServers:create"
+        ))
+        .await;
+    assert_eq!(none.ok(200)["denials"], json!([]));
+    assert_eq!(
+        api.get("/_orgd/dry-run-denials?action=x:y:z").await.status,
+        400
+    );
+
     let updated = api
         .send("PATCH", &path, Some(json!({"name": "sim2"})))
         .await;
