@@ -128,8 +128,13 @@ impl Api {
 
     /// A plain GET of `path`; the status of the answer.
     pub async fn get_status(&self, path: &str) -> anyhow::Result<u16> {
+        self.plain(Method::GET, path).await
+    }
+
+    /// A plain request of `path` with no body; the status of the answer.
+    pub async fn plain(&self, method: Method, path: &str) -> anyhow::Result<u16> {
         let req = Request::builder()
-            .method(Method::GET)
+            .method(method)
             .uri(format!("{}{}", self.url, path.trim_start_matches('/')))
             .body(Full::new(Bytes::new()))?;
         let resp = self.http.request(req).await?;

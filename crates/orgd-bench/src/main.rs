@@ -8,6 +8,7 @@ mod client;
 mod load;
 mod org;
 mod procs;
+mod replicas;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -71,6 +72,11 @@ struct Args {
     /// How many times orgd is restarted over the large data dir to time its start-up.
     #[arg(long, default_value_t = 3)]
     restarts: usize,
+    /// Run only the replicas benchmark: reads and writes over 1, 2 and 3 orgd replicas on this
+    /// PostgreSQL database (`postgresql://USER@HOST:PORT/DB`; its state is reset), beside one
+    /// orgd over SQLite.
+    #[arg(long)]
+    replicas_database_url: Option<String>,
     /// Do not run moto_server (orgd columns only).
     #[arg(long)]
     skip_moto: bool,
@@ -155,6 +161,18 @@ fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let settings = args.settings()?;
     let orgd_bin = orgd_binary(&args)?;
+    if let Some(url) = &args.replicas_database_url {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(args.client_threads.max(1))
+            .enable_all()
+            .build()?;
+        return rt.block_on(replicas::run(
+            &orgd_bin,
+            url,
+            settings.concurrency,
+            settings.duration,
+        ));
+    }
     let moto_bin = match (args.skip_moto, &args.moto_bin) {
         (true, _) => None,
         (false, Some(p)) => Some(p.clone()),
