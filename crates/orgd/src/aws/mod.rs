@@ -5,7 +5,7 @@ mod arn;
 mod errors;
 pub mod identity;
 mod input;
-mod model;
+pub(crate) mod model;
 #[cfg(test)]
 mod output_tests;
 pub mod partition;
