@@ -28,6 +28,11 @@ async fn the_console_is_served_with_the_right_content_types() {
             "AWSOrganizationsV20161128.",
         ),
         (
+            "/console/model.js",
+            "text/javascript; charset=utf-8",
+            "export const POLICY_TYPES = [\"SERVICE_CONTROL_POLICY\"",
+        ),
+        (
             "/console/sigv4.js",
             "text/javascript; charset=utf-8",
             "AWS4-HMAC-SHA256",

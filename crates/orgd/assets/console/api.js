@@ -1,12 +1,10 @@
 // The console's only way to read or change anything: orgd's AWS API (`POST /`, JSON 1.1), signed
 // as the caller chosen in the page. orgd applies every rule to these calls as to any client's.
 
+import { PAGE_SIZE } from "./model.js";
 import { signedHeaders } from "./sigv4.js";
 
 const TARGET_PREFIX = "AWSOrganizationsV20161128.";
-/** The largest page every List operation of the model accepts. */
-export const PAGE_SIZE = 20;
-
 /** The caller: an access key id (12 digits: that account), an optional secret, a region. */
 export const caller = { accessKey: "", secretKey: "", region: "us-east-1" };
 

@@ -5,26 +5,9 @@
 
 import { ApiError, all, call, caller, page, simulate } from "./api.js";
 import { badge, facts, fill, h, prettyJson, table, when } from "./dom.js";
+import { EFFECTIVE_POLICY_TYPES, POLICY_TYPES } from "./model.js";
 import { canSign } from "./sigv4.js";
 
-/** Every policy type of the service model; SCPs and RCPs are authorization policies, the rest
- * management policies, whose effective policy DescribeEffectivePolicy computes for an account. */
-const POLICY_TYPES = [
-  "SERVICE_CONTROL_POLICY",
-  "RESOURCE_CONTROL_POLICY",
-  "TAG_POLICY",
-  "BACKUP_POLICY",
-  "AISERVICES_OPT_OUT_POLICY",
-  "CHATBOT_POLICY",
-  "DECLARATIVE_POLICY_EC2",
-  "SECURITYHUB_POLICY",
-  "INSPECTOR_POLICY",
-  "UPGRADE_ROLLOUT_POLICY",
-  "BEDROCK_POLICY",
-  "S3_POLICY",
-  "NETWORK_SECURITY_DIRECTOR_POLICY",
-];
-const AUTHORIZATION_TYPES = new Set(["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"]);
 /** The access key sent when the caller field is empty: not 12 digits, so orgd's default account. */
 const DEFAULT_KEY = "ORGDCONSOLEDEFAULT";
 const STORAGE_KEY = "orgd-console-caller";
@@ -620,7 +603,7 @@ async function attachedPolicies(target, type, body) {
 /** The effective policy of an account, for each enabled management policy type. */
 function effectiveOf(account) {
   const box = h("div", {});
-  const types = enabledTypes().filter((t) => !AUTHORIZATION_TYPES.has(t));
+  const types = enabledTypes().filter((t) => EFFECTIVE_POLICY_TYPES.includes(t));
   if (types.length === 0) {
     fill(box, h("p", { class: "muted" }, "No management policy type is enabled."));
     return box;

@@ -6,7 +6,7 @@ mod errors;
 pub mod guard;
 pub mod identity;
 mod input;
-mod model;
+pub(crate) mod model;
 #[cfg(test)]
 mod output_tests;
 pub mod partition;
