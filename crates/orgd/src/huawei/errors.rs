@@ -302,6 +302,13 @@ fn denial(d: &Denial) -> HwError {
             "Only the management account or a delegated administrator can see another \
              account's effective policy.",
         ),
+        // Only STS (the AWS dialect) assumes roles; Huawei has no counterpart, so this is the
+        // IAM refusal.
+        Denial::AssumeRole => HwError::new(
+            403,
+            "Organizations.1007",
+            "The caller is not allowed to act in this account.",
+        ),
         Denial::AcceptTransfer => HwError::invalid(format!("{d:?}")),
     }
 }

@@ -24,7 +24,7 @@ pub async fn invite_account(api: &HuaweiApi, call: &Call) -> Answer {
     let tags = call.body.tags("tags")?;
     let h = api
         .write(&call.caller, move |cx, ids| {
-            ops::invite_account_to_organization(cx, ids, target, Some(notes), &tags)
+            ops::invite_account_to_organization(cx, ids, target.clone(), Some(notes.clone()), &tags)
         })
         .await?;
     Ok(Some(json!({ "handshake": wire::handshake(&h) })))

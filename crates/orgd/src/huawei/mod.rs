@@ -212,7 +212,7 @@ impl HuaweiApi {
     pub async fn write<T: Send + 'static>(
         &self,
         caller: &str,
-        f: impl FnOnce(&Ctx, &mut dyn IdSource) -> Result<Write<T>, OrgError> + Send + 'static,
+        f: impl FnMut(&Ctx, &mut dyn IdSource) -> Result<Write<T>, OrgError> + Send + 'static,
     ) -> Result<T, HwError> {
         let engine = self.engine.clone();
         let caller = caller.to_string();

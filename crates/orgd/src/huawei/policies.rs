@@ -279,7 +279,7 @@ pub async fn update_dry_run_config(api: &HuaweiApi, call: &Call) -> Answer {
     };
     let v = api
         .write(&call.caller, move |cx, _| {
-            ops::update_dry_run_config(cx, &root, ty, update)
+            ops::update_dry_run_config(cx, &root, ty, update.clone())
         })
         .await?;
     Ok(Some(json!({ "root": dry_run_config(&v) })))
