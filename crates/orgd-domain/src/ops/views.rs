@@ -59,6 +59,32 @@ impl ResourceName {
     }
 }
 
+/// The resource name of a root, OU, member account or policy (of an organization), from what the
+/// state holds; `None` for anything else.
+pub fn resource_name_of(cx: &super::Ctx, id: &str) -> Option<ResourceName> {
+    let s = cx.state;
+    let (org_id, entity) = match s.kind_of(id)? {
+        crate::model::Kind::Root => (s.roots.get(id)?.org_id.as_str(), Named::Root(id.into())),
+        crate::model::Kind::OrganizationalUnit => (
+            s.ous.get(id)?.org_id.as_str(),
+            Named::OrganizationalUnit(id.into()),
+        ),
+        crate::model::Kind::Account => (s.accounts.get(id)?.org_id()?, Named::Account(id.into())),
+        crate::model::Kind::Policy => {
+            let p = s.policies.get(id)?;
+            (
+                p.org_id.as_str(),
+                Named::Policy {
+                    policy_type: p.policy_type,
+                    policy_id: id.into(),
+                },
+            )
+        }
+        _ => return None,
+    };
+    Some(ResourceName::of(s.organizations.get(org_id)?, entity))
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrganizationView {
     pub id: String,

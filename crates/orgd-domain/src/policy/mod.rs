@@ -29,10 +29,10 @@ pub use effective::{
     EffectivePolicy, EffectivePolicyError, PolicyRef, ValidationError, ValidationErrorCode,
     effective_policy,
 };
-pub use huawei::{TAG_POLICY_SERVICES as HUAWEI_TAG_POLICY_SERVICES, TagPolicyService};
 pub use eval::{Context, Document, Effect, Request, Statement};
 #[cfg(test)]
 pub(crate) use eval::{action_matches, principal_account};
+pub use huawei::{TAG_POLICY_SERVICES as HUAWEI_TAG_POLICY_SERVICES, TagPolicyService};
 pub use types::{PolicyKind, PolicyType};
 
 use crate::ids::IdScheme;

@@ -58,6 +58,18 @@ pub fn arn(partition: &str, name: &ResourceName) -> String {
     format!("arn:{partition}:organizations::{account_id}:{resource}")
 }
 
+/// An Organizations resource ARN, `arn:PARTITION:organizations::ACCOUNT:TYPE/.../ID`: its
+/// resource type segment and the id (the last segment).
+pub fn parse_org(arn: &str) -> Option<(&str, &str)> {
+    let rest = arn.strip_prefix("arn:")?;
+    let (partition, rest) = rest.split_once(':')?;
+    let rest = rest.strip_prefix("organizations::")?;
+    let (_account, resource) = rest.split_once(':')?;
+    let (ty, path) = resource.split_once('/')?;
+    let id = path.rsplit('/').next()?;
+    (!partition.is_empty() && !ty.is_empty() && !id.is_empty()).then_some((ty, id))
+}
+
 /// The ARN of an account's root user, what a caller signing with an account's own key is.
 pub fn iam_root(partition: &str, account_id: &str) -> String {
     format!("arn:{partition}:iam::{account_id}:root")
@@ -85,6 +97,22 @@ pub fn parse_role(arn: &str) -> Option<(&str, &str)> {
 mod tests {
     use super::*;
     use orgd_domain::policy::PolicyType;
+
+    #[test]
+    fn organizations_arns_give_their_type_and_id() {
+        assert_eq!(
+            parse_org("arn:aws:organizations::111111111111:account/o-abcdefghij/222233334444"),
+            Some(("account", "222233334444"))
+        );
+        assert_eq!(
+            parse_org(
+                "arn:aws-cn:organizations::111111111111:policy/o-x/service_control_policy/p-12345678"
+            ),
+            Some(("policy", "p-12345678"))
+        );
+        assert_eq!(parse_org("arn:aws:ec2:us-east-1:1:instance/i-1"), None);
+        assert_eq!(parse_org("arn:aws:organizations::1:account"), None);
+    }
 
     #[test]
     fn role_arns_name_their_account_and_role() {

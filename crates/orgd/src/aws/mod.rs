@@ -13,6 +13,7 @@ pub mod partition;
 mod session;
 pub mod sigv4;
 mod sts;
+mod tagging;
 mod token;
 mod wire;
 
@@ -21,13 +22,14 @@ use std::sync::Arc;
 use orgd_domain::OrgError;
 use orgd_domain::access::Operation;
 use orgd_domain::ids::IdSource;
-use orgd_domain::model::{CreateAccountState, FeatureSet};
+use orgd_domain::model::{CreateAccountState, FeatureSet, Kind};
 use orgd_domain::ops::{self, ChildType, Ctx, Page, PageRequest, Write};
 use serde_json::{Map, Value, json};
 
 use crate::engine::Engine;
 use crate::throttle::Throttle;
 use input::Input;
+use tagging::TaggingError;
 pub use wire::WireError;
 
 pub const TARGET_PREFIX: &str = "AWSOrganizationsV20161128.";
@@ -35,8 +37,17 @@ pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
 /// The service name in the credential scope of a signed request.
 pub const SIGNING_NAME: &str = "organizations";
 
-/// The operations of the other AWS services orgd answers on its endpoint (STS), by name.
-pub const OTHER_OPERATIONS: &[&str] = &["GetCallerIdentity", "AssumeRole"];
+/// The operations of the other AWS services orgd answers on its endpoint (STS and the Resource
+/// Groups Tagging API), by name.
+pub const OTHER_OPERATIONS: &[&str] = &[
+    "GetCallerIdentity",
+    "AssumeRole",
+    "GetResources",
+    "GetTagKeys",
+    "GetTagValues",
+    "TagResources",
+    "UntagResources",
+];
 
 /// The largest request body orgd reads. The largest legal input of the model is far smaller: its
 /// longest bounded members are a `NextToken` (100,000 characters) and a resource policy (40,000),
@@ -117,6 +128,13 @@ impl AwsApi {
     pub async fn handle(&self, req: Request<'_>) -> Reply {
         if sts::is_query(req.header("content-type")) {
             return self.handle_query(&req).await;
+        }
+        let tagging_op = req
+            .header("x-amz-target")
+            .and_then(|t| t.strip_prefix(tagging::TARGET_PREFIX))
+            .and_then(|op| tagging::OPERATIONS.iter().find(|o| **o == op));
+        if let Some(op) = tagging_op {
+            return self.handle_tagging(&req, op).await;
         }
         let mut reply = Reply {
             status: 200,
@@ -390,6 +408,317 @@ impl AwsApi {
             Some(message) => Err(WireError::PolicyDenied(message)),
             None => Ok(()),
         }
+    }
+
+    /// A Resource Groups Tagging API request (JSON 1.1, `op` already known to be one of
+    /// `tagging::OPERATIONS`).
+    async fn handle_tagging(&self, req: &Request<'_>, op: &'static str) -> Reply {
+        let mut reply = Reply {
+            status: 200,
+            body: Vec::new(),
+            content_type: CONTENT_TYPE,
+            operation: Some(op),
+            caller: None,
+            error: None,
+        };
+        match self.serve_tagging(req, op, &mut reply).await {
+            Ok(v) => reply.body = serde_json::to_vec(&v).unwrap_or_default(),
+            Err(e) => {
+                reply.status = e.status;
+                reply.error = Some(e.code.to_string());
+                reply.body = serde_json::to_vec(&e.body()).unwrap_or_default();
+            }
+        }
+        reply
+    }
+
+    async fn serve_tagging(
+        &self,
+        req: &Request<'_>,
+        op: &'static str,
+        reply: &mut Reply,
+    ) -> Result<Value, TaggingError> {
+        let principal = self
+            .caller(req, tagging::SIGNING_NAME)
+            .map_err(|e| TaggingError {
+                status: 400,
+                code: e.code(),
+                message: e.message(),
+            })?;
+        reply.caller = Some(principal.account.clone());
+        if !self
+            .throttle
+            .admit(&principal.account, std::time::Instant::now())
+        {
+            return Err(TaggingError {
+                status: 400,
+                code: "ThrottledException",
+                message: "Rate exceeded".into(),
+            });
+        }
+        let m = tagging::Members::parse(req.body)?;
+        self.prepare(&principal.account)
+            .await
+            .map_err(|e| TaggingError::internal(e.body()["Message"].to_string()))?;
+        let partition = arn::partition_of(&principal.region);
+        let caller = principal.account;
+        match op {
+            "GetResources" => self.get_resources(&caller, &m, partition),
+            "GetTagKeys" => {
+                let keys = self.tag_values(&caller, |_| true)?;
+                let keys: std::collections::BTreeSet<String> =
+                    keys.into_iter().map(|(k, _)| k).collect();
+                Ok(json!({ "PaginationToken": "", "TagKeys": keys }))
+            }
+            "GetTagValues" => {
+                let key = m
+                    .string("Key")?
+                    .ok_or_else(|| TaggingError::invalid("Key is required."))?
+                    .to_string();
+                tagging::check_key(&key)?;
+                let values: std::collections::BTreeSet<String> = self
+                    .tag_values(&caller, |k| k == key)?
+                    .into_iter()
+                    .flat_map(|(_, v)| v)
+                    .collect();
+                Ok(json!({ "PaginationToken": "", "TagValues": values }))
+            }
+            "TagResources" => {
+                let arns = m.strings("ResourceARNList")?;
+                tagging::check_count(
+                    "ResourceARNList",
+                    arns.len(),
+                    1,
+                    tagging::MAX_TAG_UNTAG_ARNS,
+                )?;
+                let tags = m.tag_map("Tags")?;
+                tagging::check_count("Tags", tags.len(), 1, tagging::MAX_TAGS)?;
+                for (k, v) in &tags {
+                    tagging::check_key(k)?;
+                    tagging::check_value(v)?;
+                }
+                self.retag(caller, arns, move |cx, id| ops::tag_resource(cx, id, &tags))
+                    .await
+            }
+            "UntagResources" => {
+                let arns = m.strings("ResourceARNList")?;
+                tagging::check_count(
+                    "ResourceARNList",
+                    arns.len(),
+                    1,
+                    tagging::MAX_TAG_UNTAG_ARNS,
+                )?;
+                let keys = m.strings("TagKeys")?;
+                tagging::check_count("TagKeys", keys.len(), 1, tagging::MAX_TAGS)?;
+                for k in &keys {
+                    tagging::check_key(k)?;
+                }
+                self.retag(caller, arns, move |cx, id| {
+                    ops::untag_resource(cx, id, &keys)
+                })
+                .await
+            }
+            other => Err(TaggingError::invalid(format!("Unknown operation {other}"))),
+        }
+    }
+
+    /// Tags or untags each resource an ARN names, one write each (TagResources is not atomic
+    /// across resources); what fails goes into `FailedResourcesMap` with Organizations' error.
+    async fn retag(
+        &self,
+        caller: String,
+        arns: Vec<String>,
+        change: impl Fn(&Ctx, &str) -> Result<Write<()>, OrgError> + Send + Sync + 'static,
+    ) -> Result<Value, TaggingError> {
+        let change = Arc::new(change);
+        let mut failed = Map::new();
+        for resource_arn in arns {
+            let Some((kind, id)) = arn::parse_org(&resource_arn)
+                .and_then(|(ty, id)| tagging::kind_of_type(ty).map(|k| (k, id.to_string())))
+            else {
+                failed.insert(
+                    resource_arn.clone(),
+                    tagging::failure(
+                        400,
+                        "InvalidParameterException",
+                        &format!("{resource_arn} is not the ARN of an account, OU, root or policy of AWS Organizations."),
+                    ),
+                );
+                continue;
+            };
+            let change = change.clone();
+            let done = self
+                .write(caller.clone(), move |cx, _| {
+                    if cx.state.kind_of(&id) != Some(kind) {
+                        return Err(OrgError::NotFound(orgd_domain::error::Entity::Target));
+                    }
+                    change(cx, &id)
+                })
+                .await;
+            match done {
+                Ok(()) => {}
+                Err(WireError::Domain(e)) => {
+                    let e = errors::aws_error(&e);
+                    failed.insert(resource_arn, tagging::failure(400, e.code, &e.message));
+                }
+                Err(e) => return Err(TaggingError::internal(e.body()["Message"].to_string())),
+            }
+        }
+        Ok(json!({ "FailedResourcesMap": failed }))
+    }
+
+    /// The tag keys (those `key` accepts) used on the caller's organization's resources, with
+    /// their values. A caller that may not read the organization's tags (a member, an account
+    /// outside any organization) has no Organizations resources to see: none.
+    fn tag_values(
+        &self,
+        caller: &str,
+        key: impl Fn(&str) -> bool,
+    ) -> Result<Vec<(String, Vec<String>)>, TaggingError> {
+        let read = self.engine.read(caller, |cx| {
+            let mut out = Vec::new();
+            for (_, kind) in tagging::RESOURCE_TYPES {
+                out.extend(
+                    ops::resource_tag_values(cx, kind)?
+                        .into_iter()
+                        .filter(|(k, _)| key(k)),
+                );
+            }
+            Ok(out)
+        });
+        nothing_to_see(read)
+    }
+
+    /// GetResources: the tagged resources of the selected types that match every tag filter,
+    /// paged by a sealed (type, offset) token; or those of `ResourceARNList`.
+    fn get_resources(
+        &self,
+        caller: &str,
+        m: &tagging::Members,
+        partition: &str,
+    ) -> Result<Value, TaggingError> {
+        let filters = m.tag_filters()?;
+        tagging::check_count("TagFilters", filters.len(), 0, tagging::MAX_TAG_FILTERS)?;
+        for (k, values) in &filters {
+            tagging::check_key(k)?;
+            tagging::check_count("Values", values.len(), 0, tagging::MAX_FILTER_VALUES)?;
+            for v in values {
+                tagging::check_value(v)?;
+            }
+        }
+        let kinds = tagging::kinds(&m.strings("ResourceTypeFilters")?)?;
+        let per_page = m.integer("ResourcesPerPage")?;
+        let tags_per_page = m.integer("TagsPerPage")?;
+        if let Some(n) = per_page
+            && !(1..=tagging::MAX_RESOURCES_PER_PAGE as i64).contains(&n)
+        {
+            return Err(TaggingError::invalid(format!(
+                "ResourcesPerPage must be from 1 to {}.",
+                tagging::MAX_RESOURCES_PER_PAGE
+            )));
+        }
+        if let Some(n) = tags_per_page
+            && !tagging::TAGS_PER_PAGE.contains(&n)
+        {
+            return Err(TaggingError::invalid(
+                "TagsPerPage must be from 100 to 500.",
+            ));
+        }
+        let token = m.string("PaginationToken")?.filter(|t| !t.is_empty());
+        let arns = m.strings("ResourceARNList")?;
+        let query = |kind| ops::ResourceQuery {
+            kind,
+            without_any_tag: false,
+            tags: filters
+                .iter()
+                .map(|(key, values)| ops::TagFilter {
+                    key: key.clone(),
+                    values: values.clone(),
+                })
+                .collect(),
+            name_contains: Vec::new(),
+        };
+        if !arns.is_empty() {
+            if token.is_some() || per_page.is_some() || tags_per_page.is_some() {
+                return Err(TaggingError::invalid(
+                    "You can't specify both ResourceARNList and the pagination parameters.",
+                ));
+            }
+            tagging::check_count("ResourceARNList", arns.len(), 1, tagging::MAX_GET_ARNS)?;
+            let wanted: Vec<(Kind, &str, &str)> = arns
+                .iter()
+                .filter_map(|a| {
+                    let (ty, id) = arn::parse_org(a)?;
+                    let kind = tagging::kind_of_type(ty).filter(|k| kinds.contains(k))?;
+                    Some((kind, id, a.as_str()))
+                })
+                .collect();
+            let read = self.engine.read(caller, |cx| {
+                let mut out = Vec::new();
+                for kind in &kinds {
+                    let all = ops::select_resources(cx, &query(*kind), 0, usize::MAX)?;
+                    for r in all.items.iter().filter(|r| !r.tags.is_empty()) {
+                        if wanted.iter().any(|(k, id, _)| k == kind && *id == r.id) {
+                            let name = ops::resource_name_of(cx, &r.id);
+                            out.extend(
+                                name.map(|n| tagging::mapping(&arn::arn(partition, &n), &r.tags)),
+                            );
+                        }
+                    }
+                }
+                Ok(out)
+            });
+            let list = nothing_to_see(read)?;
+            return Ok(json!({ "PaginationToken": "", "ResourceTagMappingList": list }));
+        }
+
+        let listing = format!(
+            "tagging.GetResources\0{}\0{}",
+            serde_json::to_string(&kinds.iter().map(|k| format!("{k:?}")).collect::<Vec<_>>())
+                .unwrap_or_default(),
+            serde_json::to_string(&filters).unwrap_or_default()
+        );
+        let now = self.engine.clock().now();
+        let key = self.engine.token_key();
+        let (mut kind_at, mut offset) = match token {
+            None => (0usize, 0usize),
+            Some(t) => token::open(&key, &listing, t, now)
+                .and_then(|s| {
+                    let (a, b) = s.split_once(':')?;
+                    Some((a.parse().ok()?, b.parse().ok()?))
+                })
+                .ok_or_else(|| TaggingError::invalid("The PaginationToken is not valid."))?,
+        };
+        let per_page = per_page.map_or(tagging::MAX_RESOURCES_PER_PAGE, |n| n as usize);
+        let read = self.engine.read(caller, |cx| {
+            let mut out = Vec::new();
+            while out.len() < per_page && kind_at < kinds.len() {
+                let page = ops::select_resources(
+                    cx,
+                    &query(kinds[kind_at]),
+                    offset,
+                    per_page - out.len(),
+                )?;
+                offset += page.items.len();
+                for r in page.items.iter().filter(|r| !r.tags.is_empty()) {
+                    if let Some(n) = ops::resource_name_of(cx, &r.id) {
+                        out.push(tagging::mapping(&arn::arn(partition, &n), &r.tags));
+                    }
+                }
+                if page.items.is_empty() || offset >= page.total {
+                    kind_at += 1;
+                    offset = 0;
+                }
+            }
+            Ok(out)
+        });
+        let list = nothing_to_see(read)?;
+        let next = if kind_at < kinds.len() {
+            token::seal(&key, &listing, &format!("{kind_at}:{offset}"), now)
+        } else {
+            String::new()
+        };
+        Ok(json!({ "PaginationToken": next, "ResourceTagMappingList": list }))
     }
 
     /// Remembers a first-time caller and settles whatever time made due, before the operation.
@@ -1145,5 +1474,25 @@ mod tests {
                 "{name} is routed but not in the model"
             );
         }
+    }
+}
+
+/// A tagging read as the tagging API answers it: a caller that may not read the organization's
+/// tags, or that is in no organization, sees no Organizations resources (they belong to the
+/// management account), not an error.
+fn nothing_to_see<T: Default>(
+    read: Result<T, crate::engine::EngineError>,
+) -> Result<T, TaggingError> {
+    match read {
+        Ok(v) => Ok(v),
+        Err(crate::engine::EngineError::Domain(
+            OrgError::AccessDenied(_)
+            | OrgError::NotFound(orgd_domain::error::Entity::Organization),
+        )) => Ok(T::default()),
+        Err(crate::engine::EngineError::Domain(e)) => {
+            let e = errors::aws_error(&e);
+            Err(TaggingError::invalid(e.message))
+        }
+        Err(e) => Err(TaggingError::internal(e.to_string())),
     }
 }
