@@ -321,7 +321,7 @@ async fn organizational_units_are_created_listed_renamed_and_deleted() {
     let ou_id = ou["id"].as_str().unwrap().to_string();
     assert!(ou_id.starts_with("ou-") && ou_id.len() == 35 && !ou_id[3..].contains('-'));
     assert_eq!(ou["name"], "Dev");
-    assert!(ou["urn"].as_str().unwrap().contains(&format!(":ou:o-")));
+    assert!(ou["urn"].as_str().unwrap().contains(":ou:o-"));
     // A child of Dev, then a sibling of the same name is refused.
     let child = post(
         &server,
