@@ -890,3 +890,14 @@ async fn trusted_services_and_delegated_administrators() {
     let trusted = get(&server, "/v1/organizations/trusted-services", MGMT).await;
     assert_eq!(trusted.ok(200)["trusted_services"], json!([]));
 }
+
+#[tokio::test]
+async fn accounts_without_contact_details_never_clash() {
+    let server = start().await;
+    organization(&server).await;
+    let a = new_account(&server, "one", true).await;
+    let b = new_account(&server, "two", true).await;
+    assert_ne!(a, b);
+    let listed = get(&server, "/v1/organizations/accounts", MGMT).await;
+    assert_eq!(listed.ok(200)["page_info"]["current_count"], 3);
+}
