@@ -17,16 +17,17 @@ const PARENT_ID_CHARS: usize = 100;
 /// The largest page when contact details are asked for.
 const CONTACT_LIMIT: usize = 200;
 
-/// The members of a create-account body both versions share; `email` only in v1.
-/// The members of a create-account request.
+/// A create-account body's members.
 struct NewAccount {
     email: String,
     name: String,
     tags: Vec<(String, String)>,
     description: String,
+    /// The access role (AWS's `RoleName`).
     agency: Option<String>,
 }
 
+/// The members of a create-account body both versions share; `email` only in v1.
 fn new_account(body: &Body, with_email: bool) -> Result<NewAccount, HwError> {
     let name = body
         .bounded("name", NAME_CHARS.0, NAME_CHARS.1)?
@@ -44,8 +45,7 @@ fn new_account(body: &Body, with_email: bool) -> Result<NewAccount, HwError> {
     }
     let description = body.opt_str("description")?.unwrap_or_default().to_string();
     check_length("description", &description, 0, DESCRIPTION_CHARS)?;
-    // `phone` is read for its type and otherwise not kept; `agency_name` is the access role
-    // (AWS's `RoleName`).
+    // `phone` is read for its type and otherwise not kept; `agency_name` is the access role.
     body.opt_str("phone")?;
     let agency = body.opt_str("agency_name")?.map(str::to_string);
     Ok(NewAccount {
