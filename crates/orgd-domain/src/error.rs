@@ -191,6 +191,10 @@ pub enum Invalid {
     NoEffectivePolicy(PolicyType),
     /// An invitation addressed to an organization.
     InvitationToOrganization,
+    /// An invitation addressed to an account name that several accounts have.
+    AmbiguousAccountName {
+        name: String,
+    },
     /// A transfer invitation addressed to an organization.
     TransferToOrganization,
     /// The organization's policy language has no SCP dry-run, or the type is not an SCP.

@@ -183,6 +183,12 @@ pub struct Account {
     /// When a `PENDING_CLOSURE` account becomes `SUSPENDED`.
     #[serde(default)]
     pub closes_at: Option<Millis>,
+    /// When its closure was asked for.
+    #[serde(default)]
+    pub closure_requested_at: Option<Millis>,
+    /// A free description (Huawei's accounts have one; empty for none).
+    #[serde(default)]
+    pub description: String,
     #[serde(default)]
     pub membership: Option<Membership>,
     #[serde(default)]
@@ -245,6 +251,9 @@ pub struct CreateAccountRequest {
     pub failure_reason: Option<String>,
     #[serde(default)]
     pub tags: Tags,
+    /// The new account's description (empty for none).
+    #[serde(default)]
+    pub description: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -983,9 +992,10 @@ impl State {
         self.ix.due.first().map(|(t, _, _)| *t)
     }
 
-    /// Whether an account already uses this email (compared without regard to ASCII case).
+    /// Whether an account already uses this email (compared without regard to ASCII case). No
+    /// email (a Huawei account may be created without one) is never in use.
     pub fn email_in_use(&self, email: &str) -> bool {
-        self.ix.emails.contains_key(&email.to_ascii_lowercase())
+        !email.is_empty() && self.ix.emails.contains_key(&email.to_ascii_lowercase())
     }
 
     /// The accounts that use this email (compared without regard to ASCII case).

@@ -1,6 +1,8 @@
-//! The AWS services that integrate with Organizations, as data: their service principals, and
-//! whether each supports a delegated administrator. Trusted access and delegation accept only
-//! these (`UNRECOGNIZED_SERVICE_PRINCIPAL` otherwise).
+//! The services that integrate with Organizations, per cloud, as data: their service principals,
+//! and whether each supports a delegated administrator. Trusted access and delegation accept only
+//! those of the organization's cloud (`Invalid::UnrecognizedServicePrincipal` otherwise).
+
+use crate::ids::IdScheme;
 
 /// `(service principal, supports a delegated administrator)`
 pub const INTEGRATED_SERVICES: &[(&str, bool)] = &[
@@ -47,14 +49,26 @@ pub const INTEGRATED_SERVICES: &[(&str, bool)] = &[
     ("wellarchitected.amazonaws.com", true),
 ];
 
-/// Whether `principal` is a service that integrates with Organizations.
-pub fn is_integrated(principal: &str) -> bool {
-    INTEGRATED_SERVICES.iter().any(|(p, _)| *p == principal)
+/// Huawei Cloud's services that can be trusted (`list_services`). Huawei publishes the catalogue
+/// only through that operation; this lists the principals public sources confirm:
+/// `service.SecMaster` (trusted service and delegated administrator in the Huawei Terraform
+/// provider's acceptance tests).
+pub const HUAWEI_TRUSTED_SERVICES: &[(&str, bool)] = &[("service.SecMaster", true)];
+
+/// The catalogue of an organization's cloud.
+pub fn catalogue(scheme: IdScheme) -> &'static [(&'static str, bool)] {
+    match scheme {
+        IdScheme::Aws => INTEGRATED_SERVICES,
+        IdScheme::Huawei => HUAWEI_TRUSTED_SERVICES,
+    }
+}
+
+/// Whether `principal` is a service that integrates with Organizations in the cloud of `scheme`.
+pub fn is_integrated(scheme: IdScheme, principal: &str) -> bool {
+    catalogue(scheme).iter().any(|(p, _)| *p == principal)
 }
 
 /// Whether `principal` accepts a delegated administrator.
-pub fn supports_delegated_admin(principal: &str) -> bool {
-    INTEGRATED_SERVICES
-        .iter()
-        .any(|(p, d)| *p == principal && *d)
+pub fn supports_delegated_admin(scheme: IdScheme, principal: &str) -> bool {
+    catalogue(scheme).iter().any(|(p, d)| *p == principal && *d)
 }

@@ -5,6 +5,7 @@ use super::{
     AccountView, CreateAccountStatusView, Ctx, Page, PageRequest, Write, account_view,
     ous::parent_in_org, page_keys, page_keys_union, tags::new_tags,
 };
+use crate::Millis;
 use crate::access::Operation;
 use crate::error::{Constraint, Entity, OrgError, Result};
 use crate::ids::IdSource;
@@ -33,6 +34,19 @@ pub fn create_account(
     email: &str,
     account_name: &str,
     tags: &[(String, String)],
+) -> Result<Write<CreateAccountStatusView>> {
+    create_described_account(cx, ids, email, account_name, tags, "")
+}
+
+/// `create_account` with the new account's description. `email` may be empty (Huawei's accounts
+/// need none); an empty email never clashes with another account's.
+pub fn create_described_account(
+    cx: &Ctx,
+    ids: &mut dyn IdSource,
+    email: &str,
+    account_name: &str,
+    tags: &[(String, String)],
+    description: &str,
 ) -> Result<Write<CreateAccountStatusView>> {
     let org = cx.org(Operation::CreateAccount)?;
     let tags = new_tags(cx, tags)?;
@@ -69,6 +83,7 @@ pub fn create_account(
         account_id,
         failure_reason: None,
         tags,
+        description: description.to_string(),
     };
     Ok(Write::new(
         req.clone(),
@@ -220,7 +235,64 @@ pub fn close_account(cx: &Ctx, account_id: &str) -> Result<Write<()>> {
     let mut closing = account.clone();
     closing.status = AccountStatus::PendingClosure;
     closing.closes_at = Some(cx.now + cx.limits.close_account_delay);
+    closing.closure_requested_at = Some(cx.now);
     Ok(Write::new((), vec![Change::PutAccount(closing)]))
+}
+
+/// Sets a member account's description; `None` leaves it as it is, an empty one clears it.
+pub fn update_account(
+    cx: &Ctx,
+    account_id: &str,
+    description: Option<&str>,
+) -> Result<Write<AccountView>> {
+    let org = cx.org(Operation::CloseAccount)?;
+    let account = member(cx, org, account_id)?;
+    match description.filter(|d| *d != account.description) {
+        None => Ok(Write::new(account_view(cx.state, org, account), vec![])),
+        Some(d) => {
+            let mut updated = account.clone();
+            updated.description = d.to_string();
+            let view = account_view(cx.state, org, &updated);
+            Ok(Write::new(view, vec![Change::PutAccount(updated)]))
+        }
+    }
+}
+
+/// A member account's closure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClosureView {
+    pub account_id: String,
+    pub org_id: String,
+    pub status: AccountStatus,
+    pub requested_at: Millis,
+    /// When the status last changed: the request, or the suspension once it happened.
+    pub updated_at: Millis,
+}
+
+/// The member accounts being closed or closed, optionally only those in `states`, by id.
+pub fn list_account_closures(cx: &Ctx, states: &[AccountStatus]) -> Result<Vec<ClosureView>> {
+    let org = cx.org(Operation::ListAccounts)?;
+    Ok(cx
+        .state
+        .members(&org.id)
+        .iter()
+        .filter_map(|id| cx.state.accounts.get(id))
+        .filter(|a| a.status != AccountStatus::Active)
+        .filter(|a| states.is_empty() || states.contains(&a.status))
+        .map(|a| {
+            let requested_at = a.closure_requested_at.unwrap_or_default();
+            ClosureView {
+                account_id: a.id.clone(),
+                org_id: org.id.clone(),
+                status: a.status,
+                requested_at,
+                updated_at: match (a.status, a.closes_at) {
+                    (AccountStatus::Suspended, Some(t)) => t,
+                    _ => requested_at,
+                },
+            }
+        })
+        .collect())
 }
 
 /// CreateGovCloudAccount. AWS creates the GovCloud (US) account only for a management account

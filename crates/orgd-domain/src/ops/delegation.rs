@@ -11,11 +11,11 @@ use crate::error::{Constraint, Invalid, OrgError, Result};
 use crate::model::{AccountStatus, Change, FeatureSet, Millis, Organization};
 use crate::services;
 
-fn recognised(principal: &str, need_delegation: bool) -> Result<()> {
+fn recognised(org: &Organization, principal: &str, need_delegation: bool) -> Result<()> {
     let ok = if need_delegation {
-        services::supports_delegated_admin(principal)
+        services::supports_delegated_admin(org.id_scheme, principal)
     } else {
-        services::is_integrated(principal)
+        services::is_integrated(org.id_scheme, principal)
     };
     if ok {
         Ok(())
@@ -40,7 +40,7 @@ fn all_features(org: &Organization) -> Result<()> {
 /// Enables trusted access for a service (idempotent, as in AWS).
 pub fn enable_aws_service_access(cx: &Ctx, principal: &str) -> Result<Write<()>> {
     let org = cx.org(Operation::EnableAWSServiceAccess)?;
-    recognised(principal, false)?;
+    recognised(org, principal, false)?;
     all_features(org)?;
     if org.service_access.contains_key(principal) {
         return Ok(Write::new((), vec![]));
@@ -53,7 +53,7 @@ pub fn enable_aws_service_access(cx: &Ctx, principal: &str) -> Result<Write<()>>
 /// Disables trusted access for a service (idempotent).
 pub fn disable_aws_service_access(cx: &Ctx, principal: &str) -> Result<Write<()>> {
     let org = cx.org(Operation::DisableAWSServiceAccess)?;
-    recognised(principal, false)?;
+    recognised(org, principal, false)?;
     if !org.service_access.contains_key(principal) {
         return Ok(Write::new((), vec![]));
     }
@@ -83,7 +83,7 @@ pub fn register_delegated_administrator(
     principal: &str,
 ) -> Result<Write<()>> {
     let org = cx.org(Operation::RegisterDelegatedAdministrator)?;
-    recognised(principal, true)?;
+    recognised(org, principal, true)?;
     let account = member(cx, org, account_id)?;
     if account.id == org.management_account_id {
         return Err(OrgError::Constraint(
@@ -121,7 +121,7 @@ pub fn deregister_delegated_administrator(
     principal: &str,
 ) -> Result<Write<()>> {
     let org = cx.org(Operation::DeregisterDelegatedAdministrator)?;
-    recognised(principal, true)?;
+    recognised(org, principal, true)?;
     member(cx, org, account_id)?;
     if !org
         .delegated_admins
@@ -153,7 +153,7 @@ pub fn list_delegated_administrators(
 ) -> Result<Page<DelegatedAdministratorView>> {
     let org = cx.org(Operation::ListDelegatedAdministrators)?;
     if let Some(p) = principal {
-        recognised(p, true)?;
+        recognised(org, p, true)?;
     }
     let mut since: std::collections::BTreeMap<String, Millis> = Default::default();
     for (p, accounts) in &org.delegated_admins {

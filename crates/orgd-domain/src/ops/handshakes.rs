@@ -94,11 +94,25 @@ fn pending_enable_all_features<'s>(state: &'s State, org_id: &str) -> Option<&'s
         .find(|h| h.state.is_pending())
 }
 
-/// What the invitation is addressed to: an account id or an email.
+/// What the invitation is addressed to: an account id, an email, or an account name (Huawei).
 pub enum InviteTarget {
     Account(String),
     Email(String),
     Organization(String),
+    /// The one account orgd knows by this name.
+    Name(String),
+}
+
+/// The id of the one account named `name`.
+pub(crate) fn account_named(cx: &Ctx, name: &str) -> Result<String> {
+    let mut named = cx.state.accounts.values().filter(|a| a.name == name);
+    match (named.next(), named.next()) {
+        (Some(a), None) => Ok(a.id.clone()),
+        (None, _) => Err(OrgError::NotFound(Entity::Account)),
+        (Some(_), Some(_)) => Err(OrgError::InvalidInput(Invalid::AmbiguousAccountName {
+            name: name.to_string(),
+        })),
+    }
 }
 
 pub fn invite_account_to_organization(
@@ -112,6 +126,7 @@ pub fn invite_account_to_organization(
     let recipient = match target {
         InviteTarget::Account(id) => Recipient::Account(id),
         InviteTarget::Email(email) => Recipient::Email(email),
+        InviteTarget::Name(name) => Recipient::Account(account_named(cx, &name)?),
         InviteTarget::Organization(_) => {
             return Err(OrgError::InvalidInput(Invalid::InvitationToOrganization));
         }

@@ -18,6 +18,8 @@ pub(crate) fn standalone_account(state: &State, id: &str) -> Account {
         name: format!("account-{id}"),
         status: AccountStatus::Active,
         closes_at: None,
+        closure_requested_at: None,
+        description: String::new(),
         membership: None,
         tags: Default::default(),
     })
@@ -76,7 +78,8 @@ pub fn settle(state: &State, now: Millis, limits: &Limits) -> Vec<Change> {
             state.members(&req.org_id).len() + added.get(req.org_id.as_str()).copied().unwrap_or(0);
         let failure = if org.is_none() {
             Some("INTERNAL_FAILURE")
-        } else if taken_emails.contains(&email) || state.email_in_use(&email) {
+        } else if !email.is_empty() && (taken_emails.contains(&email) || state.email_in_use(&email))
+        {
             Some("EMAIL_ALREADY_EXISTS")
         } else if members >= limits.max_accounts {
             Some("ACCOUNT_LIMIT_EXCEEDED")
@@ -94,6 +97,8 @@ pub fn settle(state: &State, now: Millis, limits: &Limits) -> Vec<Change> {
                     name: req.account_name.clone(),
                     status: AccountStatus::Active,
                     closes_at: None,
+                    closure_requested_at: None,
+                    description: req.description.clone(),
                     membership: Some(Membership {
                         org_id: org.id.clone(),
                         parent_id: org.root_id.clone(),

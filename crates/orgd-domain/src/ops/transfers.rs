@@ -210,6 +210,9 @@ pub fn invite_organization_to_transfer_responsibility(
     let recipient = match inv.target {
         InviteTarget::Account(id) => Recipient::Account(id),
         InviteTarget::Email(email) => Recipient::Email(email),
+        InviteTarget::Name(name) => {
+            Recipient::Account(super::handshakes::account_named(cx, &name)?)
+        }
         InviteTarget::Organization(_) => {
             return Err(OrgError::InvalidInput(Invalid::TransferToOrganization));
         }

@@ -104,6 +104,7 @@ pub struct AccountView {
     pub joined_method: JoinedMethod,
     pub joined_at: Millis,
     pub paths: Vec<String>,
+    pub description: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,6 +201,7 @@ pub fn account_view(state: &State, org: &Organization, account: &Account) -> Acc
         joined_method: m.map_or(JoinedMethod::Created, |m| m.joined_method),
         joined_at: m.map_or(0, |m| m.joined_at),
         paths,
+        description: account.description.clone(),
     }
 }
 

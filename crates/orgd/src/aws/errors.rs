@@ -396,6 +396,10 @@ fn invalid(i: &Invalid) -> AwsError {
             InputReason::InvalidPartyTypeTarget,
             "An invitation is addressed to an ACCOUNT or an EMAIL, not an ORGANIZATION.".into(),
         ),
+        Invalid::AmbiguousAccountName { name } => (
+            InputReason::InvalidPartyTypeTarget,
+            format!("More than one account is named {name}."),
+        ),
         Invalid::TransferToOrganization => (
             InputReason::InvalidPartyTypeTarget,
             "A transfer invitation is addressed to an ACCOUNT or an EMAIL, not an ORGANIZATION."

@@ -403,6 +403,9 @@ fn invalid(i: &Invalid) -> HwError {
             "Organizations.1617",
             "SCP dry-run is available for service control policies only.".into(),
         ),
+        Invalid::AmbiguousAccountName { name } => HwError::invalid(format!(
+            "More than one account is named {name}: invite it by its id."
+        )),
         _ => HwError::invalid(format!("{i:?}")),
     }
 }

@@ -2,10 +2,12 @@
 //! enums. One encoder per shape; every URN comes from `urn::urn`.
 
 use orgd_domain::Millis;
+use orgd_domain::model::Recipient;
 use orgd_domain::model::{AccountStatus, CreateAccountState, HandshakeState, JoinedMethod};
 use orgd_domain::ops::{
-    AccountView, CreateAccountStatusView, OrganizationView, OuView, PolicyTargetView, PolicyView,
-    RootView, TargetType,
+    AccountView, ClosureView, CreateAccountStatusView, DelegatedAdministratorView, EntityView,
+    HandshakeView, OrganizationView, OuView, PolicyTargetView, PolicyView, RootView, TargetType,
+    Usage,
 };
 use orgd_domain::policy::PolicyType;
 use serde_json::{Value, json};
@@ -146,6 +148,9 @@ pub fn account(v: &AccountView, contact: bool) -> Value {
     if contact && !v.email.is_empty() {
         a["email"] = json!(v.email);
     }
+    if !v.description.is_empty() {
+        a["description"] = json!(v.description);
+    }
     a
 }
 
@@ -177,6 +182,68 @@ pub fn entity(id: &str, name: &str, t: TargetType) -> Value {
 /// `EntityDto` of a policy's target.
 pub fn policy_target(v: &PolicyTargetView) -> Value {
     entity(&v.id, &v.name, v.target_type)
+}
+
+/// `EntityDto` of an entity of the tree.
+pub fn entity_view(v: &EntityView) -> Value {
+    entity(&v.id, &v.name, v.entity_type)
+}
+
+/// `HandshakeDto`. An invitation addressed by email (AWS's alone) shows its email as a `name`.
+pub fn handshake(v: &HandshakeView) -> Value {
+    let h = &v.handshake;
+    let (target_type, entity) = match &h.recipient {
+        Recipient::Account(id) => ("account", id.as_str()),
+        Recipient::Email(email) => ("name", email.as_str()),
+    };
+    json!({
+        "id": h.id,
+        "urn": urn(&v.resource_name),
+        "created_at": timestamp(h.requested_at),
+        "updated_at": timestamp(h.completed_at.unwrap_or(h.requested_at)),
+        "expired_at": timestamp(h.expires_at),
+        "management_account_id": v.management_account_id,
+        "management_account_name": v.management_name,
+        "organization_id": h.org_id,
+        "notes": h.notes.as_deref().unwrap_or_default(),
+        "target": { "type": target_type, "entity": entity },
+        "status": handshake_status(h.state),
+    })
+}
+
+/// `DelegatedAdministratorDto`.
+pub fn delegated_administrator(v: &DelegatedAdministratorView) -> Value {
+    json!({
+        "account_id": v.account.id,
+        "account_urn": urn(&v.account.resource_name),
+        "account_name": v.account.name,
+        "join_method": join_method(v.account.joined_method),
+        "joined_at": timestamp(v.account.joined_at),
+        "delegation_enabled_at": timestamp(v.enabled_at),
+    })
+}
+
+/// `CloseAccountStatusDto`.
+pub fn close_account_status(v: &ClosureView) -> Value {
+    json!({
+        "account_id": v.account_id,
+        "organization_id": v.org_id,
+        "state": account_status(v.status),
+        "created_at": timestamp(v.requested_at),
+        "updated_at": timestamp(v.updated_at),
+    })
+}
+
+/// `QuotaDto`: orgd's quotas are set by its flags, not through the API, so the settable range
+/// is the quota itself.
+pub fn quota(quota_type: &str, u: Usage) -> Value {
+    json!({
+        "type": quota_type,
+        "quota": u.limit,
+        "min": u.limit,
+        "max": u.limit,
+        "used": u.used,
+    })
 }
 
 /// `PolicySummaryDto`.
