@@ -259,7 +259,10 @@ async fn scps_in_huaweis_language_from_creation_to_deletion() {
             "/v1/organizations/policies?attached_entity_id={MGMT}"
         ))
         .await;
-    assert_eq!(ids(on_account.ok(200), "policies"), ["p-FullAccess", &id]);
+    // In id order, as every listing.
+    let mut expected = vec!["p-FullAccess".to_string(), id.clone()];
+    expected.sort();
+    assert_eq!(ids(on_account.ok(200), "policies"), expected);
     api.send("DELETE", &path, None)
         .await
         .refused(400, "Organizations.1603");
@@ -465,7 +468,7 @@ async fn dry_run_policies_are_attached_like_scps_but_listed_apart() {
 
     // The dry-run family and the policy family do not see each other's policies.
     let dry = api.get("/v1/organizations/dry-run-policies").await;
-    assert_eq!(ids(dry.ok(200), "policies"), [id.clone()]);
+    assert_eq!(ids(dry.ok(200), "policies"), [id.as_str()]);
     let real = api.get("/v1/organizations/policies").await;
     assert!(!ids(real.ok(200), "policies").contains(&id));
     api.get(&format!("/v1/organizations/policies/{id}"))
@@ -476,7 +479,7 @@ async fn dry_run_policies_are_attached_like_scps_but_listed_apart() {
             "/v1/organizations/dry-run-policies?attached_entity_id={MGMT}"
         ))
         .await;
-    assert_eq!(ids(on_account.ok(200), "policies"), [id.clone()]);
+    assert_eq!(ids(on_account.ok(200), "policies"), [id.as_str()]);
 
     // What it would have denied: its Deny statement naming the action, attached to the account.
     let denials = api

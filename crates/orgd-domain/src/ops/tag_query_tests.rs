@@ -137,7 +137,7 @@ fn offset_pages_by_id_and_the_total_counts_every_match() {
     let w = world();
     let q = query(Kind::OrganizationalUnit);
     let all = w.read(MGMT, |cx| select_resources(cx, &q, 0, 100)).unwrap();
-    let mut ids: Vec<String> = all.items.iter().map(|r| r.id.clone()).collect();
+    let ids: Vec<String> = all.items.iter().map(|r| r.id.clone()).collect();
     let sorted = {
         let mut s = ids.clone();
         s.sort();
@@ -153,7 +153,6 @@ fn offset_pages_by_id_and_the_total_counts_every_match() {
         paged.extend(page.items.into_iter().map(|r| r.id));
     }
     assert_eq!(paged, ids);
-    ids.clear();
     let past = w.read(MGMT, |cx| select_resources(cx, &q, 10, 2)).unwrap();
     assert!(past.items.is_empty() && past.total == 4);
 }
