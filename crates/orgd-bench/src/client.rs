@@ -62,6 +62,15 @@ impl Api {
         }
     }
 
+    /// The same server and connection pool, with `account` as the caller (its access key).
+    pub fn as_account(&self, account: &str) -> Api {
+        Api {
+            http: self.http.clone(),
+            url: self.url.clone(),
+            credentials: Credentials::new(account, "orgd-bench-secret", None, None, "bench"),
+        }
+    }
+
     /// Sends one signed request for `op` with the JSON `body` and reads the whole answer.
     pub async fn call(&self, op: &str, body: &Value) -> anyhow::Result<Reply> {
         let (status, bytes) = self

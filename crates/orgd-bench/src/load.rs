@@ -24,15 +24,23 @@ pub enum Workload {
     CreateDeleteOu,
     MoveAccount,
     DescribeEffectivePolicy,
+    /// DescribeOrganization by the deep member account, whose calls the SCPs on its path (root,
+    /// five OUs, the account) authorize.
+    MemberDescribeOrganization,
+    /// ListAccounts (all pages) by the deep member account, a delegated administrator, under the
+    /// SCPs on its path.
+    MemberListAccounts,
     /// CreateAccount throughput as the organization grows: a phase of its own (a fresh server
     /// and organization), not a load on the built organization, so not in `ALL`.
     CreateAccountGrowth,
 }
 
 impl Workload {
-    pub const ALL: [Workload; 6] = [
+    pub const ALL: [Workload; 8] = [
         Workload::DescribeOrganization,
         Workload::ListAccounts,
+        Workload::MemberDescribeOrganization,
+        Workload::MemberListAccounts,
         Workload::ListChildren,
         Workload::DescribeEffectivePolicy,
         Workload::CreateDeleteOu,
@@ -40,7 +48,18 @@ impl Workload {
     ];
 
     pub fn is_listing(self) -> bool {
-        matches!(self, Workload::ListAccounts | Workload::ListChildren)
+        matches!(
+            self,
+            Workload::ListAccounts | Workload::ListChildren | Workload::MemberListAccounts
+        )
+    }
+
+    /// Whether the deep member account makes the calls (not the management account).
+    pub fn as_member(self) -> bool {
+        matches!(
+            self,
+            Workload::MemberDescribeOrganization | Workload::MemberListAccounts
+        )
     }
 }
 
@@ -103,8 +122,10 @@ impl Plan {
     pub fn new(workload: Workload, org: &Org, concurrency: usize) -> Plan {
         let busy = org.busy_ou.map(|i| org.ous[i].clone());
         let (expect_items, body) = match workload {
-            Workload::DescribeOrganization => (0, json!({})),
-            Workload::ListAccounts => (org.accounts.len() + 1, json!({"MaxResults": 20})),
+            Workload::DescribeOrganization | Workload::MemberDescribeOrganization => (0, json!({})),
+            Workload::ListAccounts | Workload::MemberListAccounts => {
+                (org.accounts.len() + 1, json!({"MaxResults": 20}))
+            }
             Workload::ListChildren => {
                 let parent = busy.clone().unwrap_or_else(|| org.root.clone());
                 let n = match org.busy_ou {
@@ -287,17 +308,21 @@ impl Client {
         self.seq += 1;
         let plan = self.plan.clone();
         match plan.workload {
-            Workload::DescribeOrganization | Workload::DescribeEffectivePolicy => {
+            Workload::DescribeOrganization
+            | Workload::MemberDescribeOrganization
+            | Workload::DescribeEffectivePolicy => {
                 let op = match plan.workload {
-                    Workload::DescribeOrganization => "DescribeOrganization",
-                    _ => "DescribeEffectivePolicy",
+                    Workload::DescribeEffectivePolicy => "DescribeEffectivePolicy",
+                    _ => "DescribeOrganization",
                 };
                 let t = Instant::now();
                 if self.send(op, plan.body.clone(), m).await.is_some() {
                     m.ops.push(micros(t.elapsed()));
                 }
             }
-            Workload::ListAccounts => self.listing("ListAccounts", m).await,
+            Workload::ListAccounts | Workload::MemberListAccounts => {
+                self.listing("ListAccounts", m).await
+            }
             Workload::ListChildren => self.listing("ListChildren", m).await,
             Workload::CreateAccountGrowth => unreachable!("CreateAccountGrowth is a phase"),
             Workload::CreateDeleteOu => {

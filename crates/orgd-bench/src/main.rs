@@ -410,7 +410,7 @@ async fn run(
         if !args.workloads.is_empty() && !args.workloads.contains(&wl) {
             continue;
         }
-        if wl == Workload::DescribeEffectivePolicy && n_policies == 0 {
+        if (wl == Workload::DescribeEffectivePolicy || wl.as_member()) && n_policies == 0 {
             continue;
         }
         let mut cells: [Option<Cell>; 2] = [None, None];
@@ -454,9 +454,13 @@ async fn run(
                 }
             }
             eprintln!("{}: {wl:?}...", srv.name);
+            let api = match (&orgs[i].deep_account, wl.as_member()) {
+                (Some((member, _)), true) => Arc::new(srv.api.as_account(member)),
+                _ => srv.api.clone(),
+            };
             let cpu_before = (cpu_time(Some(srv.proc.pid())), cpu_time(None));
             let m: Measured = load::run(
-                srv.api.clone(),
+                api,
                 plan,
                 s.concurrency,
                 s.duration,
@@ -484,6 +488,15 @@ async fn run(
         }
         let label = match wl {
             Workload::DescribeOrganization => "DescribeOrganization".to_string(),
+            Workload::MemberDescribeOrganization => format!(
+                "DescribeOrganization as a member {} OUs deep, SCPs on its path",
+                org::level_sizes(s.ous).len()
+            ),
+            Workload::MemberListAccounts => format!(
+                "ListAccounts as a member (delegated administrator) {} OUs deep, SCPs on its \
+                 path, full listing of {items}",
+                org::level_sizes(s.ous).len()
+            ),
             Workload::ListAccounts => {
                 format!("ListAccounts, full listing of {items} (MaxResults 20)")
             }

@@ -237,6 +237,9 @@ pub async fn build(api: Arc<Api>, shape: Shape) -> anyhow::Result<(Org, BuildRep
         let n_tag = n_policies - n_policies / 2;
         deep_account = deep.map(|d| (ids[d].clone(), n_tag));
         add_policies(&api, &lat, &root, &ous, &chain, n_policies, concurrency).await?;
+        if let Some(d) = deep {
+            delegate(&api, &ids[d]).await;
+        }
     }
 
     let elapsed = start.elapsed();
@@ -279,13 +282,24 @@ async fn add_policies(
         (0..n)
             .map(|k| {
                 if k < n_scp {
+                    // Every other SCP goes along the deep account's path, with a condition
+                    // every Organizations call evaluates (and that never denies the bench's
+                    // region); the others spread over the tree.
                     let scp = json!({"Version": "2012-10-17", "Statement": [{
                         "Sid": format!("BenchDeny{k}"),
                         "Effect": "Deny",
                         "Action": ["ec2:TerminateInstances", "s3:DeleteBucket"],
                         "Resource": "*"
+                    }, {
+                        "Sid": format!("BenchRegions{k}"),
+                        "Effect": "Deny",
+                        "NotAction": ["iam:*", "sts:*"],
+                        "Resource": "*",
+                        "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["us-east-1", "eu-west-1"]},
+                                      "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}
                     }]});
                     let target = match ous.len() {
+                        _ if k % 2 == 0 => chain[(k / 2) % chain.len()].clone(),
                         0 => root.to_string(),
                         m => ous[(k * 7) % m].clone(),
                     };
@@ -328,6 +342,29 @@ async fn add_policies(
     })
     .await?;
     Ok(())
+}
+
+/// Makes the deep account a delegated administrator (for GuardDuty), so that it may list the
+/// accounts. A server that refuses leaves it an ordinary member (its member listing then fails).
+async fn delegate(api: &Api, account: &str) {
+    let service = "guardduty.amazonaws.com";
+    let steps = [
+        (
+            "EnableAWSServiceAccess",
+            json!({"ServicePrincipal": service}),
+        ),
+        (
+            "RegisterDelegatedAdministrator",
+            json!({"AccountId": account, "ServicePrincipal": service}),
+        ),
+    ];
+    for (op, body) in steps {
+        match api.call(op, &body).await {
+            Ok(Reply::Ok(_)) => {}
+            Ok(Reply::Err(status, e)) => eprintln!("warning: {op}: HTTP {status}: {e}"),
+            Err(e) => eprintln!("warning: {op}: {e}"),
+        }
+    }
 }
 
 /// Creates member account number `i` and waits until its creation has settled; its id.

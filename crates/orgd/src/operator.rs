@@ -31,6 +31,25 @@ fn refusal(status: StatusCode, code: &str, message: impl std::fmt::Display) -> R
     json(status, body.to_string().into_bytes())
 }
 
+/// Reads a whole request body of at most `max` bytes within the server's body deadline; the
+/// refusal to answer otherwise (`what` names the body in it).
+async fn read_body(
+    app: &App,
+    req: Request,
+    max: usize,
+    what: &str,
+) -> Result<axum::body::Bytes, Response> {
+    match tokio::time::timeout(app.body_timeout, axum::body::to_bytes(req.into_body(), max)).await {
+        Ok(Ok(b)) => Ok(b),
+        Ok(Err(e)) => Err(refusal(StatusCode::BAD_REQUEST, "UnreadableBody", e)),
+        Err(_) => Err(refusal(
+            StatusCode::REQUEST_TIMEOUT,
+            "RequestTimeout",
+            format!("{what} did not arrive in time"),
+        )),
+    }
+}
+
 /// `GET /_orgd/export`: the whole state, as one consistent snapshot.
 pub(crate) async fn export(State(app): State<Arc<App>>) -> Response {
     let engine = app.engine.clone();
@@ -44,20 +63,9 @@ pub(crate) async fn export(State(app): State<Arc<App>>) -> Response {
 /// document that is not a valid one, 409 if orgd holds any organization or account; either way
 /// nothing changes. Answers the number of entities of each kind imported.
 pub(crate) async fn import(State(app): State<Arc<App>>, req: Request) -> Response {
-    let read = tokio::time::timeout(
-        app.body_timeout,
-        axum::body::to_bytes(req.into_body(), MAX_IMPORT_BYTES),
-    );
-    let bytes = match read.await {
-        Ok(Ok(b)) => b,
-        Ok(Err(e)) => return refusal(StatusCode::BAD_REQUEST, "UnreadableBody", e),
-        Err(_) => {
-            return refusal(
-                StatusCode::REQUEST_TIMEOUT,
-                "RequestTimeout",
-                "the document did not arrive in time",
-            );
-        }
+    let bytes = match read_body(&app, req, MAX_IMPORT_BYTES, "the document").await {
+        Ok(b) => b,
+        Err(refused) => return refused,
     };
     let engine = app.engine.clone();
     let loaded = tokio::task::spawn_blocking(move || {
@@ -119,21 +127,9 @@ pub(crate) async fn simulate(State(app): State<Arc<App>>, req: Request) -> Respo
     use orgd_domain::policy::{Context, Effect};
     use serde_json::{Value, json};
 
-    let bytes = match tokio::time::timeout(
-        app.body_timeout,
-        axum::body::to_bytes(req.into_body(), MAX_SIMULATE_BYTES),
-    )
-    .await
-    {
-        Ok(Ok(b)) => b,
-        Ok(Err(e)) => return refusal(StatusCode::BAD_REQUEST, "UnreadableBody", e),
-        Err(_) => {
-            return refusal(
-                StatusCode::REQUEST_TIMEOUT,
-                "RequestTimeout",
-                "the request did not arrive in time",
-            );
-        }
+    let bytes = match read_body(&app, req, MAX_SIMULATE_BYTES, "the request").await {
+        Ok(b) => b,
+        Err(refused) => return refused,
     };
     let sim: Simulation = match serde_json::from_slice(&bytes) {
         Ok(s) => s,

@@ -320,6 +320,10 @@ fn valid(name: &str, ids: &[String], depth: u32) -> BoxedStrategy<Value> {
                     .prop_map(Value::from)
                     .boxed();
             }
+            if name == "ResourcePolicyContent" {
+                // A resource-based policy: each statement names its principals.
+                return Just(json!(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"organizations:List*","Resource":"*"}]}"#)).boxed();
+            }
             if name.contains("Content") {
                 return Just(json!(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#)).boxed();
             }
