@@ -389,14 +389,20 @@ async fn a_write_is_seen_at_once_where_acknowledged_and_within_a_second_elsewher
     // Paging tokens sealed by one replica open on another (they share the key, new after reset).
     c[2].create_organization().send().await.unwrap();
     let root = root_of(&c[2]).await;
-    for i in 0..3 {
-        c[i].create_organizational_unit()
+    for (i, cl) in c.iter().enumerate() {
+        cl.create_organizational_unit()
             .parent_id(&root)
             .name(format!("Paged {i}"))
             .send()
             .await
             .unwrap();
     }
+    within(
+        Duration::from_secs(1),
+        "replica 0 sees the three OUs",
+        || async { ou_names(&c[0], &root).await.len() == 3 },
+    )
+    .await;
     let first = c[0]
         .list_organizational_units_for_parent()
         .parent_id(&root)
@@ -477,6 +483,18 @@ async fn async_work_acknowledged_by_a_stopped_replica_finishes_once_on_the_survi
     servers.remove(0).stop().await.unwrap();
 
     for cl in &c[1..] {
+        within(
+            Duration::from_secs(1),
+            "the request on a survivor",
+            || async {
+                cl.describe_create_account_status()
+                    .create_account_request_id(pending.id().unwrap())
+                    .send()
+                    .await
+                    .is_ok()
+            },
+        )
+        .await;
         let done = wait_for_create(cl, pending.id().unwrap()).await;
         assert_eq!(done.state(), Some(&CreateAccountState::Succeeded));
         within(Duration::from_secs(10), "the closure completes", || async {
