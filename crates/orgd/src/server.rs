@@ -324,16 +324,20 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
 }
 
 fn aws_response(reply: aws::Reply, request_id: &str) -> Response {
+    let (body, content_type) = match &reply.query_error {
+        Some((code, message)) => (
+            aws::query_error_xml(code, message, request_id).into_bytes(),
+            "text/xml",
+        ),
+        None => (reply.body, aws::CONTENT_TYPE),
+    };
     let mut response = (
         StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        reply.body,
+        body,
     )
         .into_response();
     let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(aws::CONTENT_TYPE),
-    );
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Some(code) = &reply.error
         && let Ok(v) = HeaderValue::from_str(code)
     {

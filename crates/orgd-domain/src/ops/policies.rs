@@ -247,8 +247,9 @@ fn org_root<'s>(cx: &Ctx<'s>, org: &Organization) -> Result<&'s Root> {
         .ok_or(OrgError::NotFound(Entity::Root))
 }
 
-fn check_content(ty: PolicyType, content: &str) -> Result<()> {
-    policy::validate_content(ty, content).map_err(|e| match e {
+fn check_content(cx: &Ctx, ty: PolicyType, content: &str) -> Result<()> {
+    let limit = cx.limits.policy(ty).content_chars;
+    policy::validate_content_within(ty, content, limit).map_err(|e| match e {
         PolicyContentError::TooLarge {
             policy_type,
             limit,
@@ -295,7 +296,7 @@ pub fn create_policy(
     let org = cx.org_for(Operation::CreatePolicy, of_type(policy_type))?;
     require_all_features(org, policy_type)?;
     let tags = new_tags(cx, tags)?;
-    check_content(policy_type, content)?;
+    check_content(cx, policy_type, content)?;
     if name_taken(cx, org, policy_type, name, None) {
         return Err(OrgError::DuplicatePolicy);
     }
@@ -305,7 +306,7 @@ pub fn create_policy(
         .iter()
         .filter(|id| type_of(cx.state, id) == Some(policy_type))
         .count();
-    let max = policy_type.max_policies_per_organization();
+    let max = cx.limits.policy(policy_type).per_organization;
     if count >= max {
         return Err(OrgError::Constraint(Constraint::PolicyLimit {
             policy_type,
@@ -347,7 +348,7 @@ pub fn update_policy(
     let org = org_for_policy(cx, Operation::UpdatePolicy, policy_id)?;
     let p = find_mutable(cx, org, policy_id)?;
     if let Some(c) = content {
-        check_content(p.policy_type, c)?;
+        check_content(cx, p.policy_type, c)?;
     }
     if let Some(n) = name
         && name_taken(cx, org, p.policy_type, n, Some(&p.id))
@@ -508,7 +509,7 @@ pub fn attach_policy(cx: &Ctx, policy_id: &str, target_id: &str) -> Result<Write
     if t.policies.iter().any(|id| id == p.id()) {
         return Err(OrgError::PolicyAlreadyAttached);
     }
-    let max = ty.max_attached_per_target();
+    let max = cx.limits.policy(ty).attached_per_target;
     if count_of_type(cx.state, &t.policies, ty) >= max {
         return Err(OrgError::Constraint(Constraint::MaxPoliciesAttached {
             policy_type: ty,

@@ -99,7 +99,15 @@ impl std::error::Error for PolicyContentError {}
 /// counts, whitespace included), then its grammar: the IAM policy language for SCPs and RCPs,
 /// the inheritance operators for management policies.
 pub fn validate_content(ty: PolicyType, content: &str) -> Result<(), PolicyContentError> {
-    let limit = ty.max_content_chars();
+    validate_content_within(ty, content, ty.max_content_chars())
+}
+
+/// `validate_content` with the size limit given (the configured `Limits`).
+pub fn validate_content_within(
+    ty: PolicyType,
+    content: &str,
+    limit: usize,
+) -> Result<(), PolicyContentError> {
     if content.len() > limit {
         let actual = content.chars().count();
         if actual > limit {

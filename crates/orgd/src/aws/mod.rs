@@ -62,6 +62,10 @@ pub struct Reply {
     pub operation: Option<&'static str>,
     pub caller: Option<String>,
     pub error: Option<String>,
+    /// Set when the request came in the Query protocol (a form-encoded `Action=...` body, as
+    /// botocore sends STS and other Query services): the error's code and message, which the
+    /// HTTP layer answers in that protocol's XML shape (`query_error_xml`) instead of `body`.
+    pub query_error: Option<(String, String)>,
 }
 
 /// The parts of an HTTP request the adapter reads.
@@ -88,8 +92,42 @@ impl Reply {
             operation: None,
             caller: None,
             error: Some(e.code().to_string()),
+            query_error: None,
         }
     }
+}
+
+/// The `Action` of a Query-protocol request: a form-encoded body without `X-Amz-Target`.
+fn query_action(req: &Request) -> Option<String> {
+    if req.header("x-amz-target").is_some() {
+        return None;
+    }
+    let form = req
+        .header("content-type")
+        .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
+    if !form {
+        return None;
+    }
+    form_urlencoded::parse(req.body)
+        .find(|(k, _)| k == "Action")
+        .map(|(_, v)| v.into_owned())
+}
+
+/// The Query protocol's error document (`ErrorResponse`), as botocore's query parser reads it.
+pub fn query_error_xml(code: &str, message: &str, request_id: &str) -> String {
+    fn escape(s: &str) -> String {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    }
+    format!(
+        "<ErrorResponse><Error><Type>Sender</Type><Code>{}</Code><Message>{}</Message></Error>\
+         <RequestId>{}</RequestId></ErrorResponse>",
+        escape(code),
+        escape(message),
+        escape(request_id)
+    )
 }
 
 impl AwsApi {
@@ -108,14 +146,21 @@ impl AwsApi {
             operation: None,
             caller: None,
             error: None,
+            query_error: None,
         };
-        let result = self.serve(&req, &mut reply).await;
+        let action = query_action(&req);
+        let result = self.serve(&req, action.as_deref(), &mut reply).await;
         match result {
             Ok(v) => reply.body = serde_json::to_vec(&v).unwrap_or_default(),
             Err(e) => {
                 reply.status = e.status();
                 reply.error = Some(e.code().to_string());
-                reply.body = serde_json::to_vec(&e.body()).unwrap_or_default();
+                let body = e.body();
+                if action.is_some() {
+                    let message = body["Message"].as_str().unwrap_or_default().to_string();
+                    reply.query_error = Some((e.code().to_string(), message));
+                }
+                reply.body = serde_json::to_vec(&body).unwrap_or_default();
             }
         }
         reply
@@ -148,20 +193,30 @@ impl AwsApi {
         Ok((account, claim.scope.region))
     }
 
-    async fn serve(&self, req: &Request<'_>, reply: &mut Reply) -> Result<Value, WireError> {
+    async fn serve(
+        &self,
+        req: &Request<'_>,
+        action: Option<&str>,
+        reply: &mut Reply,
+    ) -> Result<Value, WireError> {
         let (caller, region) = self.caller(req)?;
         reply.caller = Some(caller.clone());
         if !self.throttle.admit(&caller, std::time::Instant::now()) {
             return Err(WireError::TooManyRequests);
         }
+        // No Query-protocol operation is served here: name the one asked for.
+        if let Some(action) = action {
+            return Err(WireError::UnknownOperation(action.to_string()));
+        }
         let target = req.header("x-amz-target").unwrap_or_default();
+        // What was asked: the operation after the service prefix (`Service.Operation`).
+        let asked = || WireError::UnknownOperation(target.rsplit('.').next().unwrap_or("").into());
         let op = target
             .strip_prefix(TARGET_PREFIX)
             .and_then(Operation::from_name)
-            .ok_or_else(|| WireError::UnknownOperation(target.to_string()))?;
+            .ok_or_else(asked)?;
         reply.operation = Some(op.name());
-        let model = model::operation(op.name())
-            .ok_or_else(|| WireError::UnknownOperation(target.to_string()))?;
+        let model = model::operation(op.name()).ok_or_else(asked)?;
         let input = Input::parse(req.body)?;
         input.validate(model)?;
         self.prepare(&caller).await?;
