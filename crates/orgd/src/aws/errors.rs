@@ -275,17 +275,16 @@ fn not_found(entity: Entity) -> AwsError {
     plain(code, message)
 }
 
-/// AccessDeniedException's text. AWS sends one text whatever the reason.
+/// AccessDeniedException's text: one whatever the reason (seed; no observed text was found).
 fn denial(d: &Denial) -> String {
     match d {
-        // observed: github.com/duo-labs/cloudmapper/issues (ListAccounts from a member account)
         Denial::Operation { .. }
         | Denial::AcceptHandshake
         | Denial::DeclineHandshake
         | Denial::CancelHandshake
         | Denial::AcceptTransfer
         | Denial::OthersEffectivePolicy => {
-            "You don't have permissions to access this resource.".into()
+            "You don't have permissions to perform the requested operation.".into()
         }
     }
 }
