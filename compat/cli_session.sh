@@ -136,6 +136,12 @@ expect_eq "$(org describe-organizational-unit --organizational-unit-id "$sandbox
     Experiments "renamed OU"
 expect_error MasterCannotLeaveOrganizationException org remove-account-from-organization --account-id "$MGMT"
 expect_error OrganizationNotEmptyException org delete-organization
+# As on AWS, an account created in the organization can be removed only 7 days after its creation.
+expect_error ConstraintViolationException org remove-account-from-organization --account-id "${accounts[0]}"
+python3 -c 'import sys, urllib.request
+req = urllib.request.Request(sys.argv[1] + "/_orgd/clock", data=b"{\"advance_ms\": 604800000}",
+                             headers={"Content-Type": "application/json"}, method="POST")
+urllib.request.urlopen(req).read()' "$ORGD_ENDPOINT"
 for id in "${accounts[0]}" "${accounts[1]}" "${accounts[2]}"; do
     org remove-account-from-organization --account-id "$id"
 done

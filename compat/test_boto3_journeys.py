@@ -344,6 +344,8 @@ def test_move_account_mistakes(org, new_account):
         ((account, org.root_id, org.root_id), "DuplicateAccountException"),
         ((account, org.root_id, ghost_ou(org)), "DestinationParentNotFoundException"),
         ((account, ghost_ou(org), ou), "SourceParentNotFoundException"),
+        # An existing OU that does not hold the account is not its source parent.
+        ((account, ou, org.root_id), "SourceParentNotFoundException"),
         ((GHOST_ACCOUNT, org.root_id, ou), "AccountNotFoundException"),
     ]
     for (acct, source, destination), expected in cases:
@@ -542,9 +544,11 @@ def test_management_account_cannot_leave(org):
     assert error_of(exc)[0] == "MasterCannotLeaveOrganizationException"
 
 
-def test_remove_account_from_organization(org, new_account, client):
+def test_remove_account_from_organization(org, new_account, client, endpoint):
     c = org.client
     leaving, staying = new_account(), new_account()
+    # A created account may be removed 7 days after its creation (WAIT_PERIOD_ACTIVE before).
+    orgkit.advance_clock(endpoint, 7 * orgkit.DAY_MS)
     c.remove_account_from_organization(AccountId=leaving)
     with pytest.raises(ClientError) as exc:
         c.describe_account(AccountId=leaving)
@@ -568,8 +572,9 @@ def test_member_account_cannot_create_an_organization(org, new_account, client):
     assert error_of(exc)[0] == "AlreadyInOrganizationException"
 
 
-def test_removed_account_can_found_its_own_organization(org, new_account, client):
+def test_removed_account_can_found_its_own_organization(org, new_account, client, endpoint):
     account = new_account()
+    orgkit.advance_clock(endpoint, 7 * orgkit.DAY_MS)
     org.client.remove_account_from_organization(AccountId=account)
     former = client(account)
     organization = former.create_organization(FeatureSet="ALL")["Organization"]
@@ -676,9 +681,10 @@ def test_organizations_are_isolated(org, new_account, client):
 # --- deleting the organization ------------------------------------------------
 
 
-def test_delete_organization(org, new_account, client):
+def test_delete_organization(org, new_account, client, endpoint):
     c = org.client
     account = new_account()
+    orgkit.advance_clock(endpoint, 7 * orgkit.DAY_MS)
     ou = make_ou(org, org.root_id)["Id"]
     c.move_account(AccountId=account, SourceParentId=org.root_id, DestinationParentId=ou)
     with pytest.raises(ClientError) as exc:

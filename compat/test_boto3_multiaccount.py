@@ -433,7 +433,7 @@ def test_delegated_administrator_has_the_model_members(org, new_account):
     org.client.list_delegated_administrators()
 
 
-def test_delegated_administrators(org, client, new_account):
+def test_delegated_administrators(org, client, new_account, endpoint):
     c = org.client
     admin_id = new_account(name="security-tooling")
     other_id = new_account()
@@ -521,6 +521,7 @@ def test_delegated_administrators(org, client, new_account):
     )
     assert c.list_delegated_administrators()["DelegatedAdministrators"] == []
     raises("AccessDeniedException", delegate.list_accounts)
+    orgkit.advance_clock(endpoint, 7 * DAY_MS)
     c.remove_account_from_organization(AccountId=admin_id)
 
 

@@ -39,6 +39,9 @@ MIRROR_CANDIDATES = [
 
 COMMAND_TIMEOUT = 600  # seconds for one terraform command
 
+# AWS's post-closure period: a closed account leaves its organization after it.
+POST_CLOSURE_DAYS = 90
+
 
 def with_policies():
     value = os.environ.get("ORGD_TF_WITH_POLICIES")
@@ -334,11 +337,17 @@ def test_landing_zone_apply_plan_destroy(terraform, endpoint):
     closed = mgmt.describe_account(AccountId=sandbox)["Account"]
     check(tf, closed["Status"] == "SUSPENDED", f"sandbox account after close_on_deletion: {closed}")
     # As in AWS, a closed account stays in the organization, in its OU, for
-    # the post-closure period, so neither that OU nor the organization could
-    # be deleted yet. The operator takes it out of the organization to finish.
+    # the 90-day post-closure period, so neither that OU nor the organization
+    # can be deleted yet.
     parents = mgmt.list_parents(ChildId=sandbox)["Parents"]
     check(tf, [p["Id"] for p in parents] == [ous["sandbox"]], f"closed account's parents {parents}")
-    mgmt.remove_account_from_organization(AccountId=sandbox)
+    # Once the period is over the account has left the organization, and the
+    # other accounts are past the 7 days after which created accounts may be
+    # removed: the whole destroy completes.
+    orgkit.advance_clock(endpoint, POST_CLOSURE_DAYS * orgkit.DAY_MS + 60_000)
+    with pytest.raises(ClientError) as err:
+        mgmt.describe_account(AccountId=sandbox)
+    check(tf, orgkit.error_of(err)[0] == "AccountNotFoundException", "closed account still listed")
 
     tf.run("destroy", "-auto-approve", "-input=false", "-no-color")
 

@@ -148,6 +148,12 @@ pub enum Constraint {
         min: usize,
     },
     CloseManagementAccount,
+    /// The organization has closed as many accounts as it may in the rolling window.
+    CloseAccountQuota {
+        max: usize,
+    },
+    /// An account created in the organization is too young to leave it or be removed.
+    WaitPeriodActive,
     /// The operation needs an organization with all features.
     AllFeaturesRequired,
     /// Closing accounts needs an organization with all features.

@@ -183,9 +183,13 @@ pub struct Account {
     /// When a `PENDING_CLOSURE` account becomes `SUSPENDED`.
     #[serde(default)]
     pub closes_at: Option<Millis>,
-    /// When its closure was asked for.
+    /// When CloseAccount was accepted for this account (it counts towards the organization's
+    /// close-account quota for a while after).
     #[serde(default)]
-    pub closure_requested_at: Option<Millis>,
+    pub closed_at: Option<Millis>,
+    /// When a closed member account's post-closure period ends and it leaves its organization.
+    #[serde(default)]
+    pub leaves_at: Option<Millis>,
     /// A free description (Huawei's accounts have one; empty for none).
     #[serde(default)]
     pub description: String,
@@ -507,6 +511,8 @@ pub enum DueKind {
     Handshake,
     /// A `PENDING_CLOSURE` account becomes `SUSPENDED`.
     Closure,
+    /// A closed member account's post-closure period ends: it leaves its organization.
+    Departure,
     /// An `IN_PROGRESS` CreateAccount request settles.
     Creation,
 }
@@ -549,6 +555,8 @@ struct Indexes {
     recipient_handshakes: IdSets<Recipient>,
     /// lowercased email -> the accounts that use it
     emails: IdSets<String>,
+    /// organization id -> (when CloseAccount was accepted, account id) of its closed members
+    org_closures: HashMap<String, BTreeSet<(Millis, String)>>,
     /// Every pending time-driven transition: when it is due, what it is, and the entity's id.
     due: BTreeSet<(Millis, DueKind, String)>,
     /// (organization id, kind, tag key, tag value) -> the roots, OUs, member accounts or policies
@@ -654,6 +662,23 @@ impl Indexes {
             }
             self.attachments(&m.org_id, &a.id, &m.policies, on);
             self.tags(&m.org_id, Kind::Account, &a.id, &a.tags, on);
+            if let Some(t) = a.closed_at {
+                let entry = (t, a.id.clone());
+                if on {
+                    self.org_closures
+                        .entry(m.org_id.clone())
+                        .or_default()
+                        .insert(entry);
+                } else if let Some(set) = self.org_closures.get_mut(&m.org_id) {
+                    set.remove(&entry);
+                    if set.is_empty() {
+                        self.org_closures.remove(&m.org_id);
+                    }
+                }
+            }
+            if let Some(t) = a.leaves_at {
+                self.due(t, DueKind::Departure, &a.id, on);
+            }
         }
         if let Some(t) = a.closes_at {
             self.due(t, DueKind::Closure, &a.id, on);
@@ -938,6 +963,7 @@ impl State {
             handshake_children,
             recipient_handshakes,
             emails,
+            org_closures,
             due,
             tags
         );
@@ -1038,6 +1064,14 @@ impl State {
     /// The customer-managed policies of an organization.
     pub fn org_policies(&self, org_id: &str) -> &BTreeSet<String> {
         self.ix.org_policies.get(org_id).unwrap_or(&EMPTY)
+    }
+
+    /// How many member accounts of an organization were closed at or after `since`.
+    pub fn closures_since(&self, org_id: &str, since: Millis) -> usize {
+        self.ix
+            .org_closures
+            .get(org_id)
+            .map_or(0, |set| set.range((since, String::new())..).count())
     }
 
     /// True when some time-driven transition is due at `now` (see `ops::settle`).

@@ -122,6 +122,11 @@ pub struct ServeConfig {
     /// OUs per organization.
     #[arg(long, env = "ORGD_MAX_OUS", default_value_t = Limits::default().max_ous)]
     pub max_ous: usize,
+    /// Sets any quota of `Limits` by name, `NAME=VALUE` (repeatable; `ORGD_LIMITS` takes a
+    /// comma-separated list), e.g. `--limit min_account_age_ms=0 --limit
+    /// policy_attached_per_target.SERVICE_CONTROL_POLICY=5`. Applied after the flags above.
+    #[arg(long = "limit", env = "ORGD_LIMITS", value_delimiter = ',', value_parser = parse_limit)]
+    pub limit: Vec<(String, u64)>,
     /// Create all-features organizations with SCPs already enabled in the root, as AWS's
     /// documentation says (AWS itself, and so orgd by default, enables no policy type).
     #[arg(long, env = "ORGD_SCP_ENABLED_AT_CREATION")]
@@ -144,6 +149,22 @@ pub struct ServeConfig {
     pub log: String,
 }
 
+/// `NAME=VALUE`, checked against `Limits::set`.
+fn parse_limit(s: &str) -> Result<(String, u64), String> {
+    let (name, value) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected NAME=VALUE; names: {}", Limits::NAMES))?;
+    let value: u64 = value
+        .trim()
+        .parse()
+        .map_err(|_| format!("{value:?} is not a whole number"))?;
+    let name = name.trim().to_string();
+    Limits::default()
+        .set(&name, value)
+        .map_err(|e| e.to_string())?;
+    Ok((name, value))
+}
+
 fn parse_account(s: &str) -> Result<String, String> {
     if orgd_domain::ids::is_account_id(s) {
         Ok(s.to_string())
@@ -154,14 +175,19 @@ fn parse_account(s: &str) -> Result<String, String> {
 
 impl ServeConfig {
     pub fn limits(&self) -> Limits {
-        Limits {
+        let mut limits = Limits {
             max_accounts: self.max_accounts,
             max_ous: self.max_ous,
             create_account_delay: self.create_account_delay_ms.into(),
             close_account_delay: self.close_account_delay_ms.into(),
             scp_enabled_at_creation: self.scp_enabled_at_creation,
             ..Limits::default()
+        };
+        for (name, value) in &self.limit {
+            // Checked when parsed.
+            let _ = limits.set(name, *value);
         }
+        limits
     }
 
     /// A configuration for tests: in memory, on an ephemeral loopback port.
@@ -178,6 +204,7 @@ impl ServeConfig {
             close_account_delay_ms: 0,
             max_accounts: Limits::default().max_accounts,
             max_ous: Limits::default().max_ous,
+            limit: Vec::new(),
             scp_enabled_at_creation: false,
             max_connections: 1024,
             request_timeout_ms: 30_000,

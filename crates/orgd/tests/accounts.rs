@@ -7,12 +7,15 @@ mod common;
 
 use std::collections::BTreeSet;
 
+use aws_sdk_organizations::error::ProvideErrorMetadata;
 use aws_sdk_organizations::operation::close_account::CloseAccountError;
 use aws_sdk_organizations::operation::create_account::CreateAccountError;
 use aws_sdk_organizations::operation::describe_account::DescribeAccountError;
 use aws_sdk_organizations::operation::describe_create_account_status::DescribeCreateAccountStatusError;
+use aws_sdk_organizations::operation::leave_organization::LeaveOrganizationError;
 use aws_sdk_organizations::operation::list_accounts::ListAccountsError;
 use aws_sdk_organizations::operation::list_accounts_for_parent::ListAccountsForParentError;
+use aws_sdk_organizations::operation::remove_account_from_organization::RemoveAccountFromOrganizationError;
 use aws_sdk_organizations::types::{
     AccountJoinedMethod, AccountState, AccountStatus, ChildType, CreateAccountFailureReason,
     CreateAccountState, IamUserAccessToBilling, OrganizationFeatureSet, ParentType,
@@ -751,6 +754,8 @@ async fn move_account_mistakes() {
             "DestinationParentNotFoundException",
         ),
         (&account, &ghost, &ou, "SourceParentNotFoundException"),
+        // An existing OU that does not hold the account is not its source parent.
+        (&account, &ou, &org.root_id, "SourceParentNotFoundException"),
         (
             "210987654321",
             &org.root_id,
@@ -789,6 +794,7 @@ async fn removed_accounts_become_standalone() {
     let c = &org.client;
     let leaving = org.new_account("leaving").await;
     let staying = org.new_account("staying").await;
+    after_wait_period(&server);
 
     c.remove_account_from_organization()
         .account_id(&leaving)
@@ -1005,4 +1011,134 @@ async fn create_account_refuses_the_reserved_role_name_prefix() {
         .create_account_statuses
         .unwrap();
     assert!(statuses.is_empty(), "{statuses:?}");
+}
+
+/// AWS's texts for the errors of the account operations, where an observed response is the
+/// source (`aws/errors.rs` names it): a script that matches on the message keeps working.
+#[tokio::test]
+async fn account_errors_carry_aws_texts() {
+    let server = start().await;
+    let org = create_org(&server).await;
+    let missing = service_error(
+        org.client
+            .describe_account()
+            .account_id("210987654321")
+            .send()
+            .await,
+    );
+    assert_eq!(missing.code(), Some("AccountNotFoundException"));
+    assert_eq!(
+        missing.message(),
+        Some("You specified an account that doesn't exist.")
+    );
+    let outsider = client(&server, OUTSIDER);
+    let none = service_error(outsider.describe_organization().send().await);
+    assert_eq!(
+        none.message(),
+        Some("Your account is not a member of an organization.")
+    );
+}
+
+/// A created account can leave only after AWS's 7-day wait period: `WAIT_PERIOD_ACTIVE` before,
+/// for RemoveAccountFromOrganization and LeaveOrganization alike.
+#[tokio::test]
+async fn a_created_account_is_removable_only_after_seven_days() {
+    let server = start().await;
+    let org = create_org(&server).await;
+    let account = org.new_account("young").await;
+    let removed = org
+        .client
+        .remove_account_from_organization()
+        .account_id(&account)
+        .send()
+        .await;
+    assert_eq!(
+        code_and_reason!(removed, RemoveAccountFromOrganizationError),
+        expect("ConstraintViolationException", "WAIT_PERIOD_ACTIVE")
+    );
+    let left = client(&server, &account).leave_organization().send().await;
+    assert_eq!(
+        code_and_reason!(left, LeaveOrganizationError),
+        expect("ConstraintViolationException", "WAIT_PERIOD_ACTIVE")
+    );
+    server.engine.clock().advance(7 * DAY_MS);
+    org.client
+        .remove_account_from_organization()
+        .account_id(&account)
+        .send()
+        .await
+        .unwrap();
+}
+
+/// A closed account stays in the organization, SUSPENDED, for the 90-day post-closure period,
+/// then leaves it: no longer listed, and DescribeAccount answers AccountNotFoundException.
+#[tokio::test]
+async fn a_closed_account_leaves_after_the_post_closure_period() {
+    let server = start().await;
+    let org = create_org(&server).await;
+    let account = org.new_account("closing").await;
+    org.client
+        .close_account()
+        .account_id(&account)
+        .send()
+        .await
+        .unwrap();
+    server.engine.clock().advance(89 * DAY_MS);
+    let suspended = org.describe_account(&account).await;
+    assert_eq!(suspended.status(), Some(&AccountStatus::Suspended));
+    assert!(org.account_ids().await.contains(&account));
+    server.engine.clock().advance(DAY_MS);
+    let gone = org
+        .client
+        .describe_account()
+        .account_id(&account)
+        .send()
+        .await;
+    assert_eq!(error_code(gone), "AccountNotFoundException");
+    assert_eq!(org.account_ids().await, [MGMT.to_string()].into());
+    // Nothing holds the organization any more.
+    org.client.delete_organization().send().await.unwrap();
+}
+
+/// An organization closes at most 10% of its member accounts, but at least 10, in 30 days.
+#[tokio::test]
+async fn closing_is_limited_by_the_close_account_quota() {
+    let server = start().await;
+    let org = create_org(&server).await;
+    let mut accounts = Vec::new();
+    for i in 0..11 {
+        accounts.push(org.new_account(&format!("closing-{i}")).await);
+    }
+    for account in &accounts[..10] {
+        org.client
+            .close_account()
+            .account_id(account)
+            .send()
+            .await
+            .unwrap();
+    }
+    let over = org
+        .client
+        .close_account()
+        .account_id(&accounts[10])
+        .send()
+        .await;
+    assert_eq!(
+        code_and_reason!(over, CloseAccountError),
+        expect(
+            "ConstraintViolationException",
+            "CLOSE_ACCOUNT_QUOTA_EXCEEDED"
+        )
+    );
+    assert_eq!(
+        org.describe_account(&accounts[10]).await.status(),
+        Some(&AccountStatus::Active)
+    );
+    server.engine.clock().advance(30 * DAY_MS);
+    org.client
+        .close_account()
+        .account_id(&accounts[10])
+        .send()
+        .await
+        .unwrap();
 }

@@ -254,3 +254,42 @@ async fn throttling_answers_too_many_requests_per_caller() {
     );
     server.stop().await.unwrap();
 }
+
+/// An operation orgd does not serve is named in the answer, in the protocol it was asked in: JSON
+/// for an `X-Amz-Target` request, the Query protocol's XML `ErrorResponse` for a form-encoded
+/// `Action=...` request (as botocore sends STS's GetCallerIdentity).
+#[tokio::test]
+async fn unknown_operations_are_named_in_the_protocol_they_were_asked_in() {
+    let server = start().await;
+    let (status, answer) = exchange(
+        &server,
+        head(&server, "NoSuchThing", "content-length: 2\r\n"),
+        b"{}".to_vec(),
+    )
+    .await;
+    assert_eq!(status, 400, "{answer}");
+    assert!(
+        answer.contains("\"Message\":\"Unknown operation NoSuchThing\""),
+        "{answer}"
+    );
+
+    let body = b"Action=GetCallerIdentity&Version=2011-06-15".to_vec();
+    let query = format!(
+        "POST / HTTP/1.1\r\nhost: {}\r\ncontent-type: application/x-www-form-urlencoded; charset=utf-8\r\nauthorization: {}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        server.addr,
+        AUTH.replace("/organizations/", "/sts/"),
+        body.len()
+    );
+    let (status, answer) = exchange(&server, query, body).await;
+    assert_eq!(status, 400, "{answer}");
+    assert!(answer.contains("text/xml"), "{answer}");
+    assert!(
+        answer.contains(
+            "<Error><Type>Sender</Type><Code>UnknownOperationException</Code>\
+             <Message>Unknown operation GetCallerIdentity</Message></Error>"
+        ),
+        "{answer}"
+    );
+    assert!(answer.contains("<RequestId>"), "{answer}");
+    server.stop().await.unwrap();
+}

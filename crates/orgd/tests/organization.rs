@@ -384,6 +384,7 @@ async fn delete_organization_requires_no_member_accounts() {
         Some(org.id.as_str())
     );
 
+    after_wait_period(&server);
     org.client
         .remove_account_from_organization()
         .account_id(&member)

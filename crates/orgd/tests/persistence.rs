@@ -180,6 +180,7 @@ async fn a_restart_serves_the_same_organization() {
     let closed = org.new_account("closed").await;
     c.close_account().account_id(&closed).send().await.unwrap();
     let removed = org.new_account("removed").await;
+    after_wait_period(&server);
     c.remove_account_from_organization()
         .account_id(&removed)
         .send()

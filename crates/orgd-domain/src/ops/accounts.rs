@@ -11,7 +11,7 @@ use crate::error::{Constraint, Entity, OrgError, Result};
 use crate::ids::IdSource;
 use crate::model::{
     Account, AccountStatus, Change, CreateAccountRequest, CreateAccountState, FeatureSet,
-    Organization,
+    JoinedMethod, Organization,
 };
 
 /// A member account of the caller's organization, or `NotFound(Account)`.
@@ -192,8 +192,11 @@ pub fn move_account(
         destination,
         OrgError::NotFound(Entity::DestinationParent),
     )?;
+    // The source names a parent that exists but does not hold the account: AWS's reference reads
+    // SourceParentId as "the root or OU that you want to move the account from", and documents
+    // SourceParentNotFoundException for a source it can't find (no observed answer was found).
     if account.parent_id() != Some(source) {
-        return Err(OrgError::NotFound(Entity::Account));
+        return Err(OrgError::NotFound(Entity::SourceParent));
     }
     if source == destination {
         return Err(OrgError::AccountAlreadyInParent);
@@ -217,13 +220,37 @@ pub fn remove_account_from_organization(cx: &Ctx, account_id: &str) -> Result<Wr
             Constraint::RemoveDelegatedAdministrator,
         ));
     }
-    let mut removed = account.clone();
-    removed.membership = None;
-    removed.tags.clear();
-    Ok(Write::new((), vec![Change::PutAccount(removed)]))
+    wait_period_over(cx, account)?;
+    Ok(Write::new((), vec![Change::PutAccount(departed(account))]))
 }
 
-/// Starts closing a member account: `PENDING_CLOSURE` now, `SUSPENDED` once the delay has passed.
+/// An account created in its organization can leave it (or be removed) only once it is
+/// `Limits::min_account_age` old; invited accounts can at any time.
+pub(crate) fn wait_period_over(cx: &Ctx, account: &Account) -> Result<()> {
+    match &account.membership {
+        Some(m)
+            if m.joined_method == JoinedMethod::Created
+                && cx.now < m.joined_at.saturating_add(cx.limits.min_account_age) =>
+        {
+            Err(OrgError::Constraint(Constraint::WaitPeriodActive))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The account as it is once it has left its organization: standalone, without the tags and
+/// policies its membership had, and no longer waiting for the end of a post-closure period.
+pub(crate) fn departed(account: &Account) -> Account {
+    let mut a = account.clone();
+    a.membership = None;
+    a.tags.clear();
+    a.leaves_at = None;
+    a
+}
+
+/// Starts closing a member account: `PENDING_CLOSURE` now, `SUSPENDED` once the delay has passed,
+/// and out of the organization once the post-closure period is over. An organization may close
+/// `Limits::close_quota` accounts in a rolling `close_quota_window`.
 pub fn close_account(cx: &Ctx, account_id: &str) -> Result<Write<()>> {
     let org = cx.org(Operation::CloseAccount)?;
     if org.feature_set != FeatureSet::All {
@@ -236,10 +263,17 @@ pub fn close_account(cx: &Ctx, account_id: &str) -> Result<Write<()>> {
     if account.status != AccountStatus::Active {
         return Err(OrgError::AccountAlreadyClosed);
     }
+    let members = cx.state.members(&org.id).len().saturating_sub(1);
+    let max = cx.limits.close_quota(members);
+    let since = (cx.now + 1).saturating_sub(cx.limits.close_quota_window);
+    if cx.state.closures_since(&org.id, since) >= max {
+        return Err(OrgError::Constraint(Constraint::CloseAccountQuota { max }));
+    }
     let mut closing = account.clone();
     closing.status = AccountStatus::PendingClosure;
     closing.closes_at = Some(cx.now + cx.limits.close_account_delay);
-    closing.closure_requested_at = Some(cx.now);
+    closing.closed_at = Some(cx.now);
+    closing.leaves_at = Some(cx.now + cx.limits.post_closure_period);
     Ok(Write::new((), vec![Change::PutAccount(closing)]))
 }
 
@@ -284,7 +318,7 @@ pub fn list_account_closures(cx: &Ctx, states: &[AccountStatus]) -> Result<Vec<C
         .filter(|a| a.status != AccountStatus::Active)
         .filter(|a| states.is_empty() || states.contains(&a.status))
         .map(|a| {
-            let requested_at = a.closure_requested_at.unwrap_or_default();
+            let requested_at = a.closed_at.unwrap_or_default();
             ClosureView {
                 account_id: a.id.clone(),
                 org_id: org.id.clone(),

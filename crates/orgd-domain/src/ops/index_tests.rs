@@ -497,6 +497,15 @@ fn due_transitions_are_exactly_the_pending_ones() {
     );
     w.advance(w.limits.handshake_retention);
     assert!(w.state.handshakes.is_empty());
+    // The closed account's post-closure period is still running.
+    let leaves = w.state.accounts[&account].leaves_at.unwrap();
+    assert_eq!(w.state.next_due(), Some(leaves));
+    assert_eq!(
+        w.state.due_at(leaves).collect::<Vec<_>>(),
+        vec![(DueKind::Departure, account.as_str())]
+    );
+    w.advance(leaves - w.now);
+    assert!(w.state.accounts[&account].membership.is_none());
     assert_eq!(w.state.next_due(), None);
     // A settle with nothing due changes nothing.
     assert!(settle(&w.state, w.now + DAY, &w.limits).is_empty());

@@ -306,8 +306,14 @@ fn org_root<'s>(cx: &Ctx<'s>, org: &Organization) -> Result<&'s Root> {
         .ok_or(OrgError::NotFound(Entity::Root))
 }
 
-fn check_content(org: &Organization, ty: PolicyType, content: &str) -> Result<()> {
-    policy::validate_content_in(language(org), ty, content).map_err(|e| match e {
+fn check_content(cx: &Ctx, org: &Organization, ty: PolicyType, content: &str) -> Result<()> {
+    let lang = language(org);
+    // AWS's limits are the configured ones; Huawei's is its own.
+    let limit = match lang {
+        PolicyLanguage::Aws => cx.limits.policy(ty).content_chars,
+        PolicyLanguage::Huawei => lang.max_content_chars(ty),
+    };
+    policy::validate_content_in(lang, ty, content, limit).map_err(|e| match e {
         PolicyContentError::TooLarge {
             policy_type,
             limit,
@@ -375,7 +381,7 @@ pub(super) fn create_in(
 ) -> Result<Write<PolicyView>> {
     require_all_features(org, policy_type)?;
     let tags = new_tags(cx, tags)?;
-    check_content(org, policy_type, content)?;
+    check_content(cx, org, policy_type, content)?;
     if name_taken(cx, org, policy_type, name, None, mode) {
         return Err(OrgError::DuplicatePolicy);
     }
@@ -386,7 +392,7 @@ pub(super) fn create_in(
         .filter_map(|id| cx.state.policies.get(id))
         .filter(|p| p.policy_type == policy_type && Mode::of(p) == mode)
         .count();
-    let max = policy_type.max_policies_per_organization();
+    let max = cx.limits.policy(policy_type).per_organization;
     if count >= max {
         return Err(OrgError::Constraint(Constraint::PolicyLimit {
             policy_type,
@@ -446,7 +452,7 @@ pub(super) fn update_in(
 ) -> Result<Write<PolicyView>> {
     let p = find_mutable(cx, org, policy_id, mode)?;
     if let Some(c) = content {
-        check_content(org, p.policy_type, c)?;
+        check_content(cx, org, p.policy_type, c)?;
     }
     if let Some(n) = name
         && name_taken(cx, org, p.policy_type, n, Some(&p.id), mode)
@@ -660,7 +666,7 @@ pub fn attach_policy(cx: &Ctx, policy_id: &str, target_id: &str) -> Result<Write
     if t.policies.iter().any(|id| id == p.id()) {
         return Err(OrgError::PolicyAlreadyAttached);
     }
-    let max = ty.max_attached_per_target();
+    let max = cx.limits.policy(ty).attached_per_target;
     if count_of_type(cx.state, &t.policies, ty) >= max {
         return Err(OrgError::Constraint(Constraint::MaxPoliciesAttached {
             policy_type: ty,

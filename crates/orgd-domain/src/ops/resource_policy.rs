@@ -103,13 +103,12 @@ pub fn leave_organization(cx: &Ctx) -> Result<Write<()>> {
             Constraint::LeaveAsDelegatedAdministrator,
         ));
     }
-    let mut account = cx
+    let account = cx
         .state
         .accounts
         .get(cx.caller)
-        .cloned()
         .ok_or(OrgError::NotFound(Entity::Account))?;
-    account.membership = None;
-    account.tags.clear();
+    super::accounts::wait_period_over(cx, account)?;
+    let account = super::accounts::departed(account);
     Ok(Write::new((), vec![Change::PutAccount(account)]))
 }

@@ -1,4 +1,5 @@
-//! Time-driven transitions: account creation completing, closure finishing. `settle` is called by
+//! Time-driven transitions: account creation completing, closure finishing, a closed account
+//! leaving its organization at the end of its post-closure period. `settle` is called by
 //! the engine before serving a request (when something is due) and by a background ticker, so a
 //! moved clock or an elapsed delay shows up without anyone polling for it.
 
@@ -18,7 +19,8 @@ pub(crate) fn standalone_account(state: &State, id: &str) -> Account {
         name: format!("account-{id}"),
         status: AccountStatus::Active,
         closes_at: None,
-        closure_requested_at: None,
+        closed_at: None,
+        leaves_at: None,
         description: String::new(),
         membership: None,
         tags: Default::default(),
@@ -36,6 +38,7 @@ pub fn remember_caller(state: &State, caller: &str) -> Option<Change> {
 pub fn settle(state: &State, now: Millis, limits: &Limits) -> Vec<Change> {
     let mut handshakes = BTreeSet::new();
     let mut closing = BTreeSet::new();
+    let mut departing = BTreeSet::new();
     let mut due = Vec::new();
     for (kind, id) in state.due_at(now) {
         match kind {
@@ -44,6 +47,9 @@ pub fn settle(state: &State, now: Millis, limits: &Limits) -> Vec<Change> {
             }
             DueKind::Closure => {
                 closing.insert(id);
+            }
+            DueKind::Departure => {
+                departing.insert(id);
             }
             DueKind::Creation => due.extend(state.create_requests.get(id)),
         }
@@ -57,11 +63,20 @@ pub fn settle(state: &State, now: Millis, limits: &Limits) -> Vec<Change> {
         limits.handshake_retention,
         &mut changes,
     );
-    for account in closing.into_iter().filter_map(|id| state.accounts.get(id)) {
-        if account.closes_at.is_some_and(|t| t <= now) {
-            let mut a = account.clone();
+    for account in closing
+        .union(&departing)
+        .filter_map(|id| state.accounts.get(*id))
+    {
+        let mut a = account.clone();
+        if a.closes_at.is_some_and(|t| t <= now) {
             a.status = AccountStatus::Suspended;
             a.closes_at = None;
+        }
+        // The post-closure period is over: the account leaves its organization.
+        if a.leaves_at.is_some_and(|t| t <= now) && a.membership.is_some() {
+            a = super::accounts::departed(&a);
+        }
+        if a != *account {
             changes.push(Change::PutAccount(a));
         }
     }
@@ -97,7 +112,8 @@ pub fn settle(state: &State, now: Millis, limits: &Limits) -> Vec<Change> {
                     name: req.account_name.clone(),
                     status: AccountStatus::Active,
                     closes_at: None,
-                    closure_requested_at: None,
+                    closed_at: None,
+                    leaves_at: None,
                     description: req.description.clone(),
                     membership: Some(Membership {
                         org_id: org.id.clone(),

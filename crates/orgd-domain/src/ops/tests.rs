@@ -208,6 +208,76 @@ fn closing_goes_through_pending_closure_to_suspended_once() {
     ));
 }
 
+const DAY: crate::Millis = 24 * 3600 * 1000;
+
+#[test]
+fn a_created_account_can_leave_only_after_the_wait_period() {
+    let (mut w, _) = org_world();
+    let id = create_account_now(&mut w, "a@example.com").account_id;
+    assert_eq!(w.limits.min_account_age, 7 * DAY);
+    w.advance(7 * DAY - 1);
+    let removed = w.write(MGMT, |cx, _| remove_account_from_organization(cx, &id));
+    assert_eq!(
+        removed.unwrap_err(),
+        OrgError::Constraint(Constraint::WaitPeriodActive)
+    );
+    let left = w.write(&id, |cx, _| leave_organization(cx));
+    assert_eq!(
+        left.unwrap_err(),
+        OrgError::Constraint(Constraint::WaitPeriodActive)
+    );
+    w.advance(1);
+    w.write(MGMT, |cx, _| remove_account_from_organization(cx, &id))
+        .unwrap();
+}
+
+#[test]
+fn a_closed_account_leaves_the_organization_after_the_post_closure_period() {
+    let (mut w, _) = org_world();
+    let id = create_account_now(&mut w, "a@example.com").account_id;
+    w.write(MGMT, |cx, _| close_account(cx, &id)).unwrap();
+    w.advance(0);
+    assert_eq!(w.state.accounts[&id].status, AccountStatus::Suspended);
+    w.advance(90 * DAY - 1);
+    let still = w.read(MGMT, |cx| describe_account(cx, &id)).unwrap();
+    assert_eq!(still.status, AccountStatus::Suspended);
+    w.advance(1);
+    assert_eq!(
+        w.read(MGMT, |cx| describe_account(cx, &id)).unwrap_err(),
+        OrgError::NotFound(Entity::Account)
+    );
+    assert!(w.state.accounts[&id].membership.is_none());
+    // Nothing is left to do: the organization can be deleted.
+    assert_eq!(w.state.next_due(), None);
+    w.write(MGMT, |cx, _| delete_organization(cx)).unwrap();
+}
+
+#[test]
+fn an_organization_closes_at_most_its_quota_in_thirty_days() {
+    let (mut w, _) = org_world();
+    let ids: Vec<String> = (0..12)
+        .map(|i| create_account_now(&mut w, &format!("a{i}@example.com")).account_id)
+        .collect();
+    // 12 members: 10% is 1, so the floor of 10 applies.
+    for id in &ids[..10] {
+        w.write(MGMT, |cx, _| close_account(cx, id)).unwrap();
+        w.advance(DAY);
+    }
+    assert_eq!(
+        w.write(MGMT, |cx, _| close_account(cx, &ids[10]))
+            .unwrap_err(),
+        OrgError::Constraint(Constraint::CloseAccountQuota { max: 10 })
+    );
+    // 30 days after the first closure, it no longer counts.
+    w.advance(20 * DAY);
+    w.write(MGMT, |cx, _| close_account(cx, &ids[10])).unwrap();
+    assert_eq!(
+        w.write(MGMT, |cx, _| close_account(cx, &ids[11]))
+            .unwrap_err(),
+        OrgError::Constraint(Constraint::CloseAccountQuota { max: 10 })
+    );
+}
+
 #[test]
 fn closing_needs_all_features() {
     let mut w = World::new();
@@ -276,6 +346,7 @@ fn an_organization_is_deleted_only_without_members_and_takes_its_ous() {
             .unwrap_err(),
         OrgError::ManagementAccountCannotLeave
     );
+    w.advance(w.limits.min_account_age);
     w.write(MGMT, |cx, _| remove_account_from_organization(cx, &member))
         .unwrap();
     w.write(MGMT, |cx, _| delete_organization(cx)).unwrap();
@@ -356,7 +427,7 @@ fn moving_checks_source_destination_and_membership() {
     assert_eq!(
         w.write(MGMT, |cx, _| move_account(cx, &id, &ou.id, &root))
             .unwrap_err(),
-        OrgError::NotFound(Entity::Account)
+        OrgError::NotFound(Entity::SourceParent)
     );
     assert_eq!(
         w.write(MGMT, |cx, _| move_account(cx, &id, &root, &root))
@@ -533,6 +604,7 @@ fn delegated_administrators_need_trusted_access_and_get_read_access_only() {
         .unwrap_err(),
         OrgError::NotDelegatedAdministrator
     );
+    w.advance(w.limits.min_account_age);
     w.write(MGMT, |cx, _| remove_account_from_organization(cx, &admin))
         .unwrap();
 }
@@ -599,6 +671,7 @@ fn members_leave_but_the_management_account_cannot() {
         w.write(MGMT, |cx, _| leave_organization(cx)).unwrap_err(),
         OrgError::ManagementAccountCannotLeave
     );
+    w.advance(w.limits.min_account_age);
     w.write(&member, |cx, _| leave_organization(cx)).unwrap();
     assert!(w.state.accounts[&member].membership.is_none());
     assert_eq!(

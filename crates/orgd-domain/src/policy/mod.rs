@@ -190,19 +190,20 @@ impl std::error::Error for PolicyContentError {}
 
 /// Checks policy content for `CreatePolicy` and `UpdatePolicy` in AWS's language.
 pub fn validate_content(ty: PolicyType, content: &str) -> Result<(), PolicyContentError> {
-    validate_content_in(PolicyLanguage::Aws, ty, content)
+    validate_content_in(PolicyLanguage::Aws, ty, content, ty.max_content_chars())
 }
 
-/// Checks policy content in an organization's language: first its length (every character
-/// counts, whitespace included), then its grammar: for AWS the IAM policy language for SCPs and
-/// RCPs; for Huawei its "5.0" language for SCPs; for both the inheritance operators for
-/// management policies (Huawei's tag policies mirror AWS's).
+/// Checks policy content in an organization's language, within `limit` characters (the
+/// configured `Limits` for AWS's types): first its length (every character counts, whitespace
+/// included), then its grammar: for AWS the IAM policy language for SCPs and RCPs; for Huawei its
+/// "5.0" language for SCPs; for both the inheritance operators for management policies (Huawei's
+/// tag policies mirror AWS's).
 pub fn validate_content_in(
     lang: PolicyLanguage,
     ty: PolicyType,
     content: &str,
+    limit: usize,
 ) -> Result<(), PolicyContentError> {
-    let limit = lang.max_content_chars(ty);
     if content.len() > limit {
         let actual = content.chars().count();
         if actual > limit {
@@ -321,19 +322,19 @@ mod tests {
         let h = PolicyLanguage::Huawei;
         let huawei = r#"{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["*"]}]}"#;
         let aws = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*"}}"#;
-        assert!(validate_content_in(h, PolicyType::ServiceControl, huawei).is_ok());
-        assert!(validate_content_in(h, PolicyType::ServiceControl, aws).is_err());
+        assert!(validate_content_in(h, PolicyType::ServiceControl, huawei, h.max_content_chars(PolicyType::ServiceControl)).is_ok());
+        assert!(validate_content_in(h, PolicyType::ServiceControl, aws, h.max_content_chars(PolicyType::ServiceControl)).is_err());
         assert!(validate_content(PolicyType::ServiceControl, huawei).is_err());
         assert!(validate_content(PolicyType::ServiceControl, aws).is_ok());
         // 20,000 characters for Huawei, where AWS stops at 10,240.
         let long = format!("{huawei}{}", " ".repeat(20_000 - huawei.len()));
-        assert!(validate_content_in(h, PolicyType::ServiceControl, &long).is_ok());
-        let e = validate_content_in(h, PolicyType::ServiceControl, &format!("{long} "));
+        assert!(validate_content_in(h, PolicyType::ServiceControl, &long, h.max_content_chars(PolicyType::ServiceControl)).is_ok());
+        let e = validate_content_in(h, PolicyType::ServiceControl, &format!("{long} ", h.max_content_chars(PolicyType::ServiceControl)));
         assert!(e.unwrap_err().is_too_large());
         // Tag policies keep the inheritance-operator grammar.
         let tag = r#"{"tags":{"costcenter":{"tag_key":{"@@assign":"CostCenter"}}}}"#;
-        assert!(validate_content_in(h, PolicyType::Tag, tag).is_ok());
-        assert!(validate_content_in(h, PolicyType::Tag, huawei).is_err());
+        assert!(validate_content_in(h, PolicyType::Tag, tag, h.max_content_chars(PolicyType::Tag)).is_ok());
+        assert!(validate_content_in(h, PolicyType::Tag, huawei, h.max_content_chars(PolicyType::Tag)).is_err());
     }
 
     #[test]

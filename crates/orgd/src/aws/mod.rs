@@ -358,13 +358,14 @@ impl AwsApi {
             return Err(WireError::TooManyRequests);
         }
         let target = req.header("x-amz-target").unwrap_or_default();
+        // What was asked: the operation after the service prefix (`Service.Operation`).
+        let asked = || WireError::UnknownOperation(target.rsplit('.').next().unwrap_or("").into());
         let op = target
             .strip_prefix(TARGET_PREFIX)
             .and_then(Operation::from_name)
-            .ok_or_else(|| WireError::UnknownOperation(target.to_string()))?;
+            .ok_or_else(asked)?;
         reply.operation = Some(op.name());
-        let model = model::operation(op.name())
-            .ok_or_else(|| WireError::UnknownOperation(target.to_string()))?;
+        let model = model::operation(op.name()).ok_or_else(asked)?;
         let input = Input::parse(req.body)?;
         input.validate(model)?;
         self.prepare(&caller).await?;

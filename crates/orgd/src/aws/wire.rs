@@ -113,7 +113,7 @@ impl WireError {
             WireError::Serialization(m) | WireError::Service(m) | WireError::PolicyDenied(m) => {
                 m.clone()
             }
-            WireError::UnknownOperation(target) => format!("Unknown operation {target}"),
+            WireError::UnknownOperation(asked) => format!("Unknown operation {asked}"),
             WireError::UnknownPath(what) => {
                 format!("No operation is served at {what}: AWS Organizations is POST / with X-Amz-Target.")
             }
@@ -166,8 +166,24 @@ pub fn organization(o: &OrganizationView, partition: &str) -> Value {
         "MasterAccountArn": arn(partition, &o.management_account_name),
         "MasterAccountId": o.management_account_id,
         "MasterAccountEmail": o.management_account_email,
-        "AvailablePolicyTypes": policy_types(&o.available_policy_types),
+        "AvailablePolicyTypes": available_policy_types(o, partition),
     })
+}
+
+/// `Organization.AvailablePolicyTypes`, deprecated, as AWS fills it (botocore's documentation of
+/// DescribeOrganization): SCPs only (when enabled in the root), never another type, and nothing in
+/// the China partition.
+fn available_policy_types(o: &OrganizationView, partition: &str) -> Value {
+    if partition == "aws-cn" {
+        return json!([]);
+    }
+    let scps: Vec<PolicyType> = o
+        .available_policy_types
+        .iter()
+        .copied()
+        .filter(|t| *t == PolicyType::ServiceControl)
+        .collect();
+    policy_types(&scps)
 }
 
 /// `PolicyTypeSummary` list: orgd enables and disables synchronously, so every type is `ENABLED`.

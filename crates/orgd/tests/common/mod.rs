@@ -23,6 +23,15 @@ pub const MGMT: &str = "111111111111";
 /// An account in no organization (orgd knows it only once it calls).
 pub const OUTSIDER: &str = "999999999999";
 
+/// A day in milliseconds, for moving orgd's clock (`server.engine.clock().advance`).
+pub const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Moves orgd's clock past the wait period (AWS: 7 days) after which an account created in an
+/// organization may leave it or be removed.
+pub fn after_wait_period(server: &Server) {
+    server.engine.clock().advance(7 * DAY_MS);
+}
+
 /// Starts an in-memory orgd on an ephemeral port.
 pub async fn start() -> Server {
     start_with(ServeConfig::ephemeral()).await
