@@ -360,6 +360,15 @@ fn constraint(c: &Constraint) -> HwError {
             "Organizations.1307",
             "The account is a delegated administrator: deregister it first.".into(),
         ),
+        Constraint::CloseAccountQuota { max } => e(
+            "Organizations.1308",
+            format!("The organization has closed {max} accounts in the last 30 days, its quota."),
+        ),
+        Constraint::WaitPeriodActive => e(
+            "Organizations.1309",
+            "The account was created too recently to leave or be removed from the organization."
+                .into(),
+        ),
         Constraint::ManagementAsDelegatedAdministrator => e(
             "Organizations.1502",
             "The management account cannot be a delegated administrator.".into(),
