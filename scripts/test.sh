@@ -8,8 +8,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 step() { printf '\n==> %s\n' "$*"; }
 
 # A throwaway PostgreSQL cluster for the tests of the PostgreSQL store and of several replicas
-# (scripts/postgres.sh; .ci/run installs the server). Those tests read its URL and must run.
+# (scripts/postgres.sh, which installs the server when missing). Those tests read its URL and
+# must run.
 step "PostgreSQL: a throwaway cluster"
+bash scripts/postgres.sh install
 pg_started=$SECONDS
 pg_dir=$(mktemp -d)
 ORGD_TEST_DATABASE_URL=$(bash scripts/postgres.sh start "$pg_dir")
@@ -34,6 +36,9 @@ cargo test --release --workspace
 
 step "benchmark smoke run (orgd and moto_server, tiny sizes)"
 cargo run --release -p orgd-bench -- --quick --orgd-bin target/release/orgd
+
+step "the console's browser test tools (Debian's chromium and chromium-driver, selenium)"
+bash compat/console/install.sh
 
 step "client compatibility suite"
 ORGD_REQUIRE_ALL_OPERATIONS=1 bash compat/run.sh target/release/orgd

@@ -224,7 +224,7 @@ fn dry_run_denials_name_the_deny_statements_along_the_path() {
         .id;
     let req = w
         .write(MGMT, |cx, ids| {
-            create_account(cx, ids, "m@example.com", "M", &[])
+            create_account(cx, ids, "m@example.com", "M", &[], None)
         })
         .unwrap();
     w.advance(0);

@@ -1455,6 +1455,26 @@ fn parse_child_type(s: &str) -> Option<ChildType> {
     }
 }
 
+/// A tagging read as the tagging API answers it: a caller that may not read the organization's
+/// tags, or that is in no organization, sees no Organizations resources (they belong to the
+/// management account), not an error.
+fn nothing_to_see<T: Default>(
+    read: Result<T, crate::engine::EngineError>,
+) -> Result<T, TaggingError> {
+    match read {
+        Ok(v) => Ok(v),
+        Err(crate::engine::EngineError::Domain(
+            OrgError::AccessDenied(_)
+            | OrgError::NotFound(orgd_domain::error::Entity::Organization),
+        )) => Ok(T::default()),
+        Err(crate::engine::EngineError::Domain(e)) => {
+            let e = errors::aws_error(&e);
+            Err(TaggingError::invalid(e.message))
+        }
+        Err(e) => Err(TaggingError::internal(e.to_string())),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1475,25 +1495,5 @@ mod tests {
                 "{name} is routed but not in the model"
             );
         }
-    }
-}
-
-/// A tagging read as the tagging API answers it: a caller that may not read the organization's
-/// tags, or that is in no organization, sees no Organizations resources (they belong to the
-/// management account), not an error.
-fn nothing_to_see<T: Default>(
-    read: Result<T, crate::engine::EngineError>,
-) -> Result<T, TaggingError> {
-    match read {
-        Ok(v) => Ok(v),
-        Err(crate::engine::EngineError::Domain(
-            OrgError::AccessDenied(_)
-            | OrgError::NotFound(orgd_domain::error::Entity::Organization),
-        )) => Ok(T::default()),
-        Err(crate::engine::EngineError::Domain(e)) => {
-            let e = errors::aws_error(&e);
-            Err(TaggingError::invalid(e.message))
-        }
-        Err(e) => Err(TaggingError::internal(e.to_string())),
     }
 }
