@@ -122,6 +122,7 @@ def test_a_closed_account_leaves_after_the_post_closure_period(org, new_account,
 
 
 def test_a_query_protocol_request_is_answered_unknown_in_its_own_shape(endpoint):
+    # STS is served (GetCallerIdentity, AssumeRole); an action it lacks is named in STS's shape.
     sts = boto3.session.Session().client(
         "sts",
         region_name=orgkit.REGION,
@@ -130,9 +131,9 @@ def test_a_query_protocol_request_is_answered_unknown_in_its_own_shape(endpoint)
         aws_secret_access_key="x",
     )
     with pytest.raises(ClientError) as exc:
-        sts.get_caller_identity()
-    assert exc.value.response["Error"]["Code"] == "UnknownOperationException"
-    assert message_of(exc) == "Unknown operation GetCallerIdentity"
+        sts.get_session_token()
+    assert exc.value.response["Error"]["Code"] == "InvalidAction"
+    assert message_of(exc) == "Could not find operation GetSessionToken for version 2011-06-15"
     assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
 
 

@@ -100,6 +100,7 @@ async fn an_scp_denying_leave_organization_stops_a_member_until_it_is_detached()
         .expect("DescribeOrganization is not denied");
 
     detach(&org, &p, &a).await;
+    common::after_wait_period(&server);
     as_member
         .leave_organization()
         .send()

@@ -257,7 +257,7 @@ async fn throttling_answers_too_many_requests_per_caller() {
 
 /// An operation orgd does not serve is named in the answer, in the protocol it was asked in: JSON
 /// for an `X-Amz-Target` request, the Query protocol's XML `ErrorResponse` for a form-encoded
-/// `Action=...` request (as botocore sends STS's GetCallerIdentity).
+/// `Action=...` request (STS's own answer to an action it lacks).
 #[tokio::test]
 async fn unknown_operations_are_named_in_the_protocol_they_were_asked_in() {
     let server = start().await;
@@ -273,7 +273,7 @@ async fn unknown_operations_are_named_in_the_protocol_they_were_asked_in() {
         "{answer}"
     );
 
-    let body = b"Action=GetCallerIdentity&Version=2011-06-15".to_vec();
+    let body = b"Action=GetFederationToken&Version=2011-06-15".to_vec();
     let query = format!(
         "POST / HTTP/1.1\r\nhost: {}\r\ncontent-type: application/x-www-form-urlencoded; charset=utf-8\r\nauthorization: {}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
         server.addr,
@@ -285,8 +285,8 @@ async fn unknown_operations_are_named_in_the_protocol_they_were_asked_in() {
     assert!(answer.contains("text/xml"), "{answer}");
     assert!(
         answer.contains(
-            "<Error><Type>Sender</Type><Code>UnknownOperationException</Code>\
-             <Message>Unknown operation GetCallerIdentity</Message></Error>"
+            "<Error><Type>Sender</Type><Code>InvalidAction</Code>\
+             <Message>Could not find operation GetFederationToken for version 2011-06-15</Message></Error>"
         ),
         "{answer}"
     );

@@ -225,12 +225,20 @@ pub fn remove_account_from_organization(cx: &Ctx, account_id: &str) -> Result<Wr
 }
 
 /// An account created in its organization can leave it (or be removed) only once it is
-/// `Limits::min_account_age` old; invited accounts can at any time.
+/// `Limits::min_account_age` old; invited accounts can at any time. This is AWS's waiting
+/// period: Huawei documents none, so its organizations have none.
 pub(crate) fn wait_period_over(cx: &Ctx, account: &Account) -> Result<()> {
+    let aws_org = |org_id: &str| {
+        cx.state
+            .organizations
+            .get(org_id)
+            .is_some_and(|o| o.id_scheme == crate::ids::IdScheme::Aws)
+    };
     match &account.membership {
         Some(m)
             if m.joined_method == JoinedMethod::Created
-                && cx.now < m.joined_at.saturating_add(cx.limits.min_account_age) =>
+                && cx.now < m.joined_at.saturating_add(cx.limits.min_account_age)
+                && aws_org(&m.org_id) =>
         {
             Err(OrgError::Constraint(Constraint::WaitPeriodActive))
         }

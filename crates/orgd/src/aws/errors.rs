@@ -410,6 +410,15 @@ fn invalid(i: &Invalid) -> AwsError {
         Invalid::EndNotEndOfMonth => InputReason::EndDateNotEndOfMonth,
         Invalid::EndTooEarly => InputReason::EndDateTooEarly,
     };
+    // A resource policy the IAM grammar refuses: AWS's text, then the grammar's own words on
+    // what to fix (no observed text exists for it).
+    if let Invalid::ResourcePolicy(ResourcePolicyFault::Grammar(diagnostic)) = i {
+        return with_reason(
+            INVALID,
+            reason.as_str(),
+            format!("{} {diagnostic}", reason.message()),
+        );
+    }
     with_reason(INVALID, reason.as_str(), reason.message())
 }
 

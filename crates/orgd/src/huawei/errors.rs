@@ -73,6 +73,15 @@ impl HwError {
         HwError::new(400, INVALID_PARAMETER, message)
     }
 
+    /// The invitation has been cancelled (API.md §14.2).
+    pub fn cancelled_invitation() -> Self {
+        HwError::new(
+            400,
+            "Organizations.1401",
+            "The invitation has been cancelled.",
+        )
+    }
+
     /// The caller sent more requests a second than the throttle admits.
     pub fn throttled() -> Self {
         HwError::new(
@@ -181,7 +190,7 @@ pub fn huawei_error(e: &OrgError) -> HwError {
         OrgError::HandshakeTransition(HandshakeTransition::Between { from, .. })
             if *from == orgd_domain::model::HandshakeState::Canceled =>
         {
-            e400("Organizations.1401", "The invitation has been cancelled.")
+            HwError::cancelled_invitation()
         }
         OrgError::HandshakeTransition(t) => e400(
             "Organizations.1405",

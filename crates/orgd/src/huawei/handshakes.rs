@@ -1,6 +1,8 @@
 //! Invitations (handshakes) of the Huawei API, on the sender's and the receiver's paths.
 
+use orgd_domain::model::HandshakeState;
 use orgd_domain::ops;
+use orgd_domain::{HandshakeTransition, OrgError};
 use serde_json::json;
 
 use super::errors::HwError;
@@ -71,8 +73,21 @@ async fn respond(
     Ok(Some(json!({ "handshake": wire::handshake(&h) })))
 }
 
+/// Cancelling an invitation that is already cancelled is Huawei's `Organizations.1401` ("the
+/// invitation has been cancelled", API.md §14.2), as accepting or declining it is.
 pub async fn cancel_handshake(api: &HuaweiApi, call: &Call) -> Answer {
-    respond(api, call, ops::cancel_handshake).await
+    respond(api, call, |cx, id| {
+        ops::cancel_handshake(cx, id).map_err(|e| match e {
+            OrgError::HandshakeAlreadyInState => {
+                OrgError::HandshakeTransition(HandshakeTransition::Between {
+                    from: HandshakeState::Canceled,
+                    to: HandshakeState::Canceled,
+                })
+            }
+            e => e,
+        })
+    })
+    .await
 }
 
 pub async fn accept_handshake(api: &HuaweiApi, call: &Call) -> Answer {

@@ -29,9 +29,19 @@ pub async fn enable_trusted_service(api: &HuaweiApi, call: &Call) -> Answer {
     Ok(None)
 }
 
+/// Disabling a service that is not trusted is Huawei's `Organizations.1900` (API.md §14.2),
+/// where AWS's DisableAWSServiceAccess succeeds.
 pub async fn disable_trusted_service(api: &HuaweiApi, call: &Call) -> Answer {
     let p = principal(call)?;
     api.write(&call.caller, move |cx, _| {
+        let org = cx.org(orgd_domain::access::Operation::DisableAWSServiceAccess)?;
+        if !org.service_access.contains_key(&p) {
+            return Err(orgd_domain::OrgError::Constraint(
+                orgd_domain::Constraint::ServiceAccessNotEnabled {
+                    principal: p.clone(),
+                },
+            ));
+        }
         ops::disable_aws_service_access(cx, &p)
     })
     .await?;
