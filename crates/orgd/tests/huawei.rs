@@ -321,7 +321,7 @@ async fn organizational_units_are_created_listed_renamed_and_deleted() {
     let ou_id = ou["id"].as_str().unwrap().to_string();
     assert!(ou_id.starts_with("ou-") && ou_id.len() == 35 && !ou_id[3..].contains('-'));
     assert_eq!(ou["name"], "Dev");
-    assert!(ou["urn"].as_str().unwrap().contains(&format!(":ou:o-")));
+    assert!(ou["urn"].as_str().unwrap().contains(":ou:o-"));
     // A child of Dev, then a sibling of the same name is refused.
     let child = post(
         &server,
@@ -889,4 +889,15 @@ async fn trusted_services_and_delegated_administrators() {
     .ok(200);
     let trusted = get(&server, "/v1/organizations/trusted-services", MGMT).await;
     assert_eq!(trusted.ok(200)["trusted_services"], json!([]));
+}
+
+#[tokio::test]
+async fn accounts_without_contact_details_never_clash() {
+    let server = start().await;
+    organization(&server).await;
+    let a = new_account(&server, "one", true).await;
+    let b = new_account(&server, "two", true).await;
+    assert_ne!(a, b);
+    let listed = get(&server, "/v1/organizations/accounts", MGMT).await;
+    assert_eq!(listed.ok(200)["page_info"]["current_count"], 3);
 }

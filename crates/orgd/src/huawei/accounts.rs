@@ -17,11 +17,16 @@ const PARENT_ID_CHARS: usize = 100;
 /// The largest page when contact details are asked for.
 const CONTACT_LIMIT: usize = 200;
 
+/// A create-account body's members.
+struct NewAccount {
+    email: String,
+    name: String,
+    tags: Vec<(String, String)>,
+    description: String,
+}
+
 /// The members of a create-account body both versions share; `email` only in v1.
-fn new_account(
-    body: &Body,
-    with_email: bool,
-) -> Result<(String, String, Vec<(String, String)>, String), HwError> {
+fn new_account(body: &Body, with_email: bool) -> Result<NewAccount, HwError> {
     let name = body
         .bounded("name", NAME_CHARS.0, NAME_CHARS.1)?
         .to_string();
@@ -41,11 +46,21 @@ fn new_account(
     // `phone` and `agency_name` are read for their type and otherwise not kept.
     body.opt_str("phone")?;
     body.opt_str("agency_name")?;
-    Ok((email, name, body.tags("tags")?, description))
+    Ok(NewAccount {
+        email,
+        name,
+        tags: body.tags("tags")?,
+        description,
+    })
 }
 
 async fn create(api: &HuaweiApi, call: &Call, with_email: bool) -> Answer {
-    let (email, name, tags, description) = new_account(&call.body, with_email)?;
+    let NewAccount {
+        email,
+        name,
+        tags,
+        description,
+    } = new_account(&call.body, with_email)?;
     let status = api
         .write(&call.caller, move |cx, ids| {
             ops::create_described_account(cx, ids, &email, &name, &tags, &description)
