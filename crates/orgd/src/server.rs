@@ -102,6 +102,9 @@ impl Server {
             .route("/", post(aws_endpoint).fallback(wrong_method))
             .route("/_orgd/health", get(health))
             .route("/_orgd/reset", post(reset))
+            // moto's server mode resets its server here between tests, so moto's own test suites
+            // can run against orgd unchanged.
+            .route("/moto-api/reset", post(reset))
             .route("/_orgd/clock", get(clock_now).post(advance_clock))
             .route("/metrics", get(operator::metrics))
             .route("/_orgd/export", get(operator::export))

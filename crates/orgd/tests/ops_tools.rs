@@ -368,3 +368,20 @@ async fn offline_export_and_import_round_trip_a_data_directory() {
     assert_eq!(export(&server).await, online);
     server.stop().await.unwrap();
 }
+
+/// moto's server mode resets its server with `POST /moto-api/reset` between tests; orgd answers
+/// it as `POST /_orgd/reset`, so moto's own suites run against orgd unchanged.
+#[tokio::test]
+async fn the_moto_api_reset_wipes_the_state_as_orgds_own_reset_does() {
+    let server = start().await;
+    let org = create_org(&server).await;
+    assert!(org.account_ids().await.contains(MGMT));
+    let (status, _, _) = http(&server, "POST", "/moto-api/reset", b"").await;
+    assert_eq!(status, 200);
+    let e = service_error(org.client.describe_organization().send().await);
+    assert_eq!(
+        aws_sdk_organizations::error::ProvideErrorMetadata::code(&e),
+        Some("AWSOrganizationsNotInUseException")
+    );
+    server.stop().await.unwrap();
+}
