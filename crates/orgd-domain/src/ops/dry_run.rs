@@ -243,7 +243,7 @@ pub fn attach_dry_run_policy(cx: &Ctx, policy_id: &str, target_id: &str) -> Resu
         return Err(OrgError::PolicyAlreadyAttached);
     }
     let is_dry = |id: &&String| cx.state.policies.get(*id).is_some_and(|p| p.dry_run);
-    let max = TYPE.max_attached_per_target();
+    let max = cx.limits.policy(TYPE).attached_per_target;
     if t.policies.iter().filter(is_dry).count() >= max {
         return Err(OrgError::Constraint(Constraint::MaxPoliciesAttached {
             policy_type: TYPE,
