@@ -70,6 +70,30 @@ def test_observed_error_texts(org, new_account, client):
     assert message_of(exc) == "The provided account is already a delegated administrator for your organization."
 
 
+def test_invalid_input_texts_are_the_reasons_naming_no_member(org):
+    c = org.client
+    # Observed for TagResource and for a policy target of ListPoliciesForTarget alike.
+    pattern = "You provided a value that does not match the required pattern."
+    with pytest.raises(ClientError) as exc:
+        c.tag_resource(ResourceId="0A000000X000", Tags=[{"Key": "k", "Value": "v"}])
+    assert error_of(exc) == ("InvalidInputException", "INVALID_PATTERN")
+    assert message_of(exc) == pattern
+    with pytest.raises(ClientError) as exc:
+        c.list_policies_for_target(TargetId="ROOT_OR_OU_ID", Filter="SERVICE_CONTROL_POLICY")
+    assert error_of(exc) == ("InvalidInputException", "INVALID_PATTERN_TARGET_ID")
+    assert message_of(exc) == pattern
+    # No observed text: the reason's documented one.
+    with pytest.raises(ClientError) as exc:
+        c.list_children(ParentId=org.root_id, ChildType="BLEE")
+    assert error_of(exc) == ("InvalidInputException", "INVALID_ENUM")
+    assert message_of(exc) == "You specified an invalid value."
+    for call in (c.enable_aws_service_access, c.disable_aws_service_access):
+        with pytest.raises(ClientError) as exc:
+            call(ServicePrincipal="moto.amazonaws.com")
+        assert error_of(exc) == ("InvalidInputException", "UNRECOGNIZED_SERVICE_PRINCIPAL")
+        assert message_of(exc) == "You specified an unrecognized service principal."
+
+
 # --- quotas ------------------------------------------------------------------------
 
 

@@ -495,12 +495,20 @@ reasons!(
     /// description of the reason (first sentence), or the service model's (the transfer dates);
     /// `INVALID_NEXT_TOKEN` and `MAX_LIMIT_EXCEEDED_FILTER` are documented under other names
     /// (`INVALID_PAGINATION_TOKEN`, `MAX_FILTER_LIMIT_EXCEEDED`) than the model's enum gives;
-    /// `INVALID_RESOURCE_POLICY_JSON` has no documented text (orgd's).
+    /// `INVALID_RESOURCE_POLICY_JSON` has no documented text (orgd's). A value that does not
+    /// match its pattern gets the text AWS was observed to send, for a policy target too
+    /// (github.com/boto/boto3/issues/4565, `ListPoliciesForTarget`;
+    /// github.com/aws-ia/terraform-aws-control_tower_account_factory/issues/149, `TagResource`),
+    /// not the documented descriptions ("You provided a value that doesn't match ...", "You
+    /// specified a policy target ID that doesn't match ..."). The text never names the member:
+    /// AWS's does not. `UNRECOGNIZED_SERVICE_PRINCIPAL`'s text is observed too
+    /// (github.com/pepperize/cdk-organizations/issues/1718), not the documented "You specified a
+    /// service principal that isn't recognized."
     InputReason {
         InputRequired = "INPUT_REQUIRED" => "You must include a value for all required parameters.",
         InvalidEnum = "INVALID_ENUM" => "You specified an invalid value.",
-        InvalidPattern = "INVALID_PATTERN" => "You provided a value that doesn't match the required pattern.",
-        InvalidPatternTargetId = "INVALID_PATTERN_TARGET_ID" => "You specified a policy target ID that doesn't match the required pattern.",
+        InvalidPattern = "INVALID_PATTERN" => "You provided a value that does not match the required pattern.",
+        InvalidPatternTargetId = "INVALID_PATTERN_TARGET_ID" => "You provided a value that does not match the required pattern.",
         MaxLengthExceeded = "MAX_LENGTH_EXCEEDED" => "You provided a string parameter that is longer than allowed.",
         MinLengthExceeded = "MIN_LENGTH_EXCEEDED" => "You provided a string parameter that is shorter than allowed.",
         MaxValueExceeded = "MAX_VALUE_EXCEEDED" => "You provided a numeric parameter that has a larger value than allowed.",
@@ -509,7 +517,7 @@ reasons!(
         InvalidSystemTagsParameter = "INVALID_SYSTEM_TAGS_PARAMETER" => "You specified a tag key that is a system tag.",
         DuplicateTagKey = "DUPLICATE_TAG_KEY" => "Tag keys must be unique among the tags attached to the same entity.",
         InvalidRoleName = "INVALID_ROLE_NAME" => "You provided a role name that isn't valid.",
-        UnrecognizedServicePrincipal = "UNRECOGNIZED_SERVICE_PRINCIPAL" => "You specified a service principal that isn't recognized.",
+        UnrecognizedServicePrincipal = "UNRECOGNIZED_SERVICE_PRINCIPAL" => "You specified an unrecognized service principal.",
         InvalidResourcePolicyJson = "INVALID_RESOURCE_POLICY_JSON" => "You provided a resource policy that isn't valid JSON.",
         TargetNotSupported = "TARGET_NOT_SUPPORTED" => "You can't perform the specified operation on that target entity.",
         InvalidPartyTypeTarget = "INVALID_PARTY_TYPE_TARGET" => "You specified the wrong type of entity (account, organization, or email) as a party.",

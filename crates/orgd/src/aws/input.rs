@@ -1,8 +1,9 @@
 //! Request members: one generic check of a request against its operation's input shape in the
 //! generated model (`model.rs`): required members, JSON types, enums, lengths, patterns and
 //! ranges, nested structures and lists included. A type error is a `SerializationException`; a
-//! broken constraint is an `InvalidInputException` with the model's `Reason`. The few rules AWS
-//! applies beyond the model are in `beyond_model`. Once checked, members are only read.
+//! broken constraint is an `InvalidInputException` with the model's `Reason` and that reason's
+//! fixed text (`errors.rs`). The few rules AWS applies beyond the model are in `beyond_model`.
+//! Once checked, members are only read.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -41,15 +42,9 @@ fn type_error(path: &Path, expected: &str) -> WireError {
     WireError::Serialization(format!("Member {path} must be {expected}."))
 }
 
-fn invalid(reason: InputReason, message: String) -> WireError {
-    WireError::Input { reason, message }
-}
-
-pub fn required(name: &str) -> WireError {
-    invalid(
-        InputReason::InputRequired,
-        format!("You must specify a value for {name}."),
-    )
+/// A member the operation needs is absent.
+pub fn required() -> WireError {
+    WireError::Input(InputReason::InputRequired)
 }
 
 impl Input {
@@ -110,7 +105,7 @@ impl Input {
 
     /// A member the model requires (so `validate` has seen it).
     pub fn str(&self, name: &str) -> Result<&str, WireError> {
-        self.opt_str(name).ok_or_else(|| required(name))
+        self.opt_str(name).ok_or_else(required)
     }
 
     pub fn opt_int(&self, name: &str) -> Option<i64> {
@@ -167,11 +162,10 @@ fn structure(shape: &Shape, members: &Map<String, Value>, path: &Path) -> Result
         return Ok(());
     };
     for m in *defined {
-        let at = Path::Member(path, m.name);
         match members.get(m.name).filter(|v| !v.is_null()) {
-            None if m.required => return Err(required(&at.to_string())),
+            None if m.required => return Err(required()),
             None => {}
-            Some(v) => value(m.shape, v, &at)?,
+            Some(v) => value(m.shape, v, &Path::Member(path, m.name))?,
         }
     }
     Ok(())
@@ -181,12 +175,12 @@ fn value(shape: &Shape, v: &Value, path: &Path) -> Result<(), WireError> {
     match &shape.kind {
         Kind::String { .. } => {
             let s = v.as_str().ok_or_else(|| type_error(path, "a string"))?;
-            string(shape, s, path)
+            string(shape, s)
         }
         Kind::Integer { min, max } => {
             let n = v.as_i64().ok_or_else(|| type_error(path, "an integer"))?;
             let reasons = [InputReason::MinValueExceeded, InputReason::MaxValueExceeded];
-            within(n, *min, *max, reasons, path, "")
+            within(n, *min, *max, reasons)
         }
         Kind::Boolean if v.is_boolean() => Ok(()),
         Kind::Boolean => Err(type_error(path, "a boolean")),
@@ -194,7 +188,7 @@ fn value(shape: &Shape, v: &Value, path: &Path) -> Result<(), WireError> {
         Kind::Timestamp => Err(type_error(path, "a timestamp")),
         Kind::List { member, min, max } => {
             let items = v.as_array().ok_or_else(|| type_error(path, "a list"))?;
-            within(items.len(), *min, *max, LENGTH, path, " items long")?;
+            within(items.len(), *min, *max, LENGTH)?;
             for (i, item) in items.iter().enumerate() {
                 value(member, item, &Path::Index(path, i))?;
             }
@@ -215,26 +209,18 @@ pub fn conforms_value(shape: &Shape, v: &Value) -> Result<(), WireError> {
     value(shape, v, &Path::Root)
 }
 
-/// Checks `n` (a value, or a length in `unit`s) against the bounds `min..=max`.
-fn within<T: PartialOrd + fmt::Display + Copy>(
+/// Checks `n` (a value, or a length) against the bounds `min..=max`.
+fn within<T: PartialOrd + Copy>(
     n: T,
     min: Option<T>,
     max: Option<T>,
     [below, above]: [InputReason; 2],
-    path: &Path,
-    unit: &str,
 ) -> Result<(), WireError> {
-    if let Some(min) = min.filter(|m| n < *m) {
-        return Err(invalid(
-            below,
-            format!("{path} must be at least {min}{unit}."),
-        ));
+    if min.is_some_and(|m| n < m) {
+        return Err(WireError::Input(below));
     }
-    if let Some(max) = max.filter(|m| n > *m) {
-        return Err(invalid(
-            above,
-            format!("{path} must be at most {max}{unit}."),
-        ));
+    if max.is_some_and(|m| n > m) {
+        return Err(WireError::Input(above));
     }
     Ok(())
 }
@@ -245,7 +231,7 @@ const LENGTH: [InputReason; 2] = [
 ];
 
 /// Checks a string against a string shape (enum, length in characters, pattern).
-fn string(shape: &Shape, s: &str, path: &Path) -> Result<(), WireError> {
+fn string(shape: &Shape, s: &str) -> Result<(), WireError> {
     let Kind::String {
         min, max, values, ..
     } = &shape.kind
@@ -253,34 +239,21 @@ fn string(shape: &Shape, s: &str, path: &Path) -> Result<(), WireError> {
         return Ok(());
     };
     if !values.is_empty() && !values.contains(&s) {
-        return Err(invalid(
-            InputReason::InvalidEnum,
-            format!("{path} '{s}' is not one of: {}.", values.join(", ")),
-        ));
+        return Err(WireError::Input(InputReason::InvalidEnum));
     }
-    within(
-        s.chars().count(),
-        *min,
-        *max,
-        LENGTH,
-        path,
-        " characters long",
-    )?;
-    if let Some((source, re)) = PATTERNS.get(shape.name)
+    within(s.chars().count(), *min, *max, LENGTH)?;
+    if let Some(re) = PATTERNS.get(shape.name)
         && !re.is_match(s)
     {
-        return Err(invalid(
-            pattern_reason(shape),
-            format!("{path} '{s}' does not match the required pattern: {source}."),
-        ));
+        return Err(WireError::Input(pattern_reason(shape)));
     }
-    beyond_model(shape, s, path)
+    beyond_model(shape, s)
 }
 
-/// Checks `s`, the value of the member `name`, against the model's shape `shape`: for members
-/// whose shape depends on another member (an invitation's `Target.Id` by its `Type`).
-pub fn conform(shape: &Shape, name: &str, s: &str) -> Result<(), WireError> {
-    string(shape, s, &Path::Member(&Path::Root, name))
+/// Checks the string `s` against the model's shape `shape`: for members whose shape depends on
+/// another member (an invitation's `Target.Id` by its `Type`).
+pub fn conform(shape: &Shape, s: &str) -> Result<(), WireError> {
+    string(shape, s)
 }
 
 /// A value that does not match its pattern is `INVALID_PATTERN`, except for policy targets.
@@ -292,24 +265,21 @@ fn pattern_reason(shape: &Shape) -> InputReason {
 }
 
 /// What AWS refuses although the model allows it.
-fn beyond_model(shape: &Shape, s: &str, path: &Path) -> Result<(), WireError> {
+fn beyond_model(shape: &Shape, s: &str) -> Result<(), WireError> {
     if shape.name == "RoleName" && s.starts_with("AWSServiceRoleFor") {
-        return Err(invalid(
-            InputReason::InvalidRoleName,
-            format!("{path} cannot begin with the reserved prefix AWSServiceRoleFor."),
-        ));
+        return Err(WireError::Input(InputReason::InvalidRoleName));
     }
     Ok(())
 }
 
-/// Every pattern of the model, compiled once: shape name -> (the model's text, the regex).
-static PATTERNS: LazyLock<HashMap<&'static str, (&'static str, Regex)>> = LazyLock::new(|| {
+/// Every pattern of the model, compiled once: shape name -> the regex.
+static PATTERNS: LazyLock<HashMap<&'static str, Regex>> = LazyLock::new(|| {
     model::SHAPES
         .iter()
         .filter_map(|shape| match shape.kind {
             Kind::String {
                 pattern: Some(p), ..
-            } => Some((shape.name, (p, compile(p)))),
+            } => Some((shape.name, compile(p))),
             _ => None,
         })
         .collect()
@@ -346,7 +316,7 @@ mod tests {
 
     fn reason(r: Result<(), WireError>) -> Option<&'static str> {
         match r {
-            Err(WireError::Input { reason, .. }) => Some(reason.as_str()),
+            Err(WireError::Input(reason)) => Some(reason.as_str()),
             _ => None,
         }
     }
@@ -363,7 +333,7 @@ mod tests {
 
     #[test]
     fn emails_follow_the_model_pattern() {
-        let email = |s| conform(&shapes::Email, "Email", s);
+        let email = |s| conform(&shapes::Email, s);
         assert!(email("bill@example.com").is_ok());
         assert_eq!(reason(email("bill@example")), Some("INVALID_PATTERN"));
         assert_eq!(reason(email("b@e.c")), Some("MIN_LENGTH_EXCEEDED"));
@@ -372,30 +342,30 @@ mod tests {
 
     #[test]
     fn tag_characters_follow_the_model_pattern() {
-        let key = |s| conform(&shapes::TagKey, "Key", s);
+        let key = |s| conform(&shapes::TagKey, s);
         assert!(key("cost-center/ü 1").is_ok());
         assert_eq!(reason(key("a*b")), Some("INVALID_PATTERN"));
         assert_eq!(reason(key("")), Some("MIN_LENGTH_EXCEEDED"));
-        assert!(conform(&shapes::TagValue, "Value", "").is_ok());
+        assert!(conform(&shapes::TagValue, "").is_ok());
     }
 
     #[test]
     fn ids_match_the_whole_pattern_with_ascii_digits() {
-        let parent = |s| conform(&shapes::ParentId, "ParentId", s);
+        let parent = |s| conform(&shapes::ParentId, s);
         assert!(parent("r-ab12").is_ok());
         assert!(parent("ou-ab12-abcdefgh").is_ok());
         assert_eq!(reason(parent("r-ab12 and more")), Some("INVALID_PATTERN"));
         assert_eq!(reason(parent("xou-ab12-abcdefgh")), Some("INVALID_PATTERN"));
-        let account = |s| conform(&shapes::AccountId, "AccountId", s);
+        let account = |s| conform(&shapes::AccountId, s);
         assert!(account("111111111111").is_ok());
         assert_eq!(reason(account("١١١١١١١١١١١١")), Some("INVALID_PATTERN"));
     }
 
     #[test]
     fn aws_rules_beyond_the_model() {
-        let target = |s| conform(&shapes::PolicyTargetId, "TargetId", s);
+        let target = |s| conform(&shapes::PolicyTargetId, s);
         assert_eq!(reason(target("x-1")), Some("INVALID_PATTERN_TARGET_ID"));
-        let role = |s| conform(&shapes::RoleName, "RoleName", s);
+        let role = |s| conform(&shapes::RoleName, s);
         assert!(role("OrganizationAccountAccessRole").is_ok());
         assert_eq!(
             reason(role("AWSServiceRoleForX")),
@@ -427,11 +397,7 @@ mod tests {
         );
         let tags =
             r#"{"ResourceId": "r-ab12", "Tags": [{"Key": "k", "Value": "v"}, {"Key": "a"}]}"#;
-        let err = check("TagResource", tags).unwrap_err();
-        assert_eq!(
-            err.body()["Message"],
-            "You must specify a value for Tags[1].Value."
-        );
+        assert_eq!(reason(check("TagResource", tags)), Some("INPUT_REQUIRED"));
         assert_eq!(
             reason(check(
                 "ListCreateAccountStatus",
@@ -445,6 +411,33 @@ mod tests {
                 r#"{"Filter": {"ParentHandshakeId": "h-x"}}"#
             )),
             Some("INVALID_PATTERN")
+        );
+    }
+
+    #[test]
+    fn messages_are_the_reasons_fixed_texts_naming_no_member() {
+        let message = |op, body| check(op, body).unwrap_err().body()["Message"].clone();
+        assert_eq!(
+            message(
+                "ListChildren",
+                r#"{"ParentId": "r-ab12", "ChildType": "X"}"#
+            ),
+            "You specified an invalid value."
+        );
+        let observed = "You provided a value that does not match the required pattern.";
+        assert_eq!(
+            message("ListTagsForResource", r#"{"ResourceId": "0A000000X000"}"#),
+            observed
+        );
+        let target = r#"{"TargetId": "ROOT_OR_OU_ID", "Filter": "SERVICE_CONTROL_POLICY"}"#;
+        assert_eq!(message("ListPoliciesForTarget", target), observed);
+        assert_eq!(
+            message("ListAccounts", r#"{"MaxResults": 21}"#),
+            "You provided a numeric parameter that has a larger value than allowed."
+        );
+        assert_eq!(
+            message("MoveAccount", r#"{"AccountId": "111111111111"}"#),
+            "You must include a value for all required parameters."
         );
     }
 

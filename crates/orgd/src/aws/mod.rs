@@ -806,10 +806,7 @@ impl AwsApi {
                     t,
                     self.engine.clock().now(),
                 )
-                .ok_or_else(|| WireError::Input {
-                    reason: errors::InputReason::InvalidNextToken,
-                    message: "The specified NextToken is not valid.".into(),
-                })?,
+                .ok_or(WireError::Input(errors::InputReason::InvalidNextToken))?,
             ),
         };
         Ok(PageRequest { after, limit })
@@ -822,7 +819,7 @@ impl AwsApi {
             Operation::CreateOrganization => {
                 let fs = match input.opt_str("FeatureSet") {
                     None => None,
-                    Some(s) => Some(enum_value("FeatureSet", s, parse_feature_set)?),
+                    Some(s) => Some(enum_value(s, parse_feature_set)?),
                 };
                 let org = self
                     .write(caller, move |cx, ids| {
@@ -885,8 +882,7 @@ impl AwsApi {
             }
             Operation::ListChildren => {
                 let parent = input.str("ParentId")?;
-                let child_type =
-                    enum_value("ChildType", input.str("ChildType")?, parse_child_type)?;
+                let child_type = enum_value(input.str("ChildType")?, parse_child_type)?;
                 self.list(
                     &call,
                     |cx, page| ops::list_children(cx, parent, child_type, page),
@@ -926,7 +922,7 @@ impl AwsApi {
                     .str_list("States")
                     .unwrap_or_default()
                     .into_iter()
-                    .map(|s| enum_value("States", s, CreateAccountState::parse))
+                    .map(|s| enum_value(s, CreateAccountState::parse))
                     .collect::<Result<Vec<_>, _>>()?;
                 self.list(
                     &call,
@@ -1132,7 +1128,7 @@ impl AwsApi {
                 )?
             }
             Operation::CreatePolicy => {
-                let ty = policy_type("Type", input.str("Type")?)?;
+                let ty = policy_type(input.str("Type")?)?;
                 let name = input.str("Name")?.to_string();
                 let description = input.str("Description")?.to_string();
                 let content = input.str("Content")?.to_string();
@@ -1174,7 +1170,7 @@ impl AwsApi {
                 json!({})
             }
             Operation::ListPolicies => {
-                let ty = policy_type("Filter", input.str("Filter")?)?;
+                let ty = policy_type(input.str("Filter")?)?;
                 self.list(
                     &call,
                     |cx, page| ops::list_policies(cx, ty, page),
@@ -1196,7 +1192,7 @@ impl AwsApi {
             }
             Operation::ListPoliciesForTarget => {
                 let target = input.str("TargetId")?;
-                let ty = policy_type("Filter", input.str("Filter")?)?;
+                let ty = policy_type(input.str("Filter")?)?;
                 self.list(
                     &call,
                     |cx, page| ops::list_policies_for_target(cx, target, ty, page),
@@ -1213,7 +1209,7 @@ impl AwsApi {
             }
             Operation::EnablePolicyType | Operation::DisablePolicyType => {
                 let root = input.str("RootId")?.to_string();
-                let ty = policy_type("PolicyType", input.str("PolicyType")?)?;
+                let ty = policy_type(input.str("PolicyType")?)?;
                 let r = self
                     .write(caller, move |cx, _| {
                         if op == Operation::EnablePolicyType {
@@ -1226,13 +1222,13 @@ impl AwsApi {
                 json!({ "Root": wire::root(&r, partition) })
             }
             Operation::DescribeEffectivePolicy => {
-                let ty = policy_type("PolicyType", input.str("PolicyType")?)?;
+                let ty = policy_type(input.str("PolicyType")?)?;
                 let target = input.opt_str("TargetId");
                 let e = self.read(&caller, |cx| ops::describe_effective_policy(cx, ty, target))?;
                 json!({ "EffectivePolicy": wire::effective_policy(&e) })
             }
             Operation::ListAccountsWithInvalidEffectivePolicy => {
-                let ty = policy_type("PolicyType", input.str("PolicyType")?)?;
+                let ty = policy_type(input.str("PolicyType")?)?;
                 let mut v = self.list(
                     &call,
                     |cx, page| ops::list_accounts_with_invalid_effective_policy(cx, ty, page),
@@ -1243,7 +1239,7 @@ impl AwsApi {
             }
             Operation::ListEffectivePolicyValidationErrors => {
                 let id = input.str("AccountId")?;
-                let ty = policy_type("PolicyType", input.str("PolicyType")?)?;
+                let ty = policy_type(input.str("PolicyType")?)?;
                 let mut view = None;
                 let mut v = self.list(
                     &call,
@@ -1276,7 +1272,7 @@ impl AwsApi {
                     notes: input.opt_str("Notes").map(str::to_string),
                     start_at: input
                         .opt_timestamp("StartTimestamp")
-                        .ok_or_else(|| input::required("StartTimestamp"))?,
+                        .ok_or_else(input::required)?,
                     name: input.str("SourceName")?.to_string(),
                     tags: input.tags("Tags").unwrap_or_default(),
                 };
@@ -1405,17 +1401,15 @@ fn new_account(input: &Input) -> Result<NewAccount, WireError> {
 
 /// The `Target` `HandshakeParty` of an invitation: an account ID, an email or an organization.
 fn invite_target(input: &Input) -> Result<ops::InviteTarget, WireError> {
-    let target = input
-        .object("Target")
-        .ok_or_else(|| input::required("Target"))?;
+    let target = input.object("Target").ok_or_else(input::required)?;
     let id = target.str("Id")?.to_string();
     match target.str("Type")? {
         "ACCOUNT" => {
-            input::conform(&model::shapes::AccountId, "Target.Id", &id)?;
+            input::conform(&model::shapes::AccountId, &id)?;
             Ok(ops::InviteTarget::Account(id))
         }
         "EMAIL" => {
-            input::conform(&model::shapes::Email, "Target.Id", &id)?;
+            input::conform(&model::shapes::Email, &id)?;
             Ok(ops::InviteTarget::Email(id))
         }
         _ => Ok(ops::InviteTarget::Organization(id)),
@@ -1424,19 +1418,16 @@ fn invite_target(input: &Input) -> Result<ops::InviteTarget, WireError> {
 
 /// The domain's value for a member the model has already checked against its enum; a value
 /// the model allows and the domain does not know is refused the same way.
-fn enum_value<T>(name: &str, s: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T, WireError> {
-    parse(s).ok_or_else(|| WireError::Input {
-        reason: errors::InputReason::InvalidEnum,
-        message: format!("{name} '{s}' is not supported."),
-    })
+fn enum_value<T>(s: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T, WireError> {
+    parse(s).ok_or(WireError::Input(errors::InputReason::InvalidEnum))
 }
 
-fn policy_type(name: &str, s: &str) -> Result<orgd_domain::policy::PolicyType, WireError> {
-    enum_value(name, s, orgd_domain::policy::PolicyType::parse)
+fn policy_type(s: &str) -> Result<orgd_domain::policy::PolicyType, WireError> {
+    enum_value(s, orgd_domain::policy::PolicyType::parse)
 }
 
 fn transfer_type(s: &str) -> Result<orgd_domain::model::TransferType, WireError> {
-    enum_value("Type", s, orgd_domain::model::TransferType::parse)
+    enum_value(s, orgd_domain::model::TransferType::parse)
 }
 
 fn parse_feature_set(s: &str) -> Option<FeatureSet> {

@@ -16,11 +16,9 @@ use super::errors::{AwsError, InputReason, aws_error};
 #[derive(Debug)]
 pub enum WireError {
     Domain(OrgError),
-    /// A member breaks the service model's constraints (`InvalidInputException`).
-    Input {
-        reason: InputReason,
-        message: String,
-    },
+    /// A member breaks the service model's constraints (`InvalidInputException`); the message
+    /// is the reason's fixed text, as AWS sends it.
+    Input(InputReason),
     /// The request's credentials are missing or malformed, or (strict mode) its signature is
     /// refused.
     Signature(super::sigv4::SigError),
@@ -65,7 +63,7 @@ impl WireError {
     pub fn code(&self) -> &str {
         match self {
             WireError::Domain(e) => aws_error(e).code,
-            WireError::Input { .. } => "InvalidInputException",
+            WireError::Input(_) => "InvalidInputException",
             WireError::Signature(e) => e.code(),
             WireError::Serialization(_) => "SerializationException",
             WireError::UnknownOperation(_) | WireError::UnknownPath(_) => {
@@ -108,7 +106,7 @@ impl WireError {
         }
         let message = match self {
             WireError::Domain(_) => unreachable!("answered above"),
-            WireError::Input { message, .. } => message.clone(),
+            WireError::Input(reason) => reason.message().into(),
             WireError::Signature(e) => e.message(),
             WireError::Serialization(m) | WireError::Service(m) | WireError::PolicyDenied(m) => {
                 m.clone()
@@ -129,7 +127,7 @@ impl WireError {
             WireError::Internal => "The request processing has failed because of an unknown error, exception or failure.".into(),
         };
         let mut body = json!({ "__type": self.code(), "Message": message });
-        if let WireError::Input { reason, .. } = self {
+        if let WireError::Input(reason) = self {
             body["Reason"] = Value::from(reason.as_str());
         }
         body
