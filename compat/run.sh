@@ -6,76 +6,25 @@
 # compat/console/), the AWS CLI session and the JavaScript SDK scenario
 # (installing compat/js/node_modules with `npm ci` when missing), then the
 # Huawei Cloud SDK suite in compat/huawei (in its own venv, made by
-# compat/huawei/install.sh), stops the server, and exits non-zero if anything
-# failed. pytest's summary
-# line is printed last.
+# compat/huawei/install.sh), then moto's own organizations tests against an
+# orgd of their own (compat/moto/run.sh), stops the server, and exits non-zero
+# if anything failed. pytest's summary line is printed last.
 set -uo pipefail
 
-if [ $# -lt 1 ]; then
-    echo "usage: $0 ORGD_BINARY [extra pytest args...]" >&2
-    exit 2
-fi
-binary=$1
-shift
-if [ ! -x "$binary" ]; then
-    echo "compat: $binary is not an executable file" >&2
-    exit 2
-fi
-binary=$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(dirname "$here")
+# shellcheck source=compat/serve.sh
+source "$here/serve.sh"
+binary=$(orgd_binary "$0" "${1:-}") || exit 2
+shift
 
 if ! python3 -m pytest --version >/dev/null 2>&1; then
     echo "compat: pytest is missing, installing it with pip"
     python3 -m pip install --quiet pytest || { echo "compat: could not install pytest" >&2; exit 2; }
 fi
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-endpoint="http://127.0.0.1:$port"
-workdir=$(mktemp -d)
-server_log="$workdir/orgd.log"
-
-NO_COLOR=1 "$binary" serve --listen "127.0.0.1:$port" --in-memory >"$server_log" 2>&1 &
-server_pid=$!
-
-cleanup() {
-    if kill -0 "$server_pid" 2>/dev/null; then
-        kill "$server_pid" 2>/dev/null
-        wait "$server_pid" 2>/dev/null
-    fi
-    rm -rf "$workdir"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-show_server_log() {
-    echo "---- last lines of the orgd log ($server_log) ----"
-    tail -n 40 "$server_log"
-    echo "----"
-}
-
-ready=0
-for _ in $(seq 1 150); do
-    if ! kill -0 "$server_pid" 2>/dev/null; then
-        echo "compat: orgd exited before it was ready" >&2
-        show_server_log
-        exit 1
-    fi
-    if python3 - "$endpoint" <<'EOF' 2>/dev/null; then
-import sys, urllib.request
-with urllib.request.urlopen(sys.argv[1] + "/_orgd/health", timeout=1) as r:
-    sys.exit(0 if r.status == 200 else 1)
-EOF
-        ready=1
-        break
-    fi
-    sleep 0.2
-done
-if [ "$ready" != 1 ]; then
-    echo "compat: orgd did not answer $endpoint/_orgd/health within 30s" >&2
-    show_server_log
-    exit 1
-fi
+start_orgd "$binary" || exit 1
+endpoint=$orgd_endpoint
 echo "compat: orgd is up at $endpoint"
 
 export ORGD_ENDPOINT="$endpoint"
@@ -97,7 +46,7 @@ echo "  $(chromium --version 2>/dev/null || echo 'chromium: not installed (compa
 echo "  node $(node --version 2>/dev/null || echo 'not installed'), @aws-sdk/client-organizations $(sed -n 's/.*"@aws-sdk\/client-organizations": "\(.*\)".*/\1/p' compat/js/package.json | head -n 1)"
 
 pytest_out="$workdir/pytest.out"
-python3 -m pytest compat/ -q --ignore=compat/huawei "$@" 2>&1 | tee "$pytest_out"
+python3 -m pytest compat/ -q --ignore=compat/huawei --ignore=compat/moto "$@" 2>&1 | tee "$pytest_out"
 pytest_rc=${PIPESTATUS[0]}
 
 echo
@@ -145,9 +94,16 @@ else
 fi
 hw_summary=$(grep -E '^=*[ ]*[0-9]+ (passed|failed|error|errors|skipped|deselected)' "$hw_out" 2>/dev/null | tail -n 1)
 
+echo
+echo "compat: moto's own organizations tests in server mode (compat/moto)"
+moto_out="$workdir/moto.out"
+bash compat/moto/run.sh "$binary" 2>&1 | tee "$moto_out"
+moto_rc=${PIPESTATUS[0]}
+moto_summary=$(tail -n 1 "$moto_out" | sed 's|^compat/moto: ||')
+
 summary=$(grep -E '^=*[ ]*[0-9]+ (passed|failed|error|errors|skipped|deselected)' "$pytest_out" | tail -n 1)
 if [ "$pytest_rc" != 0 ] || [ "$cli_rc" != 0 ] || [ "$js_rc" != 0 ] || [ "$hw_rc" != 0 ]; then
-    show_server_log
+    show_orgd_log
 fi
 if [ "$cli_rc" != 0 ]; then
     echo "compat: the AWS CLI session FAILED (exit $cli_rc)"
@@ -162,6 +118,11 @@ if [ "$hw_rc" != 0 ]; then
 else
     echo "compat: the Huawei SDK suite passed: $hw_summary"
 fi
+if [ "$moto_rc" != 0 ]; then
+    echo "compat: moto's organizations suite FAILED (exit $moto_rc): $moto_summary"
+else
+    echo "compat: moto's organizations suite passed: $moto_summary"
+fi
 # pytest's own summary line, repeated so that it closes the output.
 echo "$summary"
 if [ "$pytest_rc" != 0 ]; then
@@ -173,4 +134,7 @@ fi
 if [ "$js_rc" != 0 ]; then
     exit "$js_rc"
 fi
-exit "$hw_rc"
+if [ "$hw_rc" != 0 ]; then
+    exit "$hw_rc"
+fi
+exit "$moto_rc"
