@@ -39,6 +39,11 @@ def test_observed_error_texts(org, new_account, client):
         client(OUTSIDER).describe_organization()
     assert message_of(exc) == "Your account is not a member of an organization."
 
+    with pytest.raises(ClientError) as exc:
+        client(new_account()).list_accounts()
+    assert error_of(exc)[0] == "AccessDeniedException"
+    assert message_of(exc) == "You don't have permissions to access this resource."
+
     c.enable_policy_type(RootId=org.root_id, PolicyType="SERVICE_CONTROL_POLICY")
     c.create_policy(Name="same", Description="", Type="SERVICE_CONTROL_POLICY", Content=scp("s3"))
     with pytest.raises(ClientError) as exc:

@@ -280,7 +280,11 @@ fn not_found(entity: Entity) -> AwsError {
     plain(code, message)
 }
 
-/// AccessDeniedException's text: one whatever the reason (seed; no observed text was found).
+/// AccessDeniedException's text: one whatever the reason. Observed for a member account calling
+/// an operation of the management account (ListAccounts:
+/// github.com/aws-samples/aws-iam-access-key-auto-rotation/issues/10; ListRoots:
+/// github.com/awslabs/aws-innovation-sandbox/issues/6); the documented text is "You don't have
+/// permissions to perform the requested operation."
 fn denial(d: &Denial) -> String {
     match d {
         Denial::Operation { .. }
@@ -291,7 +295,7 @@ fn denial(d: &Denial) -> String {
         | Denial::OthersEffectivePolicy
         // STS answers this one in its own shape (`aws/sts.rs`).
         | Denial::AssumeRole => {
-            "You don't have permissions to perform the requested operation.".into()
+            "You don't have permissions to access this resource.".into()
         }
     }
 }
