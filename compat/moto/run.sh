@@ -7,10 +7,10 @@
 # tests import the installed moto for its helpers). orgd is started in memory on a free port;
 # moto's suite resets it through POST /moto-api/reset. compat/moto/expectations.py lists the
 # tests that assert moto's behaviour where AWS's differs, each with its reason: they must fail,
-# every other test must pass. Those stopped by moto's synchronous CreateAccount then run again
-# with CreateAccount waited for (ORGD_MOTO_WAIT_FOR_CREATE, expectations.py). Without moto or
-# PyPI the suite is skipped, except under CI (`CI` set), where that fails. The last line printed
-# sums up both runs.
+# every other test must pass. Those stopped by one of moto's shortcuts (CreateAccount done at
+# once, SCPs attached without the type enabled) then run again with their clients doing what a
+# client of AWS must (ORGD_MOTO_AWS_CLIENT, expectations.py). Without moto or PyPI the suite is
+# skipped, except under CI (`CI` set), where that fails. The last line printed sums up both runs.
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -74,10 +74,8 @@ started=$SECONDS
 run_suite "the tests as written"
 rc=$?
 as_written=$summary
-# The tests that failed on CreateAccount's first answer, again with CreateAccount waited for
-# (expectations.py).
-run_suite "the tests that read CreateAccount's first answer, with CreateAccount waited for" \
-    ORGD_MOTO_WAIT_FOR_CREATE=1
+# The tests that failed on one of moto's shortcuts, again as a client of AWS (expectations.py).
+run_suite "the tests stopped by moto's shortcuts, again as a client of AWS" ORGD_MOTO_AWS_CLIENT=1
 waiting_rc=$?
 # Extra arguments (-k ...) may select none of these: pytest's "no tests ran".
 if [ "$waiting_rc" = 5 ] && [ ${#pytest_args[@]} -gt 0 ]; then
@@ -86,7 +84,7 @@ fi
 if [ "$rc" != 0 ] || [ "$waiting_rc" != 0 ]; then
     show_orgd_log
 fi
-echo "compat/moto: as written: $as_written; CreateAccount waited for: $summary (moto $version, $((SECONDS - started)) s)"
+echo "compat/moto: as written: $as_written; again as a client of AWS: $summary (moto $version, $((SECONDS - started)) s)"
 if [ "$rc" != 0 ]; then
     exit "$rc"
 fi
