@@ -1,6 +1,13 @@
 //! The engine: the in-memory `State` behind a read-write lock, and one writer at a time that makes
 //! each write durable in the `Store` before applying it. Reads never wait for the disk.
 //!
+//! Writes are committed in groups (group commit): the writes that arrive while a commit is on
+//! its way to the disk queue up, and the next leader decides them one after another, each on the
+//! state the ones before it leave (applied tentatively under the state's write lock, then taken
+//! back with `State::undo`, so readers never see them), stores all their changes in one commit
+//! (one transaction, one fsync), and only then applies them and answers each. A write is answered
+//! only once durable, and its answer is the one the sequential order of the group gives.
+//!
 //! Over a store that other orgd processes share (PostgreSQL), a write is optimistic: it is decided
 //! on this replica's state and committed with the version that state has; when another replica
 //! committed first, the store refuses it (`StoreError::Conflict`), the engine catches up with the
@@ -9,6 +16,7 @@
 //! operation runs again on them. So every write answers as the sequential order of commits says.
 //! A follower thread (`follow`) applies other replicas' commits as the store's feed reports them.
 
+use std::any::Any;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
@@ -19,7 +27,7 @@ use orgd_domain::model::State;
 use orgd_domain::ops::{self, Ctx, Write};
 use orgd_domain::{Change, Limits, OrgError};
 use orgd_store::{Feed, Refresh, Store, StoreError};
-use parking_lot::{Mutex, RwLock};
+use parking_lot::{Condvar, Mutex, RwLock};
 use prometheus_client::metrics::histogram::Histogram;
 use rand::{Rng, RngCore, SeedableRng, rngs::StdRng};
 
@@ -30,8 +38,15 @@ use crate::clock::Clock;
 pub enum EngineError {
     #[error(transparent)]
     Domain(#[from] OrgError),
+    /// Shared by every write of the group whose commit failed.
     #[error("storage failed: {0}")]
-    Store(#[from] StoreError),
+    Store(Arc<StoreError>),
+}
+
+impl From<StoreError> for EngineError {
+    fn from(e: StoreError) -> Self {
+        EngineError::Store(Arc::new(e))
+    }
 }
 
 /// Why an import was refused or failed (nothing of it was kept either way).
@@ -68,9 +83,80 @@ const TOKEN_KEY: &str = "token-key";
 /// How long the follower waits for a notification before asking the store anyway.
 const FOLLOW_POLL: Duration = Duration::from_millis(250);
 
+/// A write operation with its output sent elsewhere: it answers the changes it decided.
+type Decide = Box<dyn FnMut(&Ctx, &mut dyn IdSource) -> Result<Vec<Change>, OrgError> + Send>;
+
+/// One write waiting in the queue for the next group commit.
+struct Job {
+    caller: String,
+    decide: Decide,
+    slot: Arc<Slot>,
+}
+
+/// How a queued write ended (its output, when it has one, is in the caller's own cell).
+enum Outcome {
+    Done,
+    Refused(OrgError),
+    Failed(Arc<StoreError>),
+    /// The operation panicked (the payload, when it is this write's own panic).
+    Panicked(Option<Box<dyn Any + Send>>),
+}
+
+enum Turn {
+    Waiting,
+    /// The caller's thread is to lead the next group (its job is at the queue's head).
+    Lead,
+    Ended(Outcome),
+}
+
+/// Where a queued write's thread waits to lead or to be answered.
+struct Slot {
+    turn: Mutex<Turn>,
+    cv: Condvar,
+}
+
+impl Slot {
+    fn set(&self, turn: Turn) {
+        *self.turn.lock() = turn;
+        self.cv.notify_one();
+    }
+
+    /// Waits until the write is answered (its outcome) or its thread is to lead (`None`).
+    fn wait(&self) -> Option<Outcome> {
+        let mut turn = self.turn.lock();
+        loop {
+            match std::mem::replace(&mut *turn, Turn::Waiting) {
+                Turn::Waiting => self.cv.wait(&mut turn),
+                Turn::Lead => return None,
+                Turn::Ended(outcome) => return Some(outcome),
+            }
+        }
+    }
+
+    /// The outcome, if the write was answered.
+    fn take(&self) -> Option<Outcome> {
+        let mut turn = self.turn.lock();
+        match std::mem::replace(&mut *turn, Turn::Waiting) {
+            Turn::Ended(outcome) => Some(outcome),
+            other => {
+                *turn = other;
+                None
+            }
+        }
+    }
+}
+
+/// The writes waiting for a group commit, and whether some thread is leading one.
+#[derive(Default)]
+struct Queue {
+    jobs: Vec<Job>,
+    leading: bool,
+}
+
 pub struct Engine {
     state: RwLock<State>,
     writer: Mutex<Writer>,
+    queue: Mutex<Queue>,
     /// The store's version that `state` reflects (written under the writer lock).
     version: AtomicU64,
     /// The store's feed of other replicas' commits, until `follow` takes it.
@@ -97,6 +183,7 @@ impl Engine {
         Ok(Engine {
             state: RwLock::new(state),
             writer: Mutex::new(Writer { store, rng }),
+            queue: Mutex::new(Queue::default()),
             version,
             feed,
             token_key: RwLock::new(token_key),
@@ -144,48 +231,160 @@ impl Engine {
         Ok(f(&cx)?)
     }
 
-    /// Runs a write operation: decides its changes on the current state, stores them durably, then
-    /// applies them. Blocks on the disk: call it off the async runtime's worker threads. `f` runs
-    /// again on fresh state when another replica committed first (see the module's notes).
-    pub fn write<T>(
+    /// Runs a write operation: decides its changes on the current state (with the writes queued
+    /// before it in its group applied), stores them durably, then applies them. Blocks on the
+    /// disk: call it off the async runtime's worker threads. `f` runs again on fresh state when
+    /// another replica committed first (see the module's notes).
+    pub fn write<T: Send + 'static>(
         &self,
         caller: &str,
-        mut f: impl FnMut(&Ctx, &mut dyn IdSource) -> Result<Write<T>, OrgError>,
+        mut f: impl FnMut(&Ctx, &mut dyn IdSource) -> Result<Write<T>, OrgError> + Send + 'static,
     ) -> Result<T, EngineError> {
+        let output = Arc::new(Mutex::new(None));
+        let cell = output.clone();
+        let slot = Arc::new(Slot {
+            turn: Mutex::new(Turn::Waiting),
+            cv: Condvar::new(),
+        });
+        let job = Job {
+            caller: caller.to_string(),
+            decide: Box::new(move |cx, ids| {
+                let write = f(cx, ids)?;
+                *cell.lock() = Some(write.output);
+                Ok(write.changes)
+            }),
+            slot: slot.clone(),
+        };
+        let lead = {
+            let mut queue = self.queue.lock();
+            queue.jobs.push(job);
+            !std::mem::replace(&mut queue.leading, true)
+        };
+        let outcome = match lead {
+            true => None,
+            false => slot.wait(),
+        };
+        let outcome = match outcome {
+            Some(outcome) => outcome,
+            None => {
+                self.lead();
+                slot.take()
+                    .expect("a leader's own write is in the group it commits")
+            }
+        };
+        match outcome {
+            Outcome::Done => Ok(output
+                .lock()
+                .take()
+                .expect("a decided write leaves its output")),
+            Outcome::Refused(e) => Err(e.into()),
+            Outcome::Failed(e) => Err(EngineError::Store(e)),
+            Outcome::Panicked(Some(panic)) => std::panic::resume_unwind(panic),
+            Outcome::Panicked(None) => panic!("another write of its group commit panicked"),
+        }
+    }
+
+    /// Commits every queued write as one group (the leader's own is among them), then hands the
+    /// lead to the first write queued meanwhile. Every write of the group is answered, even if
+    /// this panics.
+    fn lead(&self) {
+        struct Group<'e> {
+            engine: &'e Engine,
+            slots: Vec<Arc<Slot>>,
+        }
+        impl Drop for Group<'_> {
+            fn drop(&mut self) {
+                // Reached without answers only by a panic: fail what is left, then hand off.
+                for slot in self.slots.drain(..) {
+                    slot.set(Turn::Ended(Outcome::Panicked(None)));
+                }
+                let mut queue = self.engine.queue.lock();
+                match queue.jobs.first() {
+                    Some(next) => next.slot.set(Turn::Lead),
+                    None => queue.leading = false,
+                }
+            }
+        }
+        let mut jobs = std::mem::take(&mut self.queue.lock().jobs);
+        let mut group = Group {
+            engine: self,
+            slots: jobs.iter().map(|j| j.slot.clone()).collect(),
+        };
+        let outcomes = self.commit_group(&mut jobs);
+        for (slot, outcome) in group.slots.drain(..).zip(outcomes) {
+            slot.set(Turn::Ended(outcome));
+        }
+    }
+
+    /// Decides `jobs` in order on the state, each seeing the changes of those before it, stores
+    /// all their changes in one commit and applies them; each job's outcome.
+    fn commit_group(&self, jobs: &mut [Job]) -> Vec<Outcome> {
         let mut w = self.writer.lock();
         loop {
             let Writer { store, rng } = &mut *w;
-            let decided = {
-                let state = self.state.read();
-                let cx = Ctx {
-                    state: &state,
-                    caller,
-                    now: self.clock.now(),
-                    limits: &self.limits,
-                };
-                f(&cx, &mut RandIds(rng))
-            };
-            match decided {
-                Err(e) => {
-                    if !self.catch_up(store.as_mut())? {
-                        return Err(e.into());
-                    }
-                }
-                Ok(write) => match self.commit(store.as_mut(), write.changes) {
-                    Ok(true) => return Ok(write.output),
-                    // Nothing to commit: the answer stands if the state was current.
-                    Ok(false) => {
-                        if !self.catch_up(store.as_mut())? {
-                            return Ok(write.output);
-                        }
-                    }
-                    Err(StoreError::Conflict) => {
-                        self.catch_up(store.as_mut())?;
-                    }
-                    Err(e) => return Err(e.into()),
+            let (changes, outcomes) = self.decide_group(jobs, rng);
+            let result = match changes.is_empty() {
+                // Nothing to commit: the answers stand if the state was current.
+                true => self.catch_up(store.as_mut()).map(|fresh| !fresh),
+                false => match self.commit(store.as_mut(), changes) {
+                    Ok(_) => Ok(true),
+                    // Another replica committed first: catch up and decide again.
+                    Err(StoreError::Conflict) => self.catch_up(store.as_mut()).map(|_| false),
+                    Err(e) => Err(e),
                 },
+            };
+            match result {
+                Ok(true) => return outcomes,
+                Ok(false) => continue,
+                Err(e) => {
+                    let e = Arc::new(e);
+                    return outcomes
+                        .into_iter()
+                        .map(|o| match o {
+                            Outcome::Done => Outcome::Failed(e.clone()),
+                            other => other,
+                        })
+                        .collect();
+                }
             }
         }
+    }
+
+    /// Runs each job's decision on the state with the changes of the jobs before it applied,
+    /// then takes those changes back: the group's changes, in order, and each job's outcome
+    /// (`Done` for a write whose changes are among them).
+    fn decide_group(&self, jobs: &mut [Job], rng: &mut StdRng) -> (Vec<Change>, Vec<Outcome>) {
+        let now = self.clock.now();
+        let mut state = self.state.write();
+        let mut changes = Vec::new();
+        let mut undos = Vec::new();
+        let mut outcomes = Vec::with_capacity(jobs.len());
+        for job in jobs.iter_mut() {
+            let decided = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                let cx = Ctx {
+                    state: &state,
+                    caller: &job.caller,
+                    now,
+                    limits: &self.limits,
+                };
+                (job.decide)(&cx, &mut RandIds(rng))
+            }));
+            outcomes.push(match decided {
+                Ok(Ok(decided)) => {
+                    for change in decided {
+                        changes.push(change.clone());
+                        undos.push(state.apply_undoable(change));
+                    }
+                    Outcome::Done
+                }
+                Ok(Err(e)) => Outcome::Refused(e),
+                Err(panic) => Outcome::Panicked(Some(panic)),
+            });
+        }
+        for undo in undos.into_iter().rev() {
+            state.undo(undo);
+        }
+        (changes, outcomes)
     }
 
     /// Applies what other replicas committed since this state's version; whether there was any.
@@ -392,3 +591,7 @@ fn load_or_make_key(store: &mut dyn Store, rng: &mut StdRng) -> Result<[u8; 32],
     store.set_meta(TOKEN_KEY, &fresh)?;
     Ok(fresh)
 }
+
+#[cfg(test)]
+#[path = "engine_tests.rs"]
+mod tests;
