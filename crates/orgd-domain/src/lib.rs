@@ -26,4 +26,4 @@ pub use error::{
     Constraint, Denial, Entity, HandshakeConstraint, HandshakeTransition, Invalid, OrgError,
     ResourcePolicyFault, Result,
 };
-pub use model::{Change, Millis, State};
+pub use model::{Change, Millis, State, Undo};

@@ -814,6 +814,18 @@ impl Parsed {
     }
 }
 
+/// What takes one applied change back (`State::apply_undoable`, `State::undo`).
+#[derive(Debug)]
+pub struct Undo(Prior);
+
+#[derive(Debug)]
+enum Prior {
+    /// The entity existed: put this version back.
+    Put(Box<Change>),
+    /// The change created the entity: remove it.
+    Remove(Kind, String),
+}
+
 static EMPTY: BTreeSet<String> = BTreeSet::new();
 
 /// The kinds of entity an id can name (`State::kind_of`).
@@ -935,6 +947,116 @@ impl State {
                 self.transfers.insert(t.id.clone(), t);
             }
         }
+    }
+
+    /// `apply`, returning what puts the state back as it was before the change (`undo`). The
+    /// engine decides a group of writes one after another on the state, each seeing the ones
+    /// before it, then takes them back so that readers never see what is not yet stored.
+    pub fn apply_undoable(&mut self, change: Change) -> Undo {
+        fn prior<T: Clone>(
+            map: &BTreeMap<String, T>,
+            id: &str,
+            kind: Kind,
+            put: fn(T) -> Change,
+        ) -> Undo {
+            Undo(match map.get(id) {
+                Some(old) => Prior::Put(Box::new(put(old.clone()))),
+                None => Prior::Remove(kind, id.to_string()),
+            })
+        }
+        let undo = match &change {
+            Change::PutOrganization(Organization { id, .. }) | Change::DeleteOrganization(id) => {
+                prior(
+                    &self.organizations,
+                    id,
+                    Kind::Organization,
+                    Change::PutOrganization,
+                )
+            }
+            Change::PutRoot(Root { id, .. }) | Change::DeleteRoot(id) => {
+                prior(&self.roots, id, Kind::Root, Change::PutRoot)
+            }
+            Change::PutOu(OrganizationalUnit { id, .. }) | Change::DeleteOu(id) => {
+                prior(&self.ous, id, Kind::OrganizationalUnit, Change::PutOu)
+            }
+            Change::PutAccount(Account { id, .. }) => {
+                prior(&self.accounts, id, Kind::Account, Change::PutAccount)
+            }
+            Change::PutCreateAccountRequest(CreateAccountRequest { id, .. })
+            | Change::DeleteCreateAccountRequest(id) => prior(
+                &self.create_requests,
+                id,
+                Kind::CreateAccountRequest,
+                Change::PutCreateAccountRequest,
+            ),
+            Change::PutHandshake(Handshake { id, .. }) | Change::DeleteHandshake(id) => {
+                prior(&self.handshakes, id, Kind::Handshake, Change::PutHandshake)
+            }
+            Change::PutPolicy(Policy { id, .. }) | Change::DeletePolicy(id) => {
+                prior(&self.policies, id, Kind::Policy, Change::PutPolicy)
+            }
+            Change::PutResponsibilityTransfer(ResponsibilityTransfer { id, .. }) => prior(
+                &self.transfers,
+                id,
+                Kind::ResponsibilityTransfer,
+                Change::PutResponsibilityTransfer,
+            ),
+        };
+        self.apply(change);
+        undo
+    }
+
+    /// Takes one change back (undo a group's changes in the reverse order they were applied).
+    pub fn undo(&mut self, undo: Undo) {
+        match undo.0 {
+            Prior::Put(change) => self.apply(*change),
+            Prior::Remove(kind, id) => match kind {
+                Kind::Organization => self.apply(Change::DeleteOrganization(id)),
+                Kind::Root => self.apply(Change::DeleteRoot(id)),
+                Kind::OrganizationalUnit => self.apply(Change::DeleteOu(id)),
+                Kind::CreateAccountRequest => self.apply(Change::DeleteCreateAccountRequest(id)),
+                Kind::Handshake => self.apply(Change::DeleteHandshake(id)),
+                Kind::Policy => self.apply(Change::DeletePolicy(id)),
+                // Stores never delete these two kinds, so `Change` has no delete for them.
+                Kind::Account => {
+                    if let Some(old) = self.accounts.remove(&id) {
+                        self.ix.account(&old, false);
+                    }
+                }
+                Kind::ResponsibilityTransfer => {
+                    if let Some(old) = self.transfers.remove(&id) {
+                        self.ix.transfer(&old, false);
+                    }
+                }
+                Kind::ResourcePolicy => unreachable!("no change puts a resource policy alone"),
+            },
+        }
+    }
+
+    /// Whether two states hold the same entities, indexes and parsed documents (by key).
+    #[cfg(test)]
+    pub(crate) fn same_as(&self, other: &State) -> bool {
+        self.organizations == other.organizations
+            && self.roots == other.roots
+            && self.ous == other.ous
+            && self.accounts == other.accounts
+            && self.create_requests == other.create_requests
+            && self.handshakes == other.handshakes
+            && self.policies == other.policies
+            && self.transfers == other.transfers
+            && self.ix == other.ix
+            && self.parsed.policies.keys().collect::<BTreeSet<_>>()
+                == other.parsed.policies.keys().collect::<BTreeSet<_>>()
+            && self
+                .parsed
+                .resource_policies
+                .keys()
+                .collect::<BTreeSet<_>>()
+                == other
+                    .parsed
+                    .resource_policies
+                    .keys()
+                    .collect::<BTreeSet<_>>()
     }
 
     /// Panics unless every index equals the one rebuilt from scratch from the entities.

@@ -61,6 +61,17 @@ impl World {
             };
             f(&cx, &mut self.ids)?
         };
+        // The engine may decide a write on top of others and take them back before storing
+        // them: applying a write's changes and undoing them must give back the same state.
+        let before = self.state.clone();
+        let undos: Vec<_> = (w.changes.iter().cloned())
+            .map(|c| self.state.apply_undoable(c))
+            .collect();
+        undos.into_iter().rev().for_each(|u| self.state.undo(u));
+        assert!(
+            self.state.same_as(&before),
+            "undoing a write changed the state"
+        );
         for c in w.changes {
             self.state.apply(c);
         }

@@ -756,9 +756,7 @@ impl AwsApi {
         caller: String,
         f: impl FnMut(&Ctx, &mut dyn IdSource) -> Result<Write<T>, OrgError> + Send + 'static,
     ) -> Result<T, WireError> {
-        let engine = self.engine.clone();
-        joined(tokio::task::spawn_blocking(move || engine.write(&caller, f)).await)?
-            .map_err(Into::into)
+        Ok(self.engine.write_async(&caller, f).await?)
     }
 
     /// A paged listing: reads `MaxResults` and `NextToken`, reads one page and answers

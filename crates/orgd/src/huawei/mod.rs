@@ -214,10 +214,9 @@ impl HuaweiApi {
         caller: &str,
         f: impl FnMut(&Ctx, &mut dyn IdSource) -> Result<Write<T>, OrgError> + Send + 'static,
     ) -> Result<T, HwError> {
-        let engine = self.engine.clone();
-        let caller = caller.to_string();
-        blocking(move || engine.write(&caller, f))
-            .await?
+        self.engine
+            .write_async(caller, f)
+            .await
             .map_err(engine_error)
     }
 
