@@ -27,6 +27,7 @@ use std::sync::Arc;
 
 use orgd_domain::OrgError;
 use orgd_domain::ids::IdSource;
+use orgd_domain::ops::PolicyMode::{DryRun, Enforced};
 use orgd_domain::ops::{Ctx, Write};
 use serde_json::Value;
 
@@ -274,27 +275,29 @@ impl HuaweiApi {
                 services::list_delegated_administrators(self, call).await
             }
             Op::ListDelegatedServices => services::list_delegated_services(self, call).await,
-            Op::CreatePolicy => policies::create_policy(self, call).await,
-            Op::ListPolicies => policies::list_policies(self, call).await,
-            Op::ShowPolicy => policies::show_policy(self, call).await,
-            Op::UpdatePolicy => policies::update_policy(self, call).await,
-            Op::DeletePolicy => policies::delete_policy(self, call).await,
+            Op::CreatePolicy => policies::create_policy(self, call, Enforced).await,
+            Op::ListPolicies => policies::list_policies(self, call, Enforced).await,
+            Op::ShowPolicy => policies::show_policy(self, call, Enforced).await,
+            Op::UpdatePolicy => policies::update_policy(self, call, Enforced).await,
+            Op::DeletePolicy => policies::delete_policy(self, call, Enforced).await,
             Op::EnablePolicyType => policies::enable_policy_type(self, call).await,
             Op::DisablePolicyType => policies::disable_policy_type(self, call).await,
-            Op::AttachPolicy => policies::attach_policy(self, call).await,
-            Op::DetachPolicy => policies::detach_policy(self, call).await,
-            Op::ListEntitiesForPolicy => policies::list_entities_for_policy(self, call).await,
+            Op::AttachPolicy => policies::attach_policy(self, call, Enforced, true).await,
+            Op::DetachPolicy => policies::attach_policy(self, call, Enforced, false).await,
+            Op::ListEntitiesForPolicy => {
+                policies::list_entities_for_policy(self, call, Enforced).await
+            }
             Op::ShowDryRunConfig => policies::show_dry_run_config(self, call).await,
             Op::UpdateDryRunConfig => policies::update_dry_run_config(self, call).await,
-            Op::CreateDryRunPolicy => policies::create_dry_run_policy(self, call).await,
-            Op::ListDryRunPolicies => policies::list_dry_run_policies(self, call).await,
-            Op::ShowDryRunPolicy => policies::show_dry_run_policy(self, call).await,
-            Op::UpdateDryRunPolicy => policies::update_dry_run_policy(self, call).await,
-            Op::DeleteDryRunPolicy => policies::delete_dry_run_policy(self, call).await,
-            Op::AttachDryRunPolicy => policies::attach_dry_run_policy(self, call).await,
-            Op::DetachDryRunPolicy => policies::detach_dry_run_policy(self, call).await,
+            Op::CreateDryRunPolicy => policies::create_policy(self, call, DryRun).await,
+            Op::ListDryRunPolicies => policies::list_policies(self, call, DryRun).await,
+            Op::ShowDryRunPolicy => policies::show_policy(self, call, DryRun).await,
+            Op::UpdateDryRunPolicy => policies::update_policy(self, call, DryRun).await,
+            Op::DeleteDryRunPolicy => policies::delete_policy(self, call, DryRun).await,
+            Op::AttachDryRunPolicy => policies::attach_policy(self, call, DryRun, true).await,
+            Op::DetachDryRunPolicy => policies::attach_policy(self, call, DryRun, false).await,
             Op::ListEntitiesForDryRunPolicy => {
-                policies::list_entities_for_dry_run_policy(self, call).await
+                policies::list_entities_for_policy(self, call, DryRun).await
             }
             Op::TagResource => tags::tag_resource(self, call).await,
             Op::UntagResource => tags::untag_resource(self, call).await,
