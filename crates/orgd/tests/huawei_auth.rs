@@ -8,11 +8,9 @@ mod common;
 use std::time::{Duration, SystemTime};
 
 use hmac::{Hmac, Mac};
-use orgd::config::AuthMode;
-use orgd::{ServeConfig, Server};
+use orgd::Server;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use sha2::{Digest, Sha256};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const AK: &str = "HWEXAMPLEAK000000001";
 const SK: &str = "hwexampleSecretKey0000000000000000000001";
@@ -33,12 +31,7 @@ const GATEWAY_MESSAGE: &str =
     "Incorrect IAM authentication information: verify aksk signature fail";
 
 async fn strict_server() -> (Server, tempfile::NamedTempFile) {
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(file.path(), KEYS).unwrap();
-    let mut cfg = ServeConfig::ephemeral();
-    cfg.auth = AuthMode::Signed;
-    cfg.credentials = Some(file.path().to_path_buf());
-    (Server::start(&cfg).await.unwrap(), file)
+    common::start_signed(KEYS).await
 }
 
 // ---- a signer written from AUTH.md sections 1-3 ----
@@ -198,20 +191,8 @@ async fn send(server: &Server, req: &Req) -> (u16, String) {
     } else {
         format!("{}?{}", req.path, req.query)
     };
-    let mut head = format!("{} {target} HTTP/1.1\r\n", req.method);
-    for (k, v) in &req.headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    head.push_str(&format!(
-        "content-length: {}\r\nconnection: close\r\n\r\n",
-        req.body.len()
-    ));
-    let mut stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
-    stream.write_all(head.as_bytes()).await.unwrap();
-    stream.write_all(&req.body).await.unwrap();
-    let mut out = String::new();
-    stream.read_to_string(&mut out).await.unwrap();
-    (common::http_status(&out), out)
+    let addr = server.addr.to_string();
+    common::raw_http(&addr, req.method, &target, &req.headers, &req.body).await
 }
 
 fn json_body(answer: &str) -> serde_json::Value {

@@ -112,14 +112,7 @@ async fn populate(server: &Server) -> Org {
     let ou = org.new_ou(&org.root_id, "Workloads").await;
     let dev = org.new_account("dev").await;
     org.new_account("prod").await;
-    org.client
-        .move_account()
-        .account_id(&dev)
-        .source_parent_id(&org.root_id)
-        .destination_parent_id(&ou)
-        .send()
-        .await
-        .expect("MoveAccount");
+    org.move_account(&dev, &org.root_id, &ou).await;
     org.client
         .enable_policy_type()
         .root_id(&org.root_id)
@@ -142,13 +135,7 @@ async fn populate(server: &Server) -> Org {
         .and_then(|p| p.policy_summary)
         .and_then(|s| s.id)
         .expect("policy id");
-    org.client
-        .attach_policy()
-        .policy_id(&policy)
-        .target_id(&ou)
-        .send()
-        .await
-        .expect("AttachPolicy");
+    org.attach(&policy, &ou).await;
     org.client
         .invite_account_to_organization()
         .target(

@@ -12,9 +12,7 @@ use aws_sigv4::http_request::{
 };
 use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
-use orgd::config::AuthMode;
-use orgd::{ServeConfig, Server};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use orgd::Server;
 
 const KEYS: &str = r#"[
   {"access_key_id": "AKIAMGMTEXAMPLE", "secret_access_key": "mgmt-secret", "account_id": "111111111111",
@@ -22,22 +20,11 @@ const KEYS: &str = r#"[
 ]"#;
 
 async fn strict_server() -> (Server, tempfile::NamedTempFile) {
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(file.path(), KEYS).unwrap();
-    let mut cfg = ServeConfig::ephemeral();
-    cfg.auth = AuthMode::Signed;
-    cfg.credentials = Some(file.path().to_path_buf());
-    (Server::start(&cfg).await.unwrap(), file)
+    common::start_signed(KEYS).await
 }
 
 fn client(server: &Server, key: &str, secret: &str) -> Client {
-    let conf = Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .endpoint_url(server.endpoint())
-        .credentials_provider(Credentials::new(key, secret, None, None, "test"))
-        .build();
-    Client::from_conf(conf)
+    Client::from_conf(common::sdk_config(&server.endpoint(), key, secret, "us-east-1").build())
 }
 
 fn code<E: aws_sdk_organizations::error::ProvideErrorMetadata>(e: E) -> String {
@@ -149,20 +136,7 @@ async fn send(
     headers: &[(String, String)],
     body: &[u8],
 ) -> (u16, String) {
-    let mut req = format!("POST {path} HTTP/1.1\r\n");
-    for (k, v) in headers {
-        req.push_str(&format!("{k}: {v}\r\n"));
-    }
-    req.push_str(&format!(
-        "content-length: {}\r\nconnection: close\r\n\r\n",
-        body.len()
-    ));
-    let mut stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
-    stream.write_all(req.as_bytes()).await.unwrap();
-    stream.write_all(body).await.unwrap();
-    let mut out = String::new();
-    stream.read_to_string(&mut out).await.unwrap();
-    (common::http_status(&out), out)
+    common::raw_http(&server.addr.to_string(), "POST", path, headers, body).await
 }
 
 #[tokio::test]
