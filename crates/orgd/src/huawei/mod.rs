@@ -151,7 +151,7 @@ impl HuaweiApi {
     ) -> Answer {
         let caller = auth::caller(
             &self.auth,
-            &auth::Signed {
+            &crate::signing::SignedRequest {
                 method: req.method,
                 path: req.path,
                 query: req.query,
@@ -280,8 +280,8 @@ impl HuaweiApi {
             Op::ShowPolicy => policies::show_policy(self, call, Enforced).await,
             Op::UpdatePolicy => policies::update_policy(self, call, Enforced).await,
             Op::DeletePolicy => policies::delete_policy(self, call, Enforced).await,
-            Op::EnablePolicyType => policies::enable_policy_type(self, call).await,
-            Op::DisablePolicyType => policies::disable_policy_type(self, call).await,
+            Op::EnablePolicyType => policies::set_policy_type(self, call, true).await,
+            Op::DisablePolicyType => policies::set_policy_type(self, call, false).await,
             Op::AttachPolicy => policies::attach_policy(self, call, Enforced, true).await,
             Op::DetachPolicy => policies::attach_policy(self, call, Enforced, false).await,
             Op::ListEntitiesForPolicy => {

@@ -181,21 +181,16 @@ fn policy_type_request(body: &Body) -> Result<(String, PolicyType), HwError> {
     Ok((root, body_policy_type(body, "policy_type")?))
 }
 
-pub async fn enable_policy_type(api: &HuaweiApi, call: &Call) -> Answer {
+/// Enables (`enable`) or disables a policy type in the root.
+pub async fn set_policy_type(api: &HuaweiApi, call: &Call, enable: bool) -> Answer {
     let (root, ty) = policy_type_request(&call.body)?;
     let v = api
         .write(&call.caller, move |cx, _| {
-            ops::enable_policy_type(cx, &root, ty)
-        })
-        .await?;
-    Ok(Some(json!({ "root": wire::root(&v) })))
-}
-
-pub async fn disable_policy_type(api: &HuaweiApi, call: &Call) -> Answer {
-    let (root, ty) = policy_type_request(&call.body)?;
-    let v = api
-        .write(&call.caller, move |cx, _| {
-            ops::disable_policy_type(cx, &root, ty)
+            if enable {
+                ops::enable_policy_type(cx, &root, ty)
+            } else {
+                ops::disable_policy_type(cx, &root, ty)
+            }
         })
         .await?;
     Ok(Some(json!({ "root": wire::root(&v) })))
