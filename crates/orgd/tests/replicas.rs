@@ -78,6 +78,15 @@ async fn replicas(label: &str, n: usize, cfg: ServeConfig) -> Option<Vec<Server>
     Some(join_all((0..n).map(|_| start_with(cfg.clone()))).await)
 }
 
+/// `n` calls made at once, call `i` through the client of replica `i % replicas`.
+async fn on_replicas<T, F, Fut>(c: &[Client], n: usize, call: F) -> Vec<T>
+where
+    F: Fn(Client, usize) -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    join_all((0..n).map(|i| call(c[i % c.len()].clone(), i))).await
+}
+
 /// Polls `check` until it holds; returns how long that took (panics after `limit`).
 async fn within<F, Fut>(limit: Duration, what: &str, mut check: F) -> Duration
 where
@@ -144,8 +153,7 @@ async fn conflicting_writes_on_three_replicas_keep_the_invariants() {
     }
 
     // One name per parent: twelve clients on three replicas create the same OU.
-    let same = join_all((0..12).map(|i| {
-        let c = c[i % 3].clone();
+    let same = on_replicas(&c, 12, |c, _| {
         let root = root.clone();
         async move {
             outcome(
@@ -156,7 +164,7 @@ async fn conflicting_writes_on_three_replicas_keep_the_invariants() {
                     .await,
             )
         }
-    }))
+    })
     .await;
     assert_eq!(
         tally(&same),
@@ -167,8 +175,7 @@ async fn conflicting_writes_on_three_replicas_keep_the_invariants() {
     );
 
     // The OU quota: 24 distinct OUs asked for, 11 more fit.
-    let many = join_all((0..24).map(|i| {
-        let c = c[i % 3].clone();
+    let many = on_replicas(&c, 24, |c, i| {
         let root = root.clone();
         async move {
             outcome(
@@ -179,7 +186,7 @@ async fn conflicting_writes_on_three_replicas_keep_the_invariants() {
                     .await,
             )
         }
-    }))
+    })
     .await;
     assert_eq!(
         tally(&many),
@@ -246,8 +253,7 @@ async fn conflicting_writes_on_three_replicas_keep_the_invariants() {
     );
 
     // No lost update: fifteen tags added to one OU at once from three replicas.
-    let tagged = join_all((0..15).map(|i| {
-        let c = c[i % 3].clone();
+    let tagged = on_replicas(&c, 15, |c, i| {
         let ou = ou_a.clone();
         async move {
             outcome(
@@ -258,7 +264,7 @@ async fn conflicting_writes_on_three_replicas_keep_the_invariants() {
                     .await,
             )
         }
-    }))
+    })
     .await;
     assert_eq!(tally(&tagged), BTreeMap::from([("ok".to_string(), 15)]));
 

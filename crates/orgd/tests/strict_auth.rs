@@ -81,32 +81,14 @@ async fn raw_signed(
             "AWSOrganizationsV20161128.DescribeOrganization",
         ),
     ];
-    let identity: Identity = Credentials::new("AKIAMGMTEXAMPLE", secret, None, None, "t").into();
     let mut settings = SigningSettings::default();
     if presigned {
         settings.signature_location = SignatureLocation::QueryParams;
         settings.expires_in = how.expires;
     }
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region(how.region)
-        .name(how.service)
-        .time(time)
-        .settings(settings)
-        .build()
-        .unwrap()
-        .into();
-    let url = format!("http://{host}/");
-    let signable = SignableRequest::new(
-        "POST",
-        &url,
-        headers.iter().copied(),
-        SignableBody::Bytes(body),
-    )
-    .unwrap();
-    let (instructions, _) = sign(signable, &params).unwrap().into_parts();
-    let query: Vec<String> = instructions
-        .params()
+    let scope = (how.region, how.service, time);
+    let (signed, query) = sign_post(&headers, body, secret, scope, settings);
+    let query: Vec<String> = query
         .iter()
         .map(|(k, v)| {
             format!(
@@ -120,13 +102,53 @@ async fn raw_signed(
     } else {
         format!("/?{}", query.join("&"))
     };
-    let signed: Vec<(String, String)> = headers
+    send(server, &path, &signed, body).await
+}
+
+type Pairs = Vec<(String, String)>;
+
+/// Signs a POST of `body` to `/` of the `host` among `headers` with the management key and
+/// `secret`, for (region, service, time), as `settings` say: the headers with the signature's
+/// added, and the query parameters it adds (presigned).
+fn sign_post(
+    headers: &[(&str, &str)],
+    body: &[u8],
+    secret: &str,
+    (region, service, time): (&str, &str, SystemTime),
+    settings: SigningSettings,
+) -> (Pairs, Pairs) {
+    let identity: Identity = Credentials::new("AKIAMGMTEXAMPLE", secret, None, None, "t").into();
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region(region)
+        .name(service)
+        .time(time)
+        .settings(settings)
+        .build()
+        .unwrap()
+        .into();
+    let host = headers.iter().find(|(k, _)| *k == "host").unwrap().1;
+    let url = format!("http://{host}/");
+    let signable = SignableRequest::new(
+        "POST",
+        &url,
+        headers.iter().copied(),
+        SignableBody::Bytes(body),
+    )
+    .unwrap();
+    let (instructions, _) = sign(signable, &params).unwrap().into_parts();
+    let signed = headers
         .iter()
         .copied()
         .chain(instructions.headers())
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-    send(server, &path, &signed, body).await
+    let query = instructions
+        .params()
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    (signed, query)
 }
 
 /// Sends a POST of `body` to `path` with `headers`; returns the status and the whole answer.
@@ -352,32 +374,14 @@ async fn signed_sts(server: &Server, body: &str) -> (u16, String) {
             "application/x-www-form-urlencoded; charset=utf-8",
         ),
     ];
-    let identity: Identity =
-        Credentials::new("AKIAMGMTEXAMPLE", "mgmt-secret", None, None, "t").into();
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region("us-east-1")
-        .name("sts")
-        .time(SystemTime::now())
-        .settings(SigningSettings::default())
-        .build()
-        .unwrap()
-        .into();
-    let url = format!("http://{host}/");
-    let signable = SignableRequest::new(
-        "POST",
-        &url,
-        headers.iter().copied(),
-        SignableBody::Bytes(body.as_bytes()),
-    )
-    .unwrap();
-    let (instructions, _) = sign(signable, &params).unwrap().into_parts();
-    let signed: Vec<(String, String)> = headers
-        .iter()
-        .copied()
-        .chain(instructions.headers())
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+    let scope = ("us-east-1", "sts", SystemTime::now());
+    let (signed, _) = sign_post(
+        &headers,
+        body.as_bytes(),
+        "mgmt-secret",
+        scope,
+        SigningSettings::default(),
+    );
     send(server, "/", &signed, body.as_bytes()).await
 }
 
