@@ -222,52 +222,48 @@ fn assert_refused(what: &str, (status, answer): &(u16, String)) {
 const EXAMPLE_DATE: &str = "20240101T120000Z";
 const EXAMPLE_HOST: &str = "127.0.0.1:4720";
 
-fn example_a() -> Req {
+/// A request of AUTH.md's worked examples: their host, date and domain.
+fn example(method: &'static str, path: &str, query: &str, body: &[u8]) -> Req {
     Req::new(
+        method,
+        path,
+        query,
+        body,
+        EXAMPLE_HOST,
+        EXAMPLE_DATE,
+        DOMAIN,
+    )
+}
+
+fn example_a() -> Req {
+    example(
         "GET",
         "/v1/organizations/accounts",
         "limit=2&parent_id=r-abcd&with_register_contact_info=true",
         b"",
-        EXAMPLE_HOST,
-        EXAMPLE_DATE,
-        DOMAIN,
     )
 }
 
 fn example_b() -> Req {
-    Req::new(
+    example(
         "POST",
         "/v1/organizations/organizational-units",
         "",
         br#"{"name": "dev", "parent_id": "r-abcd"}"#,
-        EXAMPLE_HOST,
-        EXAMPLE_DATE,
-        DOMAIN,
     )
 }
 
 fn example_c() -> Req {
-    Req::new(
+    example(
         "POST",
         "/v1/organizations/organizations%3Aaccounts/0a6d25d23900d45c0faac010e0fb4de1/tags/create",
         "",
         br#"{"tags": [{"key": "env", "value": "prod"}]}"#,
-        EXAMPLE_HOST,
-        EXAMPLE_DATE,
-        DOMAIN,
     )
 }
 
 fn example_e() -> Req {
-    Req::new(
-        "POST",
-        "/v1/organizations",
-        "",
-        b"",
-        EXAMPLE_HOST,
-        EXAMPLE_DATE,
-        DOMAIN,
-    )
+    example("POST", "/v1/organizations", "", b"")
 }
 
 fn signature_of(auth: &str) -> &str {
@@ -312,16 +308,8 @@ fn this_files_signer_reproduces_the_sdks_worked_examples() {
             format!("SDK-HMAC-SHA256 Access={AK}, SignedHeaders={EXAMPLE_SIGNED}, Signature={sig}")
         );
     }
-    let d = Req::new(
-        "GET",
-        "/v1/organizations",
-        "",
-        b"",
-        EXAMPLE_HOST,
-        EXAMPLE_DATE,
-        DOMAIN,
-    )
-    .with("x-security-token", "EXAMPLE-SECURITY-TOKEN");
+    let d = example("GET", "/v1/organizations", "", b"")
+        .with("x-security-token", "EXAMPLE-SECURITY-TOKEN");
     assert_eq!(
         signature_of(&d.authorization(AK, SK)),
         "1d5895b87e35d36dc682547e8cc8d5a492e1b27a0a30f090d019a7b6a1c5419d"

@@ -120,21 +120,11 @@ async fn populate(server: &Server) -> Org {
         .send()
         .await
         .expect("EnablePolicyType");
+    let content = r#"{"tags":{"costcenter":{"tag_key":{"@@assign":"CostCenter"}}}}"#;
+    let tags = [("team", "platform")];
     let policy = org
-        .client
-        .create_policy()
-        .name("tags")
-        .description("cost centre")
-        .r#type(PolicyType::TagPolicy)
-        .content(r#"{"tags":{"costcenter":{"tag_key":{"@@assign":"CostCenter"}}}}"#)
-        .tags(tag("team", "platform"))
-        .send()
-        .await
-        .expect("CreatePolicy")
-        .policy
-        .and_then(|p| p.policy_summary)
-        .and_then(|s| s.id)
-        .expect("policy id");
+        .new_policy_with(PolicyType::TagPolicy, "tags", "cost centre", content, &tags)
+        .await;
     org.attach(&policy, &ou).await;
     org.client
         .invite_account_to_organization()

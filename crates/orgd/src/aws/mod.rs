@@ -488,13 +488,7 @@ impl AwsApi {
                 Ok(json!({ "PaginationToken": "", "TagValues": values }))
             }
             "TagResources" => {
-                let arns = m.strings("ResourceARNList")?;
-                tagging::check_count(
-                    "ResourceARNList",
-                    arns.len(),
-                    1,
-                    tagging::MAX_TAG_UNTAG_ARNS,
-                )?;
+                let arns = m.strings_counted("ResourceARNList", 1, tagging::MAX_TAG_UNTAG_ARNS)?;
                 let tags = m.tag_map("Tags")?;
                 tagging::check_count("Tags", tags.len(), 1, tagging::MAX_TAGS)?;
                 for (k, v) in &tags {
@@ -505,15 +499,8 @@ impl AwsApi {
                     .await
             }
             "UntagResources" => {
-                let arns = m.strings("ResourceARNList")?;
-                tagging::check_count(
-                    "ResourceARNList",
-                    arns.len(),
-                    1,
-                    tagging::MAX_TAG_UNTAG_ARNS,
-                )?;
-                let keys = m.strings("TagKeys")?;
-                tagging::check_count("TagKeys", keys.len(), 1, tagging::MAX_TAGS)?;
+                let arns = m.strings_counted("ResourceARNList", 1, tagging::MAX_TAG_UNTAG_ARNS)?;
+                let keys = m.strings_counted("TagKeys", 1, tagging::MAX_TAGS)?;
                 for k in &keys {
                     tagging::check_key(k)?;
                 }

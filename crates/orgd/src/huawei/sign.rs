@@ -403,6 +403,17 @@ mod tests {
         h.insert(name, HeaderValue::from_str(value).unwrap());
     }
 
+    /// Example `e` as sent, with headers `h`.
+    fn request<'a>(e: &'a Example, h: &'a HeaderMap) -> SignedRequest<'a> {
+        SignedRequest {
+            method: e.method,
+            path: e.path,
+            query: e.query,
+            headers: h,
+            body: e.body,
+        }
+    }
+
     /// A change that replaces `from` with `to` in the `Authorization` header.
     fn in_authorization<'a>(from: &'a str, to: &'a str) -> impl Fn(&mut SignedParts) + 'a {
         move |p| {
@@ -417,13 +428,7 @@ mod tests {
     #[test]
     fn the_canonical_request_of_example_a_is_the_sdks() {
         let h = headers(&A);
-        let req = SignedRequest {
-            method: A.method,
-            path: A.path,
-            query: A.query,
-            headers: &h,
-            body: A.body,
-        };
+        let req = request(&A, &h);
         let to_sign = string_to_sign(&req, A.signed).unwrap();
         assert_eq!(
             to_sign,
@@ -438,13 +443,7 @@ mod tests {
     fn every_worked_example_computes_the_sdks_hash_and_signature() {
         for (name, e) in [("A", A), ("B", B), ("C", C), ("D", D), ("E", E)] {
             let h = headers(&e);
-            let req = SignedRequest {
-                method: e.method,
-                path: e.path,
-                query: e.query,
-                headers: &h,
-                body: e.body,
-            };
+            let req = request(&e, &h);
             let to_sign = string_to_sign(&req, e.signed).unwrap();
             assert!(to_sign.ends_with(e.canonical_hash), "example {name}");
             assert_eq!(signature(SK, &to_sign), e.signature, "example {name}");
@@ -572,13 +571,7 @@ mod tests {
         ))
         .unwrap();
         let h = headers(&A);
-        let req = SignedRequest {
-            method: A.method,
-            path: A.path,
-            query: A.query,
-            headers: &h,
-            body: A.body,
-        };
+        let req = request(&A, &h);
         assert_eq!(
             verify(&keys, &req, signed_at()).unwrap_err(),
             SignError::BadSignature

@@ -237,15 +237,30 @@ impl Org {
             .expect("MoveAccount");
     }
 
-    /// Creates a policy (with an empty description) and returns its ID.
+    /// Creates a policy (with an empty description and no tags) and returns its ID.
     pub async fn new_policy(&self, ty: PolicyType, name: &str, content: &str) -> String {
-        self.client
+        self.new_policy_with(ty, name, "", content, &[]).await
+    }
+
+    pub async fn new_policy_with(
+        &self,
+        ty: PolicyType,
+        name: &str,
+        description: &str,
+        content: &str,
+        tags: &[(&str, &str)],
+    ) -> String {
+        let mut req = self
+            .client
             .create_policy()
             .r#type(ty)
             .name(name)
-            .description("")
-            .content(content)
-            .send()
+            .description(description)
+            .content(content);
+        for (k, v) in tags {
+            req = req.tags(tag(k, v));
+        }
+        req.send()
             .await
             .expect("CreatePolicy")
             .policy
