@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
+use axum::http::HeaderMap;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str};
 use serde::Deserialize;
 
@@ -21,6 +22,18 @@ pub const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'.')
     .remove(b'~');
+
+/// The parts of a request that its signature covers, as received, in either scheme.
+pub struct SignedRequest<'a> {
+    pub method: &'a str,
+    /// The path as sent (percent-encoded), without the query.
+    pub path: &'a str,
+    /// The query as sent, without `?`.
+    pub query: Option<&'a str>,
+    pub headers: &'a HeaderMap,
+    /// The exact body bytes.
+    pub body: &'a [u8],
+}
 
 /// How far a signature's time may be from the server's (AWS and Huawei's gateway: 15 minutes).
 pub const MAX_SKEW: Duration = Duration::from_secs(15 * 60);

@@ -1,68 +1,25 @@
 //! A `kill -9` of the real binary loses nothing that was acknowledged: every write answered with
 //! success is served again after a restart over the same data directory.
 
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+mod common;
+
+use std::process::Stdio;
 
 use aws_sdk_organizations::Client;
-use aws_sdk_organizations::config::{BehaviorVersion, Config, Credentials, Region};
 use aws_sdk_organizations::types::ChildType;
+use common::{MGMT, Orgd, free_port, sdk_config, spawn_orgd};
 
-struct Orgd(Child);
-
-impl Drop for Orgd {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
+/// The built binary on `port`, persisting under `dir`.
 async fn start(dir: &std::path::Path, port: u16) -> Orgd {
-    let child = Command::new(env!("CARGO_BIN_EXE_orgd"))
-        .args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--log",
-            "warn",
-        ])
-        .arg("--data-dir")
-        .arg(dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("orgd starts");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "orgd did not start listening");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    Orgd(child)
+    spawn_orgd(port, |cmd| {
+        cmd.arg("--data-dir").arg(dir).stderr(Stdio::null());
+    })
+    .await
 }
 
 fn client(port: u16) -> Client {
-    let conf = Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .endpoint_url(format!("http://127.0.0.1:{port}"))
-        .credentials_provider(Credentials::new(
-            "111111111111",
-            "secret",
-            None,
-            None,
-            "test",
-        ))
-        .build();
-    Client::from_conf(conf)
+    let endpoint = format!("http://127.0.0.1:{port}");
+    Client::from_conf(sdk_config(&endpoint, MGMT, "secret", "us-east-1").build())
 }
 
 #[tokio::test]

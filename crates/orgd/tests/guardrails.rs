@@ -7,54 +7,14 @@ mod common;
 use aws_sdk_organizations::error::ProvideErrorMetadata;
 use aws_sdk_organizations::types::PolicyType;
 use common::*;
-use orgd::ServeConfig;
 use orgd::config::SimulateArgs;
 use serde_json::{Value, json};
 
 const DENY_LEAVE: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"DenyLeaving","Effect":"Deny","Action":"organizations:LeaveOrganization","Resource":"*"}]}"#;
 
-async fn start() -> orgd::Server {
-    start_with(ServeConfig {
-        scp_enabled_at_creation: true,
-        ..ServeConfig::ephemeral()
-    })
-    .await
-}
-
 async fn scp(org: &Org, name: &str, content: &str) -> String {
-    org.client
-        .create_policy()
-        .name(name)
-        .description("")
-        .r#type(PolicyType::ServiceControlPolicy)
-        .content(content)
-        .send()
+    org.new_policy(PolicyType::ServiceControlPolicy, name, content)
         .await
-        .expect("CreatePolicy")
-        .policy
-        .and_then(|p| p.policy_summary)
-        .and_then(|s| s.id)
-        .expect("policy id")
-}
-
-async fn attach(org: &Org, policy: &str, target: &str) {
-    org.client
-        .attach_policy()
-        .policy_id(policy)
-        .target_id(target)
-        .send()
-        .await
-        .expect("AttachPolicy");
-}
-
-async fn detach(org: &Org, policy: &str, target: &str) {
-    org.client
-        .detach_policy()
-        .policy_id(policy)
-        .target_id(target)
-        .send()
-        .await
-        .expect("DetachPolicy");
 }
 
 /// A member account in OU `a/b` under the root.
@@ -62,24 +22,17 @@ async fn deep_member(org: &Org) -> (String, String, String) {
     let member = org.new_account("member").await;
     let a = org.new_ou(&org.root_id, "a").await;
     let b = org.new_ou(&a, "b").await;
-    org.client
-        .move_account()
-        .account_id(&member)
-        .source_parent_id(&org.root_id)
-        .destination_parent_id(&b)
-        .send()
-        .await
-        .expect("MoveAccount");
+    org.move_account(&member, &org.root_id, &b).await;
     (member, a, b)
 }
 
 #[tokio::test]
 async fn an_scp_denying_leave_organization_stops_a_member_until_it_is_detached() {
-    let server = start().await;
+    let server = start_with_scps().await;
     let org = create_org(&server).await;
     let (member, a, _b) = deep_member(&org).await;
     let p = scp(&org, "deny-leave", DENY_LEAVE).await;
-    attach(&org, &p, &a).await;
+    org.attach(&p, &a).await;
 
     let as_member = client(&server, &member);
     let e = service_error(as_member.leave_organization().send().await);
@@ -99,7 +52,7 @@ async fn an_scp_denying_leave_organization_stops_a_member_until_it_is_detached()
         .await
         .expect("DescribeOrganization is not denied");
 
-    detach(&org, &p, &a).await;
+    org.detach(&p, &a).await;
     common::after_wait_period(&server);
     as_member
         .leave_organization()
@@ -111,7 +64,7 @@ async fn an_scp_denying_leave_organization_stops_a_member_until_it_is_detached()
 
 #[tokio::test]
 async fn the_management_account_is_never_restricted_and_an_allow_is_needed_at_every_level() {
-    let server = start().await;
+    let server = start_with_scps().await;
     let org = create_org(&server).await;
     let (member, _a, b) = deep_member(&org).await;
     let deny_describe = scp(
@@ -120,7 +73,7 @@ async fn the_management_account_is_never_restricted_and_an_allow_is_needed_at_ev
         r#"{"Statement":{"Effect":"Deny","Action":"organizations:Describe*","Resource":"*"}}"#,
     )
     .await;
-    attach(&org, &deny_describe, &org.root_id).await;
+    org.attach(&deny_describe, &org.root_id).await;
     org.client
         .describe_organization()
         .send()
@@ -131,7 +84,7 @@ async fn the_management_account_is_never_restricted_and_an_allow_is_needed_at_ev
         error_code(as_member.describe_organization().send().await),
         "AccessDeniedException"
     );
-    detach(&org, &deny_describe, &org.root_id).await;
+    org.detach(&deny_describe, &org.root_id).await;
     as_member.describe_organization().send().await.unwrap();
 
     // An allow-list at OU b that does not cover Organizations: implicitly denied there.
@@ -141,8 +94,8 @@ async fn the_management_account_is_never_restricted_and_an_allow_is_needed_at_ev
         r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#,
     )
     .await;
-    attach(&org, &only_s3, &b).await;
-    detach(&org, "p-FullAWSAccess", &b).await;
+    org.attach(&only_s3, &b).await;
+    org.detach("p-FullAWSAccess", &b).await;
     let e = service_error(as_member.describe_organization().send().await);
     assert_eq!(e.code(), Some("AccessDeniedException"));
     assert_eq!(
@@ -170,7 +123,7 @@ async fn the_management_account_is_never_restricted_and_an_allow_is_needed_at_ev
 
 #[tokio::test]
 async fn conditions_on_global_keys_bind_as_the_request_has_them() {
-    let server = start().await;
+    let server = start_with_scps().await;
     let org = create_org(&server).await;
     let (member, a, _b) = deep_member(&org).await;
     let outside_eu = scp(
@@ -180,7 +133,7 @@ async fn conditions_on_global_keys_bind_as_the_request_has_them() {
             "Condition":{"StringNotEquals":{"aws:RequestedRegion":["eu-central-1","eu-west-1"]}}}}"#,
     )
     .await;
-    attach(&org, &outside_eu, &a).await;
+    org.attach(&outside_eu, &a).await;
     let us = client_in_region(&server, &member, "us-east-1");
     assert_eq!(
         error_code(us.describe_organization().send().await),
@@ -188,7 +141,7 @@ async fn conditions_on_global_keys_bind_as_the_request_has_them() {
     );
     let eu = client_in_region(&server, &member, "eu-west-1");
     eu.describe_organization().send().await.unwrap();
-    detach(&org, &outside_eu, &a).await;
+    org.detach(&outside_eu, &a).await;
 
     let from_elsewhere = scp(
         &org,
@@ -197,7 +150,7 @@ async fn conditions_on_global_keys_bind_as_the_request_has_them() {
             "Condition":{"NotIpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}}"#,
     )
     .await;
-    attach(&org, &from_elsewhere, &a).await;
+    org.attach(&from_elsewhere, &a).await;
     assert_eq!(
         error_code(us.describe_organization().send().await),
         "AccessDeniedException",
@@ -225,7 +178,7 @@ fn delegation_example(admin: &str, operator: &str) -> String {
 
 #[tokio::test]
 async fn the_delegation_example_with_string_like_if_exists_is_accepted_and_evaluated() {
-    let server = start().await;
+    let server = start_with_scps().await;
     let org = create_org(&server).await;
     let admin = org.new_account("admin").await;
     let ou = org.new_ou(&org.root_id, "workloads").await;
@@ -302,11 +255,11 @@ fn simulation(
 
 #[tokio::test]
 async fn the_simulator_answers_with_the_policies_in_effect_and_the_statements_that_decided() {
-    let server = start().await;
+    let server = start_with_scps().await;
     let org = create_org(&server).await;
     let (member, a, _b) = deep_member(&org).await;
     let p = scp(&org, "deny-leave", DENY_LEAVE).await;
-    attach(&org, &p, &a).await;
+    org.attach(&p, &a).await;
 
     let answer = orgd::simulate::run(&simulation(
         &server,
@@ -389,7 +342,7 @@ async fn the_simulator_answers_with_the_policies_in_effect_and_the_statements_th
         .and_then(|p| p.policy_summary)
         .and_then(|s| s.id)
         .unwrap();
-    attach(&org, &rcp, &member).await;
+    org.attach(&rcp, &member).await;
     let http = orgd::simulate::run(&simulation(
         &server,
         &member,
@@ -425,11 +378,11 @@ async fn the_simulator_answers_with_the_policies_in_effect_and_the_statements_th
 
 #[tokio::test]
 async fn orgd_simulate_on_the_command_line_prints_the_answer_and_exits_by_decision() {
-    let server = start().await;
+    let server = start_with_scps().await;
     let org = create_org(&server).await;
     let (member, a, _b) = deep_member(&org).await;
     let p = scp(&org, "deny-leave", DENY_LEAVE).await;
-    attach(&org, &p, &a).await;
+    org.attach(&p, &a).await;
     let url = format!("http://{}", server.addr);
     let run = |action: &'static str| {
         let (url, member) = (url.clone(), member.clone());

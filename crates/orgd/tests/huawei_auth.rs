@@ -8,11 +8,9 @@ mod common;
 use std::time::{Duration, SystemTime};
 
 use hmac::{Hmac, Mac};
-use orgd::config::AuthMode;
-use orgd::{ServeConfig, Server};
+use orgd::Server;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use sha2::{Digest, Sha256};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const AK: &str = "HWEXAMPLEAK000000001";
 const SK: &str = "hwexampleSecretKey0000000000000000000001";
@@ -33,12 +31,7 @@ const GATEWAY_MESSAGE: &str =
     "Incorrect IAM authentication information: verify aksk signature fail";
 
 async fn strict_server() -> (Server, tempfile::NamedTempFile) {
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(file.path(), KEYS).unwrap();
-    let mut cfg = ServeConfig::ephemeral();
-    cfg.auth = AuthMode::Signed;
-    cfg.credentials = Some(file.path().to_path_buf());
-    (Server::start(&cfg).await.unwrap(), file)
+    common::start_signed(KEYS).await
 }
 
 // ---- a signer written from AUTH.md sections 1-3 ----
@@ -198,20 +191,8 @@ async fn send(server: &Server, req: &Req) -> (u16, String) {
     } else {
         format!("{}?{}", req.path, req.query)
     };
-    let mut head = format!("{} {target} HTTP/1.1\r\n", req.method);
-    for (k, v) in &req.headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    head.push_str(&format!(
-        "content-length: {}\r\nconnection: close\r\n\r\n",
-        req.body.len()
-    ));
-    let mut stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
-    stream.write_all(head.as_bytes()).await.unwrap();
-    stream.write_all(&req.body).await.unwrap();
-    let mut out = String::new();
-    stream.read_to_string(&mut out).await.unwrap();
-    (common::http_status(&out), out)
+    let addr = server.addr.to_string();
+    common::raw_http(&addr, req.method, &target, &req.headers, &req.body).await
 }
 
 fn json_body(answer: &str) -> serde_json::Value {
@@ -241,52 +222,48 @@ fn assert_refused(what: &str, (status, answer): &(u16, String)) {
 const EXAMPLE_DATE: &str = "20240101T120000Z";
 const EXAMPLE_HOST: &str = "127.0.0.1:4720";
 
-fn example_a() -> Req {
+/// A request of AUTH.md's worked examples: their host, date and domain.
+fn example(method: &'static str, path: &str, query: &str, body: &[u8]) -> Req {
     Req::new(
+        method,
+        path,
+        query,
+        body,
+        EXAMPLE_HOST,
+        EXAMPLE_DATE,
+        DOMAIN,
+    )
+}
+
+fn example_a() -> Req {
+    example(
         "GET",
         "/v1/organizations/accounts",
         "limit=2&parent_id=r-abcd&with_register_contact_info=true",
         b"",
-        EXAMPLE_HOST,
-        EXAMPLE_DATE,
-        DOMAIN,
     )
 }
 
 fn example_b() -> Req {
-    Req::new(
+    example(
         "POST",
         "/v1/organizations/organizational-units",
         "",
         br#"{"name": "dev", "parent_id": "r-abcd"}"#,
-        EXAMPLE_HOST,
-        EXAMPLE_DATE,
-        DOMAIN,
     )
 }
 
 fn example_c() -> Req {
-    Req::new(
+    example(
         "POST",
         "/v1/organizations/organizations%3Aaccounts/0a6d25d23900d45c0faac010e0fb4de1/tags/create",
         "",
         br#"{"tags": [{"key": "env", "value": "prod"}]}"#,
-        EXAMPLE_HOST,
-        EXAMPLE_DATE,
-        DOMAIN,
     )
 }
 
 fn example_e() -> Req {
-    Req::new(
-        "POST",
-        "/v1/organizations",
-        "",
-        b"",
-        EXAMPLE_HOST,
-        EXAMPLE_DATE,
-        DOMAIN,
-    )
+    example("POST", "/v1/organizations", "", b"")
 }
 
 fn signature_of(auth: &str) -> &str {
@@ -331,16 +308,8 @@ fn this_files_signer_reproduces_the_sdks_worked_examples() {
             format!("SDK-HMAC-SHA256 Access={AK}, SignedHeaders={EXAMPLE_SIGNED}, Signature={sig}")
         );
     }
-    let d = Req::new(
-        "GET",
-        "/v1/organizations",
-        "",
-        b"",
-        EXAMPLE_HOST,
-        EXAMPLE_DATE,
-        DOMAIN,
-    )
-    .with("x-security-token", "EXAMPLE-SECURITY-TOKEN");
+    let d = example("GET", "/v1/organizations", "", b"")
+        .with("x-security-token", "EXAMPLE-SECURITY-TOKEN");
     assert_eq!(
         signature_of(&d.authorization(AK, SK)),
         "1d5895b87e35d36dc682547e8cc8d5a492e1b27a0a30f090d019a7b6a1c5419d"

@@ -112,14 +112,7 @@ async fn populate(server: &Server) -> Org {
     let ou = org.new_ou(&org.root_id, "Workloads").await;
     let dev = org.new_account("dev").await;
     org.new_account("prod").await;
-    org.client
-        .move_account()
-        .account_id(&dev)
-        .source_parent_id(&org.root_id)
-        .destination_parent_id(&ou)
-        .send()
-        .await
-        .expect("MoveAccount");
+    org.move_account(&dev, &org.root_id, &ou).await;
     org.client
         .enable_policy_type()
         .root_id(&org.root_id)
@@ -127,28 +120,12 @@ async fn populate(server: &Server) -> Org {
         .send()
         .await
         .expect("EnablePolicyType");
+    let content = r#"{"tags":{"costcenter":{"tag_key":{"@@assign":"CostCenter"}}}}"#;
+    let tags = [("team", "platform")];
     let policy = org
-        .client
-        .create_policy()
-        .name("tags")
-        .description("cost centre")
-        .r#type(PolicyType::TagPolicy)
-        .content(r#"{"tags":{"costcenter":{"tag_key":{"@@assign":"CostCenter"}}}}"#)
-        .tags(tag("team", "platform"))
-        .send()
-        .await
-        .expect("CreatePolicy")
-        .policy
-        .and_then(|p| p.policy_summary)
-        .and_then(|s| s.id)
-        .expect("policy id");
-    org.client
-        .attach_policy()
-        .policy_id(&policy)
-        .target_id(&ou)
-        .send()
-        .await
-        .expect("AttachPolicy");
+        .new_policy_with(PolicyType::TagPolicy, "tags", "cost centre", content, &tags)
+        .await;
+    org.attach(&policy, &ou).await;
     org.client
         .invite_account_to_organization()
         .target(

@@ -14,22 +14,11 @@ use aws_sdk_organizations::types::{
     EffectivePolicyType, OrganizationFeatureSet, PolicyType, PolicyTypeStatus, TargetType,
 };
 use common::*;
-use orgd::ServeConfig;
 use serde_json::json;
 
-/// These tests start from the documented state, SCPs enabled when an all-features organization
-/// is created (`--scp-enabled-at-creation`); orgd's default, like AWS, enables none (see
-/// organization.rs).
-fn scp_at_creation(cfg: ServeConfig) -> ServeConfig {
-    ServeConfig {
-        scp_enabled_at_creation: true,
-        ..cfg
-    }
-}
-
-async fn start() -> orgd::Server {
-    start_with(scp_at_creation(ServeConfig::ephemeral())).await
-}
+// These tests start from the documented state, SCPs enabled when an all-features organization
+// is created (`start_with_scps`, `scp_at_creation`); orgd's default, like AWS, enables none (see
+// organization.rs).
 
 const DENY_S3: &str =
     r#"{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"s3:*","Resource":"*"}}"#;
@@ -39,34 +28,6 @@ const TAG_C: &str = r#"{"tags":{"costcenter":{"tag_key":{"@@assign":"CostCenter"
 const TAG_D: &str = r#"{"tags":{"costcenter":{"tag_key":{"@@assign":"CostCenter"},"tag_value":{"@@remove":["Development","Marketing"]},"enforced_for":{"@@remove":["redshift:*","dynamodb:table"]}}}}"#;
 const TAG_E: &str = r#"{"tags":{"project":{"tag_key":{"@@operators_allowed_for_child_policies":["@@none"],"@@assign":"Project"}}}}"#;
 const TAG_F: &str = r#"{"tags":{"project":{"tag_key":{"@@assign":"PROJECT"}}}}"#;
-
-async fn create(org: &Org, ty: PolicyType, name: &str, content: &str) -> String {
-    org.client
-        .create_policy()
-        .r#type(ty)
-        .name(name)
-        .description("d")
-        .content(content)
-        .send()
-        .await
-        .expect("CreatePolicy")
-        .policy
-        .unwrap()
-        .policy_summary
-        .unwrap()
-        .id
-        .unwrap()
-}
-
-async fn attach(org: &Org, policy: &str, target: &str) {
-    org.client
-        .attach_policy()
-        .policy_id(policy)
-        .target_id(target)
-        .send()
-        .await
-        .expect("AttachPolicy");
-}
 
 async fn enable(org: &Org, ty: PolicyType) -> Vec<(PolicyType, PolicyTypeStatus)> {
     org.client
@@ -103,7 +64,7 @@ async fn attached(org: &Org, target: &str, ty: PolicyType) -> Vec<String> {
 
 #[tokio::test]
 async fn an_all_features_organization_has_scps_enabled_and_full_aws_access_on_every_target() {
-    let server = start().await;
+    let server = start_with_scps().await;
     let org = create_org(&server).await;
     let acct = org.new_account("a").await;
     let ou = org.new_ou(&org.root_id, "Prod").await;
@@ -160,9 +121,11 @@ async fn an_all_features_organization_has_scps_enabled_and_full_aws_access_on_ev
 
 #[tokio::test]
 async fn policy_crud_names_content_and_immutable_managed_policies() {
-    let server = start().await;
+    let server = start_with_scps().await;
     let org = create_org(&server).await;
-    let id = create(&org, PolicyType::ServiceControlPolicy, "DenyS3", DENY_S3).await;
+    let id = org
+        .new_policy(PolicyType::ServiceControlPolicy, "DenyS3", DENY_S3)
+        .await;
     assert!(id.starts_with("p-") && id.len() == 12, "{id}");
     let p = org
         .client
@@ -293,10 +256,10 @@ async fn policy_crud_names_content_and_immutable_managed_policies() {
 
 #[tokio::test]
 async fn attachment_rules_and_quotas() {
-    let server = start().await;
+    let server = start_with_scps().await;
     let org = create_org(&server).await;
     let root = org.root_id.clone();
-    let tag = create(&org, PolicyType::TagPolicy, "t", TAG_A).await;
+    let tag = org.new_policy(PolicyType::TagPolicy, "t", TAG_A).await;
     let res = org
         .client
         .attach_policy()
@@ -315,7 +278,7 @@ async fn attachment_rules_and_quotas() {
         .send()
         .await;
     assert_eq!(error_code(again), "PolicyTypeAlreadyEnabledException");
-    attach(&org, &tag, &root).await;
+    org.attach(&tag, &root).await;
     let dup = org
         .client
         .attach_policy()
@@ -369,16 +332,14 @@ async fn attachment_rules_and_quotas() {
         )
     );
     for i in 0..9 {
-        let p = create(
-            &org,
-            PolicyType::ServiceControlPolicy,
-            &format!("s{i}"),
-            DENY_S3,
-        )
-        .await;
-        attach(&org, &p, &root).await;
+        let p = org
+            .new_policy(PolicyType::ServiceControlPolicy, &format!("s{i}"), DENY_S3)
+            .await;
+        org.attach(&p, &root).await;
     }
-    let eleventh = create(&org, PolicyType::ServiceControlPolicy, "s9", DENY_S3).await;
+    let eleventh = org
+        .new_policy(PolicyType::ServiceControlPolicy, "s9", DENY_S3)
+        .await;
     let res = org
         .client
         .attach_policy()
@@ -416,7 +377,7 @@ async fn attachment_rules_and_quotas() {
 
 #[tokio::test]
 async fn rcps_attach_rcp_full_aws_access_and_disabling_a_type_detaches_its_policies() {
-    let server = start().await;
+    let server = start_with_scps().await;
     let org = create_org(&server).await;
     let acct = org.new_account("a").await;
     let ou = org.new_ou(&org.root_id, "Prod").await;
@@ -428,8 +389,10 @@ async fn rcps_attach_rcp_full_aws_access_and_disabling_a_type_detaches_its_polic
             "{t}"
         );
     }
-    let deny = create(&org, PolicyType::ServiceControlPolicy, "deny", DENY_S3).await;
-    attach(&org, &deny, &ou).await;
+    let deny = org
+        .new_policy(PolicyType::ServiceControlPolicy, "deny", DENY_S3)
+        .await;
+    org.attach(&deny, &ou).await;
     let root = org
         .client
         .disable_policy_type()
@@ -473,7 +436,7 @@ async fn rcps_attach_rcp_full_aws_access_and_disabling_a_type_detaches_its_polic
 
 #[tokio::test]
 async fn consolidated_billing_organizations_have_no_policy_types() {
-    let server = start().await;
+    let server = start_with_scps().await;
     let org = create_org_with(&server, OrganizationFeatureSet::ConsolidatedBilling).await;
     let res = org
         .client
@@ -503,7 +466,7 @@ async fn consolidated_billing_organizations_have_no_policy_types() {
 
 #[tokio::test]
 async fn policies_carry_tags() {
-    let server = start().await;
+    let server = start_with_scps().await;
     let org = create_org(&server).await;
     let id = org
         .client
@@ -542,19 +505,12 @@ async fn policies_carry_tags() {
 
 #[tokio::test]
 async fn effective_tag_policy_through_root_ou_and_account() {
-    let server = start().await;
+    let server = start_with_scps().await;
     let org = create_org(&server).await;
     enable(&org, PolicyType::TagPolicy).await;
     let ou = org.new_ou(&org.root_id, "Prod").await;
     let acct = org.new_account("a").await;
-    org.client
-        .move_account()
-        .account_id(&acct)
-        .source_parent_id(&org.root_id)
-        .destination_parent_id(&ou)
-        .send()
-        .await
-        .unwrap();
+    org.move_account(&acct, &org.root_id, &ou).await;
     let member = client(&server, &acct);
     let none = member
         .describe_effective_policy()
@@ -563,12 +519,12 @@ async fn effective_tag_policy_through_root_ou_and_account() {
         .await;
     assert_eq!(error_code(none), "EffectivePolicyNotFoundException");
 
-    let a = create(&org, PolicyType::TagPolicy, "A", TAG_A).await;
-    let c = create(&org, PolicyType::TagPolicy, "C", TAG_C).await;
-    let d = create(&org, PolicyType::TagPolicy, "D", TAG_D).await;
-    attach(&org, &a, &org.root_id).await;
-    attach(&org, &c, &ou).await;
-    attach(&org, &d, &acct).await;
+    let a = org.new_policy(PolicyType::TagPolicy, "A", TAG_A).await;
+    let c = org.new_policy(PolicyType::TagPolicy, "C", TAG_C).await;
+    let d = org.new_policy(PolicyType::TagPolicy, "D", TAG_D).await;
+    org.attach(&a, &org.root_id).await;
+    org.attach(&c, &ou).await;
+    org.attach(&d, &acct).await;
 
     // The member reads its own effective policy without naming itself.
     let own = member
@@ -634,14 +590,14 @@ async fn effective_tag_policy_through_root_ou_and_account() {
 
 #[tokio::test]
 async fn invalid_effective_policies_are_reported() {
-    let server = start().await;
+    let server = start_with_scps().await;
     let org = create_org(&server).await;
     enable(&org, PolicyType::TagPolicy).await;
     let acct = org.new_account("a").await;
-    let e = create(&org, PolicyType::TagPolicy, "E", TAG_E).await;
-    let f = create(&org, PolicyType::TagPolicy, "F", TAG_F).await;
-    attach(&org, &e, &org.root_id).await;
-    attach(&org, &f, &acct).await;
+    let e = org.new_policy(PolicyType::TagPolicy, "E", TAG_E).await;
+    let f = org.new_policy(PolicyType::TagPolicy, "F", TAG_F).await;
+    org.attach(&e, &org.root_id).await;
+    org.attach(&f, &acct).await;
     let invalid = org
         .client
         .list_accounts_with_invalid_effective_policy()
@@ -681,8 +637,8 @@ async fn policies_and_attachments_survive_a_restart() {
         let org = create_org(&server).await;
         enable(&org, PolicyType::TagPolicy).await;
         let acct = org.new_account("a").await;
-        let p = create(&org, PolicyType::TagPolicy, "A", TAG_A).await;
-        attach(&org, &p, &acct).await;
+        let p = org.new_policy(PolicyType::TagPolicy, "A", TAG_A).await;
+        org.attach(&p, &acct).await;
         server.stop().await.unwrap();
         (p, acct)
     };

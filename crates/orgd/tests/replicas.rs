@@ -12,15 +12,13 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Debug;
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use aws_sdk_organizations::Client;
 use aws_sdk_organizations::config::retry::RetryConfig;
-use aws_sdk_organizations::config::{BehaviorVersion, Config, Credentials, Region};
 use aws_sdk_organizations::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_organizations::types::{AccountStatus, CreateAccountState};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
@@ -31,11 +29,7 @@ use orgd_store::pg_testing;
 
 /// An SDK client for `endpoint` acting as `account`, without retries: every answer is seen.
 fn sdk(endpoint: &str, account: &str) -> Client {
-    let conf = Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .endpoint_url(endpoint)
-        .credentials_provider(Credentials::new(account, "secret", None, None, "test"))
+    let conf = sdk_config(endpoint, account, "secret", "us-east-1")
         .retry_config(RetryConfig::disabled())
         .build();
     Client::from_conf(conf)
@@ -82,6 +76,15 @@ async fn replicas(label: &str, n: usize, cfg: ServeConfig) -> Option<Vec<Server>
         ..cfg
     };
     Some(join_all((0..n).map(|_| start_with(cfg.clone()))).await)
+}
+
+/// `n` calls made at once, call `i` through the client of replica `i % replicas`.
+async fn on_replicas<T, F, Fut>(c: &[Client], n: usize, call: F) -> Vec<T>
+where
+    F: Fn(Client, usize) -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    join_all((0..n).map(|i| call(c[i % c.len()].clone(), i))).await
 }
 
 /// Polls `check` until it holds; returns how long that took (panics after `limit`).
@@ -150,8 +153,7 @@ async fn conflicting_writes_on_three_replicas_keep_the_invariants() {
     }
 
     // One name per parent: twelve clients on three replicas create the same OU.
-    let same = join_all((0..12).map(|i| {
-        let c = c[i % 3].clone();
+    let same = on_replicas(&c, 12, |c, _| {
         let root = root.clone();
         async move {
             outcome(
@@ -162,7 +164,7 @@ async fn conflicting_writes_on_three_replicas_keep_the_invariants() {
                     .await,
             )
         }
-    }))
+    })
     .await;
     assert_eq!(
         tally(&same),
@@ -173,8 +175,7 @@ async fn conflicting_writes_on_three_replicas_keep_the_invariants() {
     );
 
     // The OU quota: 24 distinct OUs asked for, 11 more fit.
-    let many = join_all((0..24).map(|i| {
-        let c = c[i % 3].clone();
+    let many = on_replicas(&c, 24, |c, i| {
         let root = root.clone();
         async move {
             outcome(
@@ -185,7 +186,7 @@ async fn conflicting_writes_on_three_replicas_keep_the_invariants() {
                     .await,
             )
         }
-    }))
+    })
     .await;
     assert_eq!(
         tally(&many),
@@ -252,8 +253,7 @@ async fn conflicting_writes_on_three_replicas_keep_the_invariants() {
     );
 
     // No lost update: fifteen tags added to one OU at once from three replicas.
-    let tagged = join_all((0..15).map(|i| {
-        let c = c[i % 3].clone();
+    let tagged = on_replicas(&c, 15, |c, i| {
         let ou = ou_a.clone();
         async move {
             outcome(
@@ -264,7 +264,7 @@ async fn conflicting_writes_on_three_replicas_keep_the_invariants() {
                     .await,
             )
         }
-    }))
+    })
     .await;
     assert_eq!(tally(&tagged), BTreeMap::from([("ok".to_string(), 15)]));
 
@@ -380,8 +380,10 @@ async fn a_write_is_seen_at_once_where_acknowledged_and_within_a_second_elsewher
     }
     eprintln!("slowest propagation to another replica: {slowest:?}");
     // A reset on one replica wipes the state every replica serves.
-    let reset = reqwest_free_post(&servers[1].endpoint(), "/_orgd/reset").await;
-    assert!(reset.starts_with("HTTP/1.1 200"), "{reset}");
+    let addr = servers[1].addr.to_string();
+    let host = [("host", addr.as_str())];
+    let (status, reset) = raw_http(&addr, "POST", "/_orgd/reset", &host, b"").await;
+    assert_eq!(status, 200, "{reset}");
     for cl in &c {
         within(
             Duration::from_secs(1),
@@ -430,20 +432,6 @@ async fn a_write_is_seen_at_once_where_acknowledged_and_within_a_second_elsewher
     for s in servers {
         s.stop().await.unwrap();
     }
-}
-
-/// A bare HTTP POST with an empty body; returns the whole answer.
-async fn reqwest_free_post(endpoint: &str, path: &str) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let addr = endpoint.trim_start_matches("http://");
-    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let req = format!(
-        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-    );
-    s.write_all(req.as_bytes()).await.unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).await.unwrap();
-    out
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -535,41 +523,16 @@ async fn async_work_acknowledged_by_a_stopped_replica_finishes_once_on_the_survi
     }
 }
 
-struct Orgd(Child);
-
-impl Drop for Orgd {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// Runs the built binary on `url`; returns once it listens.
 async fn spawn_replica(url: &str) -> (Orgd, String) {
     let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_orgd"))
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-        .args(["--log", "warn", "--max-ous", "100000"])
-        .args(["--create-account-delay-ms", "1500"])
-        .env("ORGD_DATABASE_URL", url)
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("orgd starts");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "orgd did not start listening");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    (Orgd(child), format!("http://127.0.0.1:{port}"))
+    let child = spawn_orgd(port, |cmd| {
+        cmd.args(["--max-ous", "100000", "--create-account-delay-ms", "1500"])
+            .env("ORGD_DATABASE_URL", url)
+            .stderr(Stdio::inherit());
+    })
+    .await;
+    (child, format!("http://127.0.0.1:{port}"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

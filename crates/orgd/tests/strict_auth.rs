@@ -12,9 +12,7 @@ use aws_sigv4::http_request::{
 };
 use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
-use orgd::config::AuthMode;
-use orgd::{ServeConfig, Server};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use orgd::Server;
 
 const KEYS: &str = r#"[
   {"access_key_id": "AKIAMGMTEXAMPLE", "secret_access_key": "mgmt-secret", "account_id": "111111111111",
@@ -22,22 +20,11 @@ const KEYS: &str = r#"[
 ]"#;
 
 async fn strict_server() -> (Server, tempfile::NamedTempFile) {
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(file.path(), KEYS).unwrap();
-    let mut cfg = ServeConfig::ephemeral();
-    cfg.auth = AuthMode::Signed;
-    cfg.credentials = Some(file.path().to_path_buf());
-    (Server::start(&cfg).await.unwrap(), file)
+    common::start_signed(KEYS).await
 }
 
 fn client(server: &Server, key: &str, secret: &str) -> Client {
-    let conf = Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .endpoint_url(server.endpoint())
-        .credentials_provider(Credentials::new(key, secret, None, None, "test"))
-        .build();
-    Client::from_conf(conf)
+    Client::from_conf(common::sdk_config(&server.endpoint(), key, secret, "us-east-1").build())
 }
 
 fn code<E: aws_sdk_organizations::error::ProvideErrorMetadata>(e: E) -> String {
@@ -94,32 +81,14 @@ async fn raw_signed(
             "AWSOrganizationsV20161128.DescribeOrganization",
         ),
     ];
-    let identity: Identity = Credentials::new("AKIAMGMTEXAMPLE", secret, None, None, "t").into();
     let mut settings = SigningSettings::default();
     if presigned {
         settings.signature_location = SignatureLocation::QueryParams;
         settings.expires_in = how.expires;
     }
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region(how.region)
-        .name(how.service)
-        .time(time)
-        .settings(settings)
-        .build()
-        .unwrap()
-        .into();
-    let url = format!("http://{host}/");
-    let signable = SignableRequest::new(
-        "POST",
-        &url,
-        headers.iter().copied(),
-        SignableBody::Bytes(body),
-    )
-    .unwrap();
-    let (instructions, _) = sign(signable, &params).unwrap().into_parts();
-    let query: Vec<String> = instructions
-        .params()
+    let scope = (how.region, how.service, time);
+    let (signed, query) = sign_post(&headers, body, secret, scope, settings);
+    let query: Vec<String> = query
         .iter()
         .map(|(k, v)| {
             format!(
@@ -133,13 +102,53 @@ async fn raw_signed(
     } else {
         format!("/?{}", query.join("&"))
     };
-    let signed: Vec<(String, String)> = headers
+    send(server, &path, &signed, body).await
+}
+
+type Pairs = Vec<(String, String)>;
+
+/// Signs a POST of `body` to `/` of the `host` among `headers` with the management key and
+/// `secret`, for (region, service, time), as `settings` say: the headers with the signature's
+/// added, and the query parameters it adds (presigned).
+fn sign_post(
+    headers: &[(&str, &str)],
+    body: &[u8],
+    secret: &str,
+    (region, service, time): (&str, &str, SystemTime),
+    settings: SigningSettings,
+) -> (Pairs, Pairs) {
+    let identity: Identity = Credentials::new("AKIAMGMTEXAMPLE", secret, None, None, "t").into();
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region(region)
+        .name(service)
+        .time(time)
+        .settings(settings)
+        .build()
+        .unwrap()
+        .into();
+    let host = headers.iter().find(|(k, _)| *k == "host").unwrap().1;
+    let url = format!("http://{host}/");
+    let signable = SignableRequest::new(
+        "POST",
+        &url,
+        headers.iter().copied(),
+        SignableBody::Bytes(body),
+    )
+    .unwrap();
+    let (instructions, _) = sign(signable, &params).unwrap().into_parts();
+    let signed = headers
         .iter()
         .copied()
         .chain(instructions.headers())
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-    send(server, &path, &signed, body).await
+    let query = instructions
+        .params()
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    (signed, query)
 }
 
 /// Sends a POST of `body` to `path` with `headers`; returns the status and the whole answer.
@@ -149,20 +158,7 @@ async fn send(
     headers: &[(String, String)],
     body: &[u8],
 ) -> (u16, String) {
-    let mut req = format!("POST {path} HTTP/1.1\r\n");
-    for (k, v) in headers {
-        req.push_str(&format!("{k}: {v}\r\n"));
-    }
-    req.push_str(&format!(
-        "content-length: {}\r\nconnection: close\r\n\r\n",
-        body.len()
-    ));
-    let mut stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
-    stream.write_all(req.as_bytes()).await.unwrap();
-    stream.write_all(body).await.unwrap();
-    let mut out = String::new();
-    stream.read_to_string(&mut out).await.unwrap();
-    (common::http_status(&out), out)
+    common::raw_http(&server.addr.to_string(), "POST", path, headers, body).await
 }
 
 #[tokio::test]
@@ -378,32 +374,14 @@ async fn signed_sts(server: &Server, body: &str) -> (u16, String) {
             "application/x-www-form-urlencoded; charset=utf-8",
         ),
     ];
-    let identity: Identity =
-        Credentials::new("AKIAMGMTEXAMPLE", "mgmt-secret", None, None, "t").into();
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region("us-east-1")
-        .name("sts")
-        .time(SystemTime::now())
-        .settings(SigningSettings::default())
-        .build()
-        .unwrap()
-        .into();
-    let url = format!("http://{host}/");
-    let signable = SignableRequest::new(
-        "POST",
-        &url,
-        headers.iter().copied(),
-        SignableBody::Bytes(body.as_bytes()),
-    )
-    .unwrap();
-    let (instructions, _) = sign(signable, &params).unwrap().into_parts();
-    let signed: Vec<(String, String)> = headers
-        .iter()
-        .copied()
-        .chain(instructions.headers())
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+    let scope = ("us-east-1", "sts", SystemTime::now());
+    let (signed, _) = sign_post(
+        &headers,
+        body.as_bytes(),
+        "mgmt-secret",
+        scope,
+        SigningSettings::default(),
+    );
     send(server, "/", &signed, body.as_bytes()).await
 }
 

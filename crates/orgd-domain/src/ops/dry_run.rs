@@ -1,6 +1,8 @@
-//! SCP dry-run (Huawei's SCP simulation): the per-root dry-run configuration, the dry-run SCPs
-//! (created, updated, deleted, attached and detached like SCPs, but enforcing nothing), and
-//! `dry_run_denials`, which says which dry-run SCP statements would have denied an action.
+//! SCP dry-run (Huawei's SCP simulation): the per-root dry-run configuration, the rules only
+//! dry-run policies have, and `dry_run_denials`, which says which dry-run SCP statements would
+//! have denied an action. The dry-run SCPs themselves are created, described, updated, deleted,
+//! listed, attached and detached by the policy operations of `ops::policies` in
+//! `PolicyMode::DryRun`, like SCPs but enforcing nothing.
 //!
 //! Rules, where Huawei documents none, chosen to mirror its SCP rules: a dry-run policy is an
 //! SCP in the organization's SCP language; names are unique among the dry-run policies; it
@@ -9,14 +11,10 @@
 //! a dry-run policy attached anywhere cannot be deleted.
 
 use super::effective::path_targets;
-use super::policies::{
-    Mode, create_in, delete_in, find_in, language, list_in, target, targets_below_root, targets_in,
-    the_root, update_in,
-};
-use super::{Ctx, Page, PageRequest, PolicyTargetView, PolicyView, Write, accounts::member};
+use super::policies::{language, target, targets_below_root, the_root};
+use super::{Ctx, Write, accounts::member};
 use crate::access::Operation;
-use crate::error::{Constraint, Invalid, OrgError, Result};
-use crate::ids::IdSource;
+use crate::error::{Invalid, OrgError, Result};
 use crate::model::{Change, DryRunConfig, Millis, Organization};
 use crate::policy::{self, PolicyType};
 
@@ -49,7 +47,7 @@ pub struct DryRunConfigUpdate {
 }
 
 /// The organization, if its policy language has SCP dry-run.
-fn dry_run_org<'s>(cx: &Ctx<'s>, op: Operation) -> Result<&'s Organization> {
+pub(super) fn dry_run_org<'s>(cx: &Ctx<'s>, op: Operation) -> Result<&'s Organization> {
     let org = cx.org(op)?;
     if !language(org).has_dry_run() {
         return Err(OrgError::InvalidInput(Invalid::DryRunUnsupported));
@@ -57,7 +55,8 @@ fn dry_run_org<'s>(cx: &Ctx<'s>, op: Operation) -> Result<&'s Organization> {
     Ok(org)
 }
 
-fn require_scp(ty: PolicyType) -> Result<()> {
+/// Dry-run is for SCPs only.
+pub(super) fn require_scp(ty: PolicyType) -> Result<()> {
     if ty == TYPE {
         return Ok(());
     }
@@ -158,113 +157,12 @@ pub fn update_dry_run_config(
     Ok(Write::new(view, changes))
 }
 
-pub fn create_dry_run_policy(
-    cx: &Ctx,
-    ids: &mut dyn IdSource,
-    policy_type: PolicyType,
-    name: &str,
-    description: &str,
-    content: &str,
-    tags: &[(String, String)],
-) -> Result<Write<PolicyView>> {
-    let org = dry_run_org(cx, Operation::CreatePolicy)?;
-    require_scp(policy_type)?;
-    create_in(
-        cx,
-        org,
-        ids,
-        (policy_type, name, description, content),
-        tags,
-        Mode::DryRun,
-    )
-}
-
-pub fn describe_dry_run_policy(cx: &Ctx, policy_id: &str) -> Result<PolicyView> {
-    let org = dry_run_org(cx, Operation::DescribePolicy)?;
-    Ok(find_in(cx, org, policy_id, Mode::DryRun)?.view(org))
-}
-
-pub fn update_dry_run_policy(
-    cx: &Ctx,
-    policy_id: &str,
-    name: Option<&str>,
-    description: Option<&str>,
-    content: Option<&str>,
-) -> Result<Write<PolicyView>> {
-    let org = dry_run_org(cx, Operation::UpdatePolicy)?;
-    update_in(
-        cx,
-        org,
-        policy_id,
-        (name, description, content),
-        Mode::DryRun,
-    )
-}
-
-pub fn delete_dry_run_policy(cx: &Ctx, policy_id: &str) -> Result<Write<()>> {
-    let org = dry_run_org(cx, Operation::DeletePolicy)?;
-    delete_in(cx, org, policy_id, Mode::DryRun)
-}
-
-/// The organization's dry-run policies, or those attached directly to `attached_to`.
-pub fn list_dry_run_policies(
-    cx: &Ctx,
-    attached_to: Option<&str>,
-    page: &PageRequest,
-) -> Result<Page<PolicyView>> {
-    let org = dry_run_org(cx, Operation::ListPolicies)?;
-    list_in(cx, org, attached_to, page, Mode::DryRun)
-}
-
-pub fn list_targets_for_dry_run_policy(
-    cx: &Ctx,
-    policy_id: &str,
-    page: &PageRequest,
-) -> Result<Page<PolicyTargetView>> {
-    let org = dry_run_org(cx, Operation::ListTargetsForPolicy)?;
-    targets_in(cx, org, policy_id, page, Mode::DryRun)
-}
-
-fn dry_run_enabled(cx: &Ctx, org: &Organization) -> Result<bool> {
+/// Whether dry-run is enabled in the organization's root (attaching a dry-run policy needs it).
+pub(super) fn dry_run_enabled(cx: &Ctx, org: &Organization) -> Result<bool> {
     Ok(the_root(cx, org, &org.root_id)?
         .dry_run
         .as_ref()
         .is_some_and(|c| c.enabled))
-}
-
-pub fn attach_dry_run_policy(cx: &Ctx, policy_id: &str, target_id: &str) -> Result<Write<()>> {
-    let org = dry_run_org(cx, Operation::AttachPolicy)?;
-    let p = find_in(cx, org, policy_id, Mode::DryRun)?;
-    let t = target(cx, org, target_id)?;
-    if !dry_run_enabled(cx, org)? {
-        return Err(OrgError::DryRunNotEnabled);
-    }
-    if t.policies.iter().any(|id| id == p.id()) {
-        return Err(OrgError::PolicyAlreadyAttached);
-    }
-    let is_dry = |id: &&String| cx.state.policies.get(*id).is_some_and(|p| p.dry_run);
-    let max = cx.limits.policy(TYPE).attached_per_target;
-    if t.policies.iter().filter(is_dry).count() >= max {
-        return Err(OrgError::Constraint(Constraint::MaxPoliciesAttached {
-            policy_type: TYPE,
-            max,
-        }));
-    }
-    let mut policies = t.policies;
-    policies.push(p.id().to_string());
-    Ok(Write::new((), vec![(t.rewrite)(policies)]))
-}
-
-pub fn detach_dry_run_policy(cx: &Ctx, policy_id: &str, target_id: &str) -> Result<Write<()>> {
-    let org = dry_run_org(cx, Operation::DetachPolicy)?;
-    let p = find_in(cx, org, policy_id, Mode::DryRun)?;
-    let t = target(cx, org, target_id)?;
-    if !t.policies.iter().any(|id| id == p.id()) {
-        return Err(OrgError::PolicyNotAttached);
-    }
-    let mut policies = t.policies;
-    policies.retain(|id| id != p.id());
-    Ok(Write::new((), vec![(t.rewrite)(policies)]))
 }
 
 /// One dry-run SCP statement that would have denied an action to an account.

@@ -1,11 +1,12 @@
 //! Rule tests for Huawei organizations' policies: the built-in FullAccess SCP, Huawei's SCP
 //! language, and SCP dry-run (`dry_run.rs`).
 
-use super::testkit::World;
+use super::testkit::{World, new_policy};
 use super::*;
 use crate::error::{Constraint, Entity, Invalid, OrgError};
 use crate::ids::IdScheme;
 use crate::policy::PolicyType;
+use PolicyMode::{DryRun, Enforced};
 
 const MGMT: &str = "0a6d25d23900d45c0faac010e0fb4de0";
 const SCP: PolicyType = PolicyType::ServiceControl;
@@ -32,7 +33,7 @@ fn huawei() -> (World, String) {
 
 fn dry_policy(w: &mut World, name: &str, content: &str) -> Result<String> {
     w.write(MGMT, |cx, ids| {
-        create_dry_run_policy(cx, ids, SCP, name, "", content, &[])
+        create_policy(cx, ids, DryRun, &new_policy(SCP, name, content))
     })
     .map(|v| v.id)
 }
@@ -51,32 +52,32 @@ fn huawei_organizations_get_huaweis_builtin_scp_and_language() {
     let (mut w, root) = huawei();
     let listed = w
         .read(MGMT, |cx| {
-            list_policies_of_every_type(cx, Some(&root), &ALL)
+            list_policies_of_every_type(cx, Enforced, Some(&root), &ALL)
         })
         .unwrap();
     let ids: Vec<&str> = listed.items.iter().map(|p| p.id.as_str()).collect();
     assert_eq!(ids, ["p-FullAccess"]);
     assert!(listed.items[0].aws_managed);
     assert!(
-        w.read(MGMT, |cx| describe_policy(cx, "p-FullAWSAccess"))
+        w.read(MGMT, |cx| describe_policy(cx, Enforced, "p-FullAWSAccess"))
             .is_err()
     );
     // Huawei's grammar, not AWS's.
     let aws = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*"}}"#;
     let e = w
         .write(MGMT, |cx, ids| {
-            create_policy(cx, ids, SCP, "a", "", aws, &[])
+            create_policy(cx, ids, Enforced, &new_policy(SCP, "a", aws))
         })
         .unwrap_err();
     assert!(matches!(e, OrgError::MalformedPolicy { .. }), "{e:?}");
     w.write(MGMT, |cx, ids| {
-        create_policy(cx, ids, SCP, "h", "", ALLOW_ALL, &[])
+        create_policy(cx, ids, Enforced, &new_policy(SCP, "h", ALLOW_ALL))
     })
     .unwrap();
     // The built-in name is taken.
     let e = w
         .write(MGMT, |cx, ids| {
-            create_policy(cx, ids, SCP, "FullAccess", "", ALLOW_ALL, &[])
+            create_policy(cx, ids, Enforced, &new_policy(SCP, "FullAccess", ALLOW_ALL))
         })
         .unwrap_err();
     assert_eq!(e, OrgError::DuplicatePolicy);
@@ -131,38 +132,40 @@ fn dry_run_policies_attach_only_while_dry_run_is_enabled() {
     let (mut w, root) = huawei();
     let p = dry_policy(&mut w, "d", DENY_DELETE).unwrap();
     let e = w
-        .write(MGMT, |cx, _| attach_dry_run_policy(cx, &p, MGMT))
+        .write(MGMT, |cx, _| attach_policy(cx, DryRun, &p, MGMT))
         .unwrap_err();
     assert_eq!(e, OrgError::DryRunNotEnabled);
     set_dry_run(&mut w, &root, true);
-    w.write(MGMT, |cx, _| attach_dry_run_policy(cx, &p, MGMT))
+    w.write(MGMT, |cx, _| attach_policy(cx, DryRun, &p, MGMT))
         .unwrap();
     let e = w
-        .write(MGMT, |cx, _| attach_dry_run_policy(cx, &p, MGMT))
+        .write(MGMT, |cx, _| attach_policy(cx, DryRun, &p, MGMT))
         .unwrap_err();
     assert_eq!(e, OrgError::PolicyAlreadyAttached);
     let targets = w
-        .read(MGMT, |cx| list_targets_for_dry_run_policy(cx, &p, &ALL))
+        .read(MGMT, |cx| list_targets_for_policy(cx, DryRun, &p, &ALL))
         .unwrap();
     assert_eq!(targets.items[0].id, MGMT);
     // In use: cannot be deleted. Disabling dry-run detaches it, and the SCPs stay.
     assert_eq!(
-        w.write(MGMT, |cx, _| delete_dry_run_policy(cx, &p))
+        w.write(MGMT, |cx, _| delete_policy(cx, DryRun, &p))
             .unwrap_err(),
         OrgError::PolicyInUse
     );
     set_dry_run(&mut w, &root, false);
     assert!(
-        w.read(MGMT, |cx| list_targets_for_dry_run_policy(cx, &p, &ALL))
+        w.read(MGMT, |cx| list_targets_for_policy(cx, DryRun, &p, &ALL))
             .unwrap()
             .items
             .is_empty()
     );
     let on_account = w
-        .read(MGMT, |cx| list_policies_of_every_type(cx, Some(MGMT), &ALL))
+        .read(MGMT, |cx| {
+            list_policies_of_every_type(cx, Enforced, Some(MGMT), &ALL)
+        })
         .unwrap();
     assert_eq!(on_account.items[0].id, "p-FullAccess");
-    w.write(MGMT, |cx, _| delete_dry_run_policy(cx, &p))
+    w.write(MGMT, |cx, _| delete_policy(cx, DryRun, &p))
         .unwrap();
 }
 
@@ -171,24 +174,29 @@ fn dry_run_policies_are_neither_scps_nor_counted_as_scps() {
     let (mut w, root) = huawei();
     set_dry_run(&mut w, &root, true);
     let p = dry_policy(&mut w, "d", DENY_DELETE).unwrap();
-    w.write(MGMT, |cx, _| attach_dry_run_policy(cx, &p, &root))
+    w.write(MGMT, |cx, _| attach_policy(cx, DryRun, &p, &root))
         .unwrap();
     // The enforced family does not see it...
     assert_eq!(
-        w.read(MGMT, |cx| describe_policy(cx, &p)).unwrap_err(),
+        w.read(MGMT, |cx| describe_policy(cx, Enforced, &p))
+            .unwrap_err(),
         OrgError::NotFound(Entity::Policy)
     );
     let all = w
-        .read(MGMT, |cx| list_policies_of_every_type(cx, None, &ALL))
+        .read(MGMT, |cx| {
+            list_policies_of_every_type(cx, Enforced, None, &ALL)
+        })
         .unwrap();
     assert!(all.items.iter().all(|v| v.id != p));
     let e = w
-        .write(MGMT, |cx, _| detach_policy(cx, &p, &root))
+        .write(MGMT, |cx, _| detach_policy(cx, Enforced, &p, &root))
         .unwrap_err();
     assert_eq!(e, OrgError::NotFound(Entity::Policy));
     // ...and it does not keep the root's last SCP in place.
     let e = w
-        .write(MGMT, |cx, _| detach_policy(cx, "p-FullAccess", &root))
+        .write(MGMT, |cx, _| {
+            detach_policy(cx, Enforced, "p-FullAccess", &root)
+        })
         .unwrap_err();
     assert!(matches!(
         e,
@@ -196,7 +204,7 @@ fn dry_run_policies_are_neither_scps_nor_counted_as_scps() {
     ));
     // Dry-run names are their own: an SCP may share one.
     w.write(MGMT, |cx, ids| {
-        create_policy(cx, ids, SCP, "d", "", ALLOW_ALL, &[])
+        create_policy(cx, ids, Enforced, &new_policy(SCP, "d", ALLOW_ALL))
     })
     .unwrap();
     assert_eq!(
@@ -207,7 +215,9 @@ fn dry_run_policies_are_neither_scps_nor_counted_as_scps() {
     w.write(MGMT, |cx, _| disable_policy_type(cx, &root, SCP))
         .unwrap();
     let on_root = w
-        .read(MGMT, |cx| list_dry_run_policies(cx, Some(&root), &ALL))
+        .read(MGMT, |cx| {
+            list_policies_of_every_type(cx, DryRun, Some(&root), &ALL)
+        })
         .unwrap();
     assert_eq!(on_root.items.len(), 1);
 }
@@ -234,11 +244,11 @@ fn dry_run_denials_name_the_deny_statements_along_the_path() {
     let on_root = dry_policy(&mut w, "root-level", DENY_DELETE).unwrap();
     let on_ou = dry_policy(&mut w, "ou-level", DENY_IF).unwrap();
     let elsewhere = dry_policy(&mut w, "elsewhere", DENY_DELETE).unwrap();
-    w.write(MGMT, |cx, _| attach_dry_run_policy(cx, &on_root, &root))
+    w.write(MGMT, |cx, _| attach_policy(cx, DryRun, &on_root, &root))
         .unwrap();
-    w.write(MGMT, |cx, _| attach_dry_run_policy(cx, &on_ou, &ou))
+    w.write(MGMT, |cx, _| attach_policy(cx, DryRun, &on_ou, &ou))
         .unwrap();
-    w.write(MGMT, |cx, _| attach_dry_run_policy(cx, &elsewhere, MGMT))
+    w.write(MGMT, |cx, _| attach_policy(cx, DryRun, &elsewhere, MGMT))
         .unwrap();
 
     let d = w
@@ -277,11 +287,11 @@ fn dry_run_denials_name_the_deny_statements_along_the_path() {
     // Enforced SCPs are not dry-run policies: they never show here.
     let scp = w
         .write(MGMT, |cx, ids| {
-            create_policy(cx, ids, SCP, "real", "", DENY_DELETE, &[])
+            create_policy(cx, ids, Enforced, &new_policy(SCP, "real", DENY_DELETE))
         })
         .unwrap()
         .id;
-    w.write(MGMT, |cx, _| attach_policy(cx, &scp, &acct))
+    w.write(MGMT, |cx, _| attach_policy(cx, Enforced, &scp, &acct))
         .unwrap();
     assert_eq!(
         w.read(MGMT, |cx| dry_run_denials(cx, &acct, "evs:volumes:create"))

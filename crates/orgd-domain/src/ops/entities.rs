@@ -82,47 +82,29 @@ pub fn list_entities(
     page: &PageRequest,
 ) -> Result<Page<EntityView>> {
     let org = cx.org(Operation::ListChildren)?;
-    let keys = match selector {
+    // Each arm resolves its page while the sets its keys borrow (some local) still live.
+    let page = match selector {
         EntitySelector::All => {
             let root = BTreeSet::from([org.root_id.clone()]);
             let sets = [&root, cx.state.ous_of(&org.id), cx.state.members(&org.id)];
-            let keys = page_keys_union(&sets, page);
-            // The root's id lives in the local set: resolve the page before it goes.
-            return Ok(Page {
-                items: keys
-                    .items
-                    .iter()
-                    .filter_map(|id| entity(cx.state, id))
-                    .collect(),
-                next: keys.next,
-            });
+            entity_page(cx.state, page_keys_union(&sets, page))
         }
         EntitySelector::ChildrenOf(parent_id) => {
             super::ous::parent_in_org(cx, org, parent_id, OrgError::NotFound(Entity::Parent))?;
-            page_keys_union(
-                &[
-                    cx.state.child_ous(parent_id),
-                    cx.state.child_accounts(parent_id),
-                ],
-                page,
-            )
+            let sets = [
+                cx.state.child_ous(parent_id),
+                cx.state.child_accounts(parent_id),
+            ];
+            entity_page(cx.state, page_keys_union(&sets, page))
         }
         EntitySelector::ParentOf(child_id) => {
             let parent =
                 parent_of(cx.state, org, child_id).ok_or(OrgError::NotFound(Entity::Child))?;
             let set = BTreeSet::from([parent]);
-            let keys = page_keys(&set, page);
-            return Ok(Page {
-                items: keys
-                    .items
-                    .iter()
-                    .filter_map(|id| entity(cx.state, id))
-                    .collect(),
-                next: keys.next,
-            });
+            entity_page(cx.state, page_keys(&set, page))
         }
     };
-    Ok(entity_page(cx.state, keys))
+    Ok(page)
 }
 
 /// Every OU of the caller's organization, whatever its parent, paged by id.

@@ -4,7 +4,7 @@
 //! (quotas counting pending requests, reserved account ids, due transitions, filtered listings)
 //! behave as before.
 
-use super::testkit::{SeqIds, World};
+use super::testkit::{SeqIds, World, new_policy};
 use super::*;
 use crate::error::{Constraint, HandshakeConstraint, OrgError};
 use crate::ids::{IdScheme, IdSource};
@@ -12,6 +12,7 @@ use crate::model::{
     Change, CreateAccountState, DueKind, FeatureSet, HandshakeAction, Millis, Recipient, State,
 };
 use crate::policy::PolicyType;
+use PolicyMode::Enforced;
 
 const DAY: Millis = 24 * 60 * 60 * 1000;
 const MGMTS: [&str; 3] = ["111111111111", "222222222222", "333333333333"];
@@ -224,11 +225,16 @@ fn walk_seen(seed: u64, steps: usize) -> (World, Seen) {
                         enable_policy_type(cx, &root, PolicyType::Tag)
                     });
                     let p = w.write(&caller, |cx, ids| {
-                        create_policy(cx, ids, PolicyType::Tag, &format!("p{step}"), "", TAG, &[])
+                        create_policy(
+                            cx,
+                            ids,
+                            Enforced,
+                            &new_policy(PolicyType::Tag, &format!("p{step}"), TAG),
+                        )
                     });
                     match p {
                         Ok(p) => w
-                            .write(&caller, |cx, _| attach_policy(cx, &p.id, target))
+                            .write(&caller, |cx, _| attach_policy(cx, Enforced, &p.id, target))
                             .map(drop),
                         Err(e) => Err(e),
                     }

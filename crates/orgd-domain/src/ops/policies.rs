@@ -8,6 +8,7 @@
 
 use std::collections::BTreeSet;
 
+use super::dry_run::{dry_run_enabled, dry_run_org, require_scp};
 use super::{
     Ctx, Named, Page, PageRequest, PolicyTargetView, PolicyView, ResourceName, RootView,
     TargetType, Write, page_keys, root_view, tags::new_tags,
@@ -202,25 +203,26 @@ impl Found<'_> {
     }
 }
 
-/// Whether a request is about the enforced policies or the dry-run ones: each sees only its own.
+/// Whether a request is about the enforced policies or the dry-run ones (Huawei's SCP dry-run,
+/// `ops::dry_run`): each sees only its own. The policy operations take it, so both families run
+/// the same rules; where they differ, the difference is spelled out at that rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Mode {
+pub enum PolicyMode {
+    /// Policies that bind (SCPs, RCPs, management policies), the cloud-managed ones included.
     Enforced,
+    /// Dry-run SCPs: only in a policy language that has dry-run, SCPs only, never counted as
+    /// SCPs, attached only while dry-run is enabled in the root, with no minimum per target.
     DryRun,
 }
 
-impl Mode {
-    fn of(p: &Policy) -> Mode {
+impl PolicyMode {
+    fn of(p: &Policy) -> PolicyMode {
         if p.dry_run {
-            Mode::DryRun
+            PolicyMode::DryRun
         } else {
-            Mode::Enforced
+            PolicyMode::Enforced
         }
     }
-}
-
-fn find<'s>(cx: &Ctx<'s>, org: &Organization, id: &str) -> Result<Found<'s>> {
-    find_in(cx, org, id, Mode::Enforced)
 }
 
 /// A policy of the organization in `mode` (the cloud-managed ones are enforced policies).
@@ -228,9 +230,9 @@ pub(super) fn find_in<'s>(
     cx: &Ctx<'s>,
     org: &Organization,
     id: &str,
-    mode: Mode,
+    mode: PolicyMode,
 ) -> Result<Found<'s>> {
-    if mode == Mode::Enforced
+    if mode == PolicyMode::Enforced
         && let Some(m) = managed(id).filter(|m| m.language == language(org))
     {
         return Ok(Found::Managed(m));
@@ -238,7 +240,7 @@ pub(super) fn find_in<'s>(
     cx.state
         .policies
         .get(id)
-        .filter(|p| p.org_id == org.id && Mode::of(p) == mode)
+        .filter(|p| p.org_id == org.id && PolicyMode::of(p) == mode)
         .map(Found::Own)
         .ok_or(OrgError::NotFound(Entity::Policy))
 }
@@ -249,7 +251,7 @@ pub(super) fn policy_page(
     org: &Organization,
     keys: &BTreeSet<String>,
     page: &PageRequest,
-    mode: Mode,
+    mode: PolicyMode,
 ) -> Page<PolicyView> {
     let ids = page_keys(keys, page);
     let items = ids
@@ -271,18 +273,43 @@ fn of_type(ty: PolicyType) -> crate::grants::RequestContext<'static> {
     }
 }
 
-/// Authorizes `op` on an existing policy: the resource policy's conditions see its type.
-fn org_for_policy<'s>(cx: &Ctx<'s>, op: Operation, policy_id: &str) -> Result<&'s Organization> {
+/// Authorizes `op` in `mode`: on an enforced policy of type `ty` the resource policy's conditions
+/// see the type; the dry-run family needs an organization whose language has dry-run (and its
+/// conditions see no type).
+fn org_in<'s>(
+    cx: &Ctx<'s>,
+    op: Operation,
+    mode: PolicyMode,
+    ty: Option<PolicyType>,
+) -> Result<&'s Organization> {
+    match mode {
+        PolicyMode::Enforced => cx.org_for(op, ty.map(of_type).unwrap_or_default()),
+        PolicyMode::DryRun => dry_run_org(cx, op),
+    }
+}
+
+/// Authorizes `op` on an existing policy in `mode` (`org_in` with the policy's type).
+fn org_for_policy<'s>(
+    cx: &Ctx<'s>,
+    op: Operation,
+    mode: PolicyMode,
+    policy_id: &str,
+) -> Result<&'s Organization> {
     let ty = cx
         .state
         .org_of(cx.caller)
-        .and_then(|org| find(cx, org, policy_id).ok())
+        .and_then(|org| find_in(cx, org, policy_id, mode).ok())
         .map(|p| p.policy_type());
-    cx.org_for(op, ty.map(of_type).unwrap_or_default())
+    org_in(cx, op, mode, ty)
 }
 
 /// A customer-managed policy of the organization; the AWS-managed ones cannot change.
-fn find_mutable<'s>(cx: &Ctx<'s>, org: &Organization, id: &str, mode: Mode) -> Result<&'s Policy> {
+fn find_mutable<'s>(
+    cx: &Ctx<'s>,
+    org: &Organization,
+    id: &str,
+    mode: PolicyMode,
+) -> Result<&'s Policy> {
     match find_in(cx, org, id, mode)? {
         Found::Own(p) => Ok(p),
         Found::Managed(m) => Err(OrgError::InvalidInput(Invalid::ImmutablePolicy {
@@ -338,51 +365,44 @@ fn name_taken(
     ty: PolicyType,
     name: &str,
     except: Option<&str>,
-    mode: Mode,
+    mode: PolicyMode,
 ) -> bool {
-    (mode == Mode::Enforced && managed_for(language(org), ty).is_some_and(|m| m.name == name))
+    (mode == PolicyMode::Enforced && managed_for(language(org), ty).is_some_and(|m| m.name == name))
         || cx
             .state
             .org_policies(&org.id)
             .iter()
             .filter(|id| Some(id.as_str()) != except)
             .filter_map(|id| cx.state.policies.get(id))
-            .any(|p| p.policy_type == ty && p.name == name && Mode::of(p) == mode)
+            .any(|p| p.policy_type == ty && p.name == name && PolicyMode::of(p) == mode)
 }
 
+/// A policy to create: its type, name, description, content and tags.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPolicy {
+    pub policy_type: PolicyType,
+    pub name: String,
+    pub description: String,
+    pub content: String,
+    pub tags: Vec<(String, String)>,
+}
+
+/// Creates an enforced or a dry-run policy.
 pub fn create_policy(
     cx: &Ctx,
     ids: &mut dyn IdSource,
-    policy_type: PolicyType,
-    name: &str,
-    description: &str,
-    content: &str,
-    tags: &[(String, String)],
+    mode: PolicyMode,
+    new: &NewPolicy,
 ) -> Result<Write<PolicyView>> {
-    let org = cx.org_for(Operation::CreatePolicy, of_type(policy_type))?;
-    create_in(
-        cx,
-        org,
-        ids,
-        (policy_type, name, description, content),
-        tags,
-        Mode::Enforced,
-    )
-}
-
-/// Creates an enforced or a dry-run policy of `org` from (type, name, description, content).
-pub(super) fn create_in(
-    cx: &Ctx,
-    org: &Organization,
-    ids: &mut dyn IdSource,
-    (policy_type, name, description, content): (PolicyType, &str, &str, &str),
-    tags: &[(String, String)],
-    mode: Mode,
-) -> Result<Write<PolicyView>> {
+    let policy_type = new.policy_type;
+    let org = org_in(cx, Operation::CreatePolicy, mode, Some(policy_type))?;
+    if mode == PolicyMode::DryRun {
+        require_scp(policy_type)?;
+    }
     require_all_features(org, policy_type)?;
-    let tags = new_tags(cx, tags)?;
-    check_content(cx, org, policy_type, content)?;
-    if name_taken(cx, org, policy_type, name, None, mode) {
+    let tags = new_tags(cx, &new.tags)?;
+    check_content(cx, org, policy_type, &new.content)?;
+    if name_taken(cx, org, policy_type, &new.name, None, mode) {
         return Err(OrgError::DuplicatePolicy);
     }
     let count = cx
@@ -390,7 +410,7 @@ pub(super) fn create_in(
         .org_policies(&org.id)
         .iter()
         .filter_map(|id| cx.state.policies.get(id))
-        .filter(|p| p.policy_type == policy_type && Mode::of(p) == mode)
+        .filter(|p| p.policy_type == policy_type && PolicyMode::of(p) == mode)
         .count();
     let max = cx.limits.policy(policy_type).per_organization;
     if count >= max {
@@ -409,47 +429,31 @@ pub(super) fn create_in(
         id,
         org_id: org.id.clone(),
         policy_type,
-        name: name.to_string(),
-        description: description.to_string(),
-        content: content.to_string(),
+        name: new.name.clone(),
+        description: new.description.clone(),
+        content: new.content.clone(),
         updated_at: cx.now,
         tags,
-        dry_run: mode == Mode::DryRun,
+        dry_run: mode == PolicyMode::DryRun,
     };
     Ok(Write::new(policy_view(org, &p), vec![Change::PutPolicy(p)]))
 }
 
-pub fn describe_policy(cx: &Ctx, policy_id: &str) -> Result<PolicyView> {
-    let org = cx.org(Operation::DescribePolicy)?;
-    Ok(find(cx, org, policy_id)?.view(org))
+pub fn describe_policy(cx: &Ctx, mode: PolicyMode, policy_id: &str) -> Result<PolicyView> {
+    let org = org_in(cx, Operation::DescribePolicy, mode, None)?;
+    Ok(find_in(cx, org, policy_id, mode)?.view(org))
 }
 
-/// Changes what is given of name, description and content.
+/// Changes what is given of name, description and content of an enforced or a dry-run policy.
 pub fn update_policy(
     cx: &Ctx,
+    mode: PolicyMode,
     policy_id: &str,
     name: Option<&str>,
     description: Option<&str>,
     content: Option<&str>,
 ) -> Result<Write<PolicyView>> {
-    let org = org_for_policy(cx, Operation::UpdatePolicy, policy_id)?;
-    update_in(
-        cx,
-        org,
-        policy_id,
-        (name, description, content),
-        Mode::Enforced,
-    )
-}
-
-/// Changes what is given of (name, description, content) of an enforced or a dry-run policy.
-pub(super) fn update_in(
-    cx: &Ctx,
-    org: &Organization,
-    policy_id: &str,
-    (name, description, content): (Option<&str>, Option<&str>, Option<&str>),
-    mode: Mode,
-) -> Result<Write<PolicyView>> {
+    let org = org_for_policy(cx, Operation::UpdatePolicy, mode, policy_id)?;
     let p = find_mutable(cx, org, policy_id, mode)?;
     if let Some(c) = content {
         check_content(cx, org, p.policy_type, c)?;
@@ -479,18 +483,9 @@ pub(super) fn update_in(
     ))
 }
 
-pub fn delete_policy(cx: &Ctx, policy_id: &str) -> Result<Write<()>> {
-    let org = org_for_policy(cx, Operation::DeletePolicy, policy_id)?;
-    delete_in(cx, org, policy_id, Mode::Enforced)
-}
-
 /// Deletes an enforced or a dry-run policy that is attached nowhere.
-pub(super) fn delete_in(
-    cx: &Ctx,
-    org: &Organization,
-    policy_id: &str,
-    mode: Mode,
-) -> Result<Write<()>> {
+pub fn delete_policy(cx: &Ctx, mode: PolicyMode, policy_id: &str) -> Result<Write<()>> {
+    let org = org_for_policy(cx, Operation::DeletePolicy, mode, policy_id)?;
     let p = find_mutable(cx, org, policy_id, mode)?;
     if !cx.state.policy_targets(&org.id, &p.id).is_empty() {
         return Err(OrgError::PolicyInUse);
@@ -517,34 +512,24 @@ pub fn list_policies(
     {
         keys.insert(m.id.to_string());
     }
-    Ok(policy_page(cx, org, &keys, page, Mode::Enforced))
+    Ok(policy_page(cx, org, &keys, page, PolicyMode::Enforced))
 }
 
-/// The organization's policies of every type of its language, the cloud-managed ones included
-/// (Huawei's `list_policies`, which has no type filter), or those attached directly to
-/// `attached_to`.
+/// The organization's policies in `mode` of every type of its language, the cloud-managed ones
+/// included (Huawei's `list_policies` and `list_dry_run_policies`, which have no type filter), or
+/// those attached directly to `attached_to`.
 pub fn list_policies_of_every_type(
     cx: &Ctx,
+    mode: PolicyMode,
     attached_to: Option<&str>,
     page: &PageRequest,
 ) -> Result<Page<PolicyView>> {
-    let org = cx.org(Operation::ListPolicies)?;
-    list_in(cx, org, attached_to, page, Mode::Enforced)
-}
-
-/// The policies of `mode` of the organization, or those attached directly to `attached_to`.
-pub(super) fn list_in(
-    cx: &Ctx,
-    org: &Organization,
-    attached_to: Option<&str>,
-    page: &PageRequest,
-    mode: Mode,
-) -> Result<Page<PolicyView>> {
+    let org = org_in(cx, Operation::ListPolicies, mode, None)?;
     let keys: BTreeSet<String> = match attached_to {
         Some(t) => target(cx, org, t)?.policies.into_iter().collect(),
         None => {
             let mut keys = cx.state.org_policies(&org.id).clone();
-            if mode == Mode::Enforced && org.feature_set == FeatureSet::All {
+            if mode == PolicyMode::Enforced && org.feature_set == FeatureSet::All {
                 let lang = language(org);
                 keys.extend(
                     lang.types()
@@ -648,26 +633,46 @@ pub(super) fn target(cx: &Ctx, org: &Organization, id: &str) -> Result<Target> {
     found.ok_or(OrgError::NotFound(Entity::Target))
 }
 
-fn count_of_type(state: &State, policies: &[String], ty: PolicyType) -> usize {
-    policies
-        .iter()
-        .filter(|p| type_of(state, p) == Some(ty))
-        .count()
+/// How many of `policies` are of type `ty` in `mode`: a dry-run SCP never counts as an SCP, nor
+/// an SCP as a dry-run one.
+fn count_of_type(state: &State, policies: &[String], ty: PolicyType, mode: PolicyMode) -> usize {
+    let type_in = |id: &str| match mode {
+        PolicyMode::Enforced => type_of(state, id),
+        PolicyMode::DryRun => state
+            .policies
+            .get(id)
+            .filter(|p| p.dry_run)
+            .map(|p| p.policy_type),
+    };
+    policies.iter().filter(|p| type_in(p) == Some(ty)).count()
 }
 
-pub fn attach_policy(cx: &Ctx, policy_id: &str, target_id: &str) -> Result<Write<()>> {
-    let org = org_for_policy(cx, Operation::AttachPolicy, policy_id)?;
-    let p = find(cx, org, policy_id)?;
+/// Attaches an enforced policy, whose type must be enabled in the root, or a dry-run one, for
+/// which dry-run must be enabled in the root; at most the type's `attached_per_target` of each.
+pub fn attach_policy(
+    cx: &Ctx,
+    mode: PolicyMode,
+    policy_id: &str,
+    target_id: &str,
+) -> Result<Write<()>> {
+    let org = org_for_policy(cx, Operation::AttachPolicy, mode, policy_id)?;
+    let p = find_in(cx, org, policy_id, mode)?;
     let t = target(cx, org, target_id)?;
     let ty = p.policy_type();
-    if !org_root(cx, org)?.policy_types.contains(&ty) {
-        return Err(OrgError::PolicyTypeNotEnabled);
+    match mode {
+        PolicyMode::Enforced if !org_root(cx, org)?.policy_types.contains(&ty) => {
+            return Err(OrgError::PolicyTypeNotEnabled);
+        }
+        PolicyMode::DryRun if !dry_run_enabled(cx, org)? => {
+            return Err(OrgError::DryRunNotEnabled);
+        }
+        _ => {}
     }
     if t.policies.iter().any(|id| id == p.id()) {
         return Err(OrgError::PolicyAlreadyAttached);
     }
     let max = cx.limits.policy(ty).attached_per_target;
-    if count_of_type(cx.state, &t.policies, ty) >= max {
+    if count_of_type(cx.state, &t.policies, ty, mode) >= max {
         return Err(OrgError::Constraint(Constraint::MaxPoliciesAttached {
             policy_type: ty,
             max,
@@ -678,16 +683,27 @@ pub fn attach_policy(cx: &Ctx, policy_id: &str, target_id: &str) -> Result<Write
     Ok(Write::new((), vec![(t.rewrite)(policies)]))
 }
 
-pub fn detach_policy(cx: &Ctx, policy_id: &str, target_id: &str) -> Result<Write<()>> {
-    let org = org_for_policy(cx, Operation::DetachPolicy, policy_id)?;
-    let p = find(cx, org, policy_id)?;
+/// Detaches an enforced policy, keeping the type's minimum per target, or a dry-run one (no
+/// minimum).
+pub fn detach_policy(
+    cx: &Ctx,
+    mode: PolicyMode,
+    policy_id: &str,
+    target_id: &str,
+) -> Result<Write<()>> {
+    let org = org_for_policy(cx, Operation::DetachPolicy, mode, policy_id)?;
+    let p = find_in(cx, org, policy_id, mode)?;
     let t = target(cx, org, target_id)?;
     if !t.policies.iter().any(|id| id == p.id()) {
         return Err(OrgError::PolicyNotAttached);
     }
     let ty = p.policy_type();
-    let min = ty.min_attached_per_target();
-    if count_of_type(cx.state, &t.policies, ty) <= min {
+    // Dry-run policies have no minimum: the one detached counts, so the count is above 0.
+    let min = match mode {
+        PolicyMode::Enforced => ty.min_attached_per_target(),
+        PolicyMode::DryRun => 0,
+    };
+    if count_of_type(cx.state, &t.policies, ty, mode) <= min {
         return Err(OrgError::Constraint(Constraint::MinPoliciesAttached {
             policy_type: ty,
             min,
@@ -712,27 +728,18 @@ pub fn list_policies_for_target(
         .into_iter()
         .filter(|id| type_of(cx.state, id) == Some(policy_type))
         .collect();
-    Ok(policy_page(cx, org, &keys, page, Mode::Enforced))
+    Ok(policy_page(cx, org, &keys, page, PolicyMode::Enforced))
 }
 
-/// The roots, OUs and accounts of the organization a policy is attached to directly.
+/// The roots, OUs and accounts of the organization an enforced or a dry-run policy is attached
+/// to directly.
 pub fn list_targets_for_policy(
     cx: &Ctx,
+    mode: PolicyMode,
     policy_id: &str,
     page: &PageRequest,
 ) -> Result<Page<PolicyTargetView>> {
-    let org = cx.org(Operation::ListTargetsForPolicy)?;
-    targets_in(cx, org, policy_id, page, Mode::Enforced)
-}
-
-/// The roots, OUs and accounts an enforced or a dry-run policy is attached to directly.
-pub(super) fn targets_in(
-    cx: &Ctx,
-    org: &Organization,
-    policy_id: &str,
-    page: &PageRequest,
-    mode: Mode,
-) -> Result<Page<PolicyTargetView>> {
+    let org = org_in(cx, Operation::ListTargetsForPolicy, mode, None)?;
     let p = find_in(cx, org, policy_id, mode)?;
     let ids = page_keys(cx.state.policy_targets(&org.id, p.id()), page);
     let items = ids

@@ -1,11 +1,12 @@
 //! Rule tests for policies, policy types, attachments and effective policies.
 
-use super::testkit::World;
+use super::testkit::{World, new_policy};
 use super::*;
 use crate::error::*;
 use crate::ids::IdScheme;
 use crate::model::FeatureSet;
 use crate::policy::PolicyType;
+use PolicyMode::Enforced;
 
 const MGMT: &str = "111111111111";
 const SCP: PolicyType = PolicyType::ServiceControl;
@@ -61,18 +62,18 @@ fn ou(w: &mut World, parent: &str, name: &str) -> String {
 
 fn policy(w: &mut World, ty: PolicyType, name: &str, content: &str) -> String {
     w.write(MGMT, |cx, ids| {
-        create_policy(cx, ids, ty, name, "", content, &[])
+        create_policy(cx, ids, Enforced, &new_policy(ty, name, content))
     })
     .unwrap()
     .id
 }
 
 fn attach(w: &mut World, p: &str, t: &str) -> Result<()> {
-    w.write(MGMT, |cx, _| attach_policy(cx, p, t))
+    w.write(MGMT, |cx, _| attach_policy(cx, Enforced, p, t))
 }
 
 fn detach(w: &mut World, p: &str, t: &str) -> Result<()> {
-    w.write(MGMT, |cx, _| detach_policy(cx, p, t))
+    w.write(MGMT, |cx, _| detach_policy(cx, Enforced, p, t))
 }
 
 fn attached_ids(w: &World, target: &str, ty: PolicyType) -> Vec<String> {
@@ -101,12 +102,12 @@ fn an_all_features_organization_starts_with_scps_enabled_and_full_aws_access_eve
     assert_eq!(attached_ids(&w, &unit, SCP), ["p-FullAWSAccess"]);
     let targets = w
         .read(MGMT, |cx| {
-            list_targets_for_policy(cx, "p-FullAWSAccess", &ALL_PAGE)
+            list_targets_for_policy(cx, Enforced, "p-FullAWSAccess", &ALL_PAGE)
         })
         .unwrap();
     assert_eq!(targets.items.len(), 4);
     let full = w
-        .read(MGMT, |cx| describe_policy(cx, "p-FullAWSAccess"))
+        .read(MGMT, |cx| describe_policy(cx, Enforced, "p-FullAWSAccess"))
         .unwrap();
     assert!(full.aws_managed);
     assert_eq!(
@@ -124,7 +125,7 @@ fn a_consolidated_billing_organization_has_no_policy_types() {
     assert!(attached_ids(&w, &root, SCP).is_empty());
     let e = w
         .write(MGMT, |cx, ids| {
-            create_policy(cx, ids, TAG, "t", "", TAG_A, &[])
+            create_policy(cx, ids, Enforced, &new_policy(TAG, "t", TAG_A))
         })
         .unwrap_err();
     assert!(matches!(e, OrgError::PolicyTypeNeedsAllFeatures(_)));
@@ -138,12 +139,17 @@ fn a_consolidated_billing_organization_has_no_policy_types() {
 fn content_is_validated_and_names_are_unique_per_type() {
     let (mut w, _) = org(FeatureSet::All);
     let bad = w.write(MGMT, |cx, ids| {
-        create_policy(cx, ids, SCP, "x", "", r#"{"Statement":[]}"#, &[])
+        create_policy(
+            cx,
+            ids,
+            Enforced,
+            &new_policy(SCP, "x", r#"{"Statement":[]}"#),
+        )
     });
     assert!(matches!(bad.unwrap_err(), OrgError::MalformedPolicy { .. }));
     let huge = format!("{DENY_S3}{}", " ".repeat(10_240));
     let big = w.write(MGMT, |cx, ids| {
-        create_policy(cx, ids, SCP, "x", "", &huge, &[])
+        create_policy(cx, ids, Enforced, &new_policy(SCP, "x", &huge))
     });
     assert!(matches!(
         big.unwrap_err(),
@@ -152,13 +158,18 @@ fn content_is_validated_and_names_are_unique_per_type() {
     let p = policy(&mut w, SCP, "DenyS3", DENY_S3);
     assert!(p.starts_with("p-") && p.len() == 12, "{p}");
     let dup = w.write(MGMT, |cx, ids| {
-        create_policy(cx, ids, SCP, "DenyS3", "", DENY_S3, &[])
+        create_policy(cx, ids, Enforced, &new_policy(SCP, "DenyS3", DENY_S3))
     });
     assert_eq!(dup.unwrap_err(), OrgError::DuplicatePolicy);
     // The same name for another type is fine; FullAWSAccess is taken for SCPs.
     policy(&mut w, TAG, "DenyS3", TAG_A);
     let managed_name = w.write(MGMT, |cx, ids| {
-        create_policy(cx, ids, SCP, "FullAWSAccess", "", DENY_S3, &[])
+        create_policy(
+            cx,
+            ids,
+            Enforced,
+            &new_policy(SCP, "FullAWSAccess", DENY_S3),
+        )
     });
     assert_eq!(managed_name.unwrap_err(), OrgError::DuplicatePolicy);
     let listed = w
@@ -176,7 +187,7 @@ fn aws_managed_policies_are_immutable() {
     let (mut w, _) = org(FeatureSet::All);
     let e = w
         .write(MGMT, |cx, _| {
-            update_policy(cx, "p-FullAWSAccess", Some("x"), None, None)
+            update_policy(cx, Enforced, "p-FullAWSAccess", Some("x"), None, None)
         })
         .unwrap_err();
     assert!(matches!(
@@ -184,7 +195,9 @@ fn aws_managed_policies_are_immutable() {
         OrgError::InvalidInput(Invalid::ImmutablePolicy { .. })
     ));
     let e = w
-        .write(MGMT, |cx, _| delete_policy(cx, "p-RCPFullAWSAccess"))
+        .write(MGMT, |cx, _| {
+            delete_policy(cx, Enforced, "p-RCPFullAWSAccess")
+        })
         .unwrap_err();
     assert!(matches!(
         e,
@@ -212,7 +225,7 @@ fn attachment_rules() {
         Err(OrgError::PolicyAlreadyAttached)
     );
     assert_eq!(
-        w.write(MGMT, |cx, _| delete_policy(cx, &tag)),
+        w.write(MGMT, |cx, _| delete_policy(cx, Enforced, &tag)),
         Err(OrgError::PolicyInUse)
     );
     assert_eq!(detach(&mut w, &tag, MGMT), Err(OrgError::PolicyNotAttached));
@@ -225,7 +238,8 @@ fn attachment_rules() {
         Err(OrgError::NotFound(Entity::Policy))
     );
     detach(&mut w, &tag, &root).unwrap();
-    w.write(MGMT, |cx, _| delete_policy(cx, &tag)).unwrap();
+    w.write(MGMT, |cx, _| delete_policy(cx, Enforced, &tag))
+        .unwrap();
 
     // The last SCP stays; at most ten SCPs per target.
     let e = detach(&mut w, "p-FullAWSAccess", &root).unwrap_err();
@@ -413,18 +427,18 @@ fn the_resource_policy_lets_a_member_manage_the_policy_types_it_names_and_nothin
     );
     // Before the grant the member is refused.
     let denied = w.write(&admin, |cx, ids| {
-        create_policy(cx, ids, TAG, "t", "", TAG_A, &[])
+        create_policy(cx, ids, Enforced, &new_policy(TAG, "t", TAG_A))
     });
     assert!(matches!(denied, Err(OrgError::AccessDenied(_))));
     w.write(MGMT, |cx, ids| put_resource_policy(cx, ids, &grant, &[]))
         .unwrap();
     let tag = w
         .write(&admin, |cx, ids| {
-            create_policy(cx, ids, TAG, "t", "", TAG_A, &[])
+            create_policy(cx, ids, Enforced, &new_policy(TAG, "t", TAG_A))
         })
         .unwrap();
     let scp = w.write(&admin, |cx, ids| {
-        create_policy(cx, ids, SCP, "s", "", DENY_S3, &[])
+        create_policy(cx, ids, Enforced, &new_policy(SCP, "s", DENY_S3))
     });
     assert!(
         matches!(scp, Err(OrgError::AccessDenied(_))),
@@ -432,7 +446,7 @@ fn the_resource_policy_lets_a_member_manage_the_policy_types_it_names_and_nothin
     );
     assert!(
         matches!(
-            w.write(&admin, |cx, _| delete_policy(cx, &tag.id)),
+            w.write(&admin, |cx, _| delete_policy(cx, Enforced, &tag.id)),
             Err(OrgError::AccessDenied(_))
         ),
         "DeletePolicy is not granted"
@@ -652,7 +666,7 @@ mod guardrail_tests {
         attach(&mut w, &p, &a).unwrap();
         assert!(!decide(&w, &m, LEAVE, &Context::new()).decision.is_allowed());
         w.write(MGMT, |cx, _| {
-            update_policy(cx, &p, None, None, Some(DENY_S3))
+            update_policy(cx, Enforced, &p, None, None, Some(DENY_S3))
         })
         .unwrap();
         assert!(decide(&w, &m, LEAVE, &Context::new()).decision.is_allowed());

@@ -88,3 +88,18 @@ impl World {
         self.state.assert_indexes_true();
     }
 }
+
+/// A policy to create with no description and no tags.
+pub fn new_policy(
+    policy_type: crate::policy::PolicyType,
+    name: &str,
+    content: &str,
+) -> crate::ops::NewPolicy {
+    crate::ops::NewPolicy {
+        policy_type,
+        name: name.to_string(),
+        description: String::new(),
+        content: content.to_string(),
+        tags: vec![],
+    }
+}

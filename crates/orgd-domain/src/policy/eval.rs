@@ -546,6 +546,16 @@ fn literal_tokens(p: &str) -> Vec<Tok> {
         .collect()
 }
 
+/// A pattern whose only wildcard is `*` (a `?` is a literal character): Huawei's action patterns.
+pub(crate) fn star_tokens(p: &str) -> Vec<Tok> {
+    p.chars()
+        .map(|c| match c {
+            '*' => Tok::Star,
+            c => Tok::Char(c),
+        })
+        .collect()
+}
+
 /// The pattern's text for exact comparison (a wildcard compares as its character).
 fn text_of(tokens: &[Tok]) -> String {
     tokens

@@ -260,27 +260,11 @@ fn check_condition(path: &str, v: &Json) -> Result {
     Ok(())
 }
 
-/// Whether an action pattern (with `*` wildcards) names `action`; Huawei compares action names
-/// without regard to ASCII case.
+/// Whether an action pattern names `action`: the evaluator's wildcard match (`eval::glob`),
+/// without regard to ASCII case, as Huawei compares action names. `*` is the only wildcard, as
+/// Huawei documents no other: a `?` is a literal character here (AWS's `?` matches any one).
 pub(crate) fn action_matches(pattern: &str, action: &str) -> bool {
-    let p = pattern.to_ascii_lowercase();
-    let a = action.to_ascii_lowercase();
-    let mut pieces = p.split('*');
-    let first = pieces.next().unwrap_or("");
-    let Some(mut rest) = a.strip_prefix(first) else {
-        return false;
-    };
-    let pieces: Vec<&str> = pieces.collect();
-    let Some((last, middle)) = pieces.split_last() else {
-        return rest.is_empty(); // no `*` at all: exact match
-    };
-    for piece in middle {
-        match rest.find(piece) {
-            Some(i) => rest = &rest[i + piece.len()..],
-            None => return false,
-        }
-    }
-    rest.len() >= last.len() && rest.ends_with(last)
+    super::eval::glob(&super::eval::star_tokens(pattern), action, false)
 }
 
 #[cfg(test)]
@@ -408,5 +392,14 @@ mod tests {
         ));
         assert!(!action_matches("evs:*:*", "ecs:cloudServers:create"));
         assert!(!action_matches("ecs:a*a:x", "ecs:a:x"));
+        // `?` is no wildcard in Huawei's language.
+        assert!(!action_matches(
+            "ecs:cloudServers:ge?",
+            "ecs:cloudServers:get"
+        ));
+        assert!(action_matches(
+            "ecs:cloudServers:ge?",
+            "ECS:cloudServers:ge?"
+        ));
     }
 }

@@ -320,66 +320,25 @@ mod tests {
     #[test]
     fn huawei_organizations_use_huaweis_scp_grammar_and_limit() {
         let h = PolicyLanguage::Huawei;
+        let in_huawei = |ty: PolicyType, content: &str| {
+            validate_content_in(h, ty, content, h.max_content_chars(ty))
+        };
+        let scp = PolicyType::ServiceControl;
         let huawei = r#"{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["*"]}]}"#;
         let aws = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*"}}"#;
-        assert!(
-            validate_content_in(
-                h,
-                PolicyType::ServiceControl,
-                huawei,
-                h.max_content_chars(PolicyType::ServiceControl)
-            )
-            .is_ok()
-        );
-        assert!(
-            validate_content_in(
-                h,
-                PolicyType::ServiceControl,
-                aws,
-                h.max_content_chars(PolicyType::ServiceControl)
-            )
-            .is_err()
-        );
-        assert!(validate_content(PolicyType::ServiceControl, huawei).is_err());
-        assert!(validate_content(PolicyType::ServiceControl, aws).is_ok());
+        assert!(in_huawei(scp, huawei).is_ok());
+        assert!(in_huawei(scp, aws).is_err());
+        assert!(validate_content(scp, huawei).is_err());
+        assert!(validate_content(scp, aws).is_ok());
         // 20,000 characters for Huawei, where AWS stops at 10,240.
         let long = format!("{huawei}{}", " ".repeat(20_000 - huawei.len()));
-        assert!(
-            validate_content_in(
-                h,
-                PolicyType::ServiceControl,
-                &long,
-                h.max_content_chars(PolicyType::ServiceControl)
-            )
-            .is_ok()
-        );
-        let e = validate_content_in(
-            h,
-            PolicyType::ServiceControl,
-            &format!("{long} "),
-            h.max_content_chars(PolicyType::ServiceControl),
-        );
+        assert!(in_huawei(scp, &long).is_ok());
+        let e = in_huawei(scp, &format!("{long} "));
         assert!(e.unwrap_err().is_too_large());
         // Tag policies keep the inheritance-operator grammar.
         let tag = r#"{"tags":{"costcenter":{"tag_key":{"@@assign":"CostCenter"}}}}"#;
-        assert!(
-            validate_content_in(
-                h,
-                PolicyType::Tag,
-                tag,
-                h.max_content_chars(PolicyType::Tag)
-            )
-            .is_ok()
-        );
-        assert!(
-            validate_content_in(
-                h,
-                PolicyType::Tag,
-                huawei,
-                h.max_content_chars(PolicyType::Tag)
-            )
-            .is_err()
-        );
+        assert!(in_huawei(PolicyType::Tag, tag).is_ok());
+        assert!(in_huawei(PolicyType::Tag, huawei).is_err());
     }
 
     #[test]

@@ -49,6 +49,9 @@ pub const OTHER_OPERATIONS: &[&str] = &[
     "UntagResources",
 ];
 
+/// AWS has no dry-run policies: its policy operations are on the enforced ones.
+const ENFORCED: ops::PolicyMode = ops::PolicyMode::Enforced;
+
 /// The largest request body orgd reads. The largest legal input of the model is far smaller: its
 /// longest bounded members are a `NextToken` (100,000 characters) and a resource policy (40,000),
 /// and a policy document's quota is 10,240 characters (even at six bytes a character, as JSON
@@ -485,13 +488,7 @@ impl AwsApi {
                 Ok(json!({ "PaginationToken": "", "TagValues": values }))
             }
             "TagResources" => {
-                let arns = m.strings("ResourceARNList")?;
-                tagging::check_count(
-                    "ResourceARNList",
-                    arns.len(),
-                    1,
-                    tagging::MAX_TAG_UNTAG_ARNS,
-                )?;
+                let arns = m.strings_counted("ResourceARNList", 1, tagging::MAX_TAG_UNTAG_ARNS)?;
                 let tags = m.tag_map("Tags")?;
                 tagging::check_count("Tags", tags.len(), 1, tagging::MAX_TAGS)?;
                 for (k, v) in &tags {
@@ -502,15 +499,8 @@ impl AwsApi {
                     .await
             }
             "UntagResources" => {
-                let arns = m.strings("ResourceARNList")?;
-                tagging::check_count(
-                    "ResourceARNList",
-                    arns.len(),
-                    1,
-                    tagging::MAX_TAG_UNTAG_ARNS,
-                )?;
-                let keys = m.strings("TagKeys")?;
-                tagging::check_count("TagKeys", keys.len(), 1, tagging::MAX_TAGS)?;
+                let arns = m.strings_counted("ResourceARNList", 1, tagging::MAX_TAG_UNTAG_ARNS)?;
+                let keys = m.strings_counted("TagKeys", 1, tagging::MAX_TAGS)?;
                 for k in &keys {
                     tagging::check_key(k)?;
                 }
@@ -1126,21 +1116,23 @@ impl AwsApi {
                 )?
             }
             Operation::CreatePolicy => {
-                let ty = policy_type(input.str("Type")?)?;
-                let name = input.str("Name")?.to_string();
-                let description = input.str("Description")?.to_string();
-                let content = input.str("Content")?.to_string();
-                let tags = input.tags("Tags").unwrap_or_default();
+                let new = ops::NewPolicy {
+                    policy_type: policy_type(input.str("Type")?)?,
+                    name: input.str("Name")?.to_string(),
+                    description: input.str("Description")?.to_string(),
+                    content: input.str("Content")?.to_string(),
+                    tags: input.tags("Tags").unwrap_or_default(),
+                };
                 let p = self
                     .write(caller, move |cx, ids| {
-                        ops::create_policy(cx, ids, ty, &name, &description, &content, &tags)
+                        ops::create_policy(cx, ids, ENFORCED, &new)
                     })
                     .await?;
                 json!({ "Policy": wire::policy(&p, partition) })
             }
             Operation::DescribePolicy => {
                 let id = input.str("PolicyId")?;
-                let p = self.read(&caller, |cx| ops::describe_policy(cx, id))?;
+                let p = self.read(&caller, |cx| ops::describe_policy(cx, ENFORCED, id))?;
                 json!({ "Policy": wire::policy(&p, partition) })
             }
             Operation::UpdatePolicy => {
@@ -1152,6 +1144,7 @@ impl AwsApi {
                     .write(caller, move |cx, _| {
                         ops::update_policy(
                             cx,
+                            ENFORCED,
                             &id,
                             name.as_deref(),
                             description.as_deref(),
@@ -1163,7 +1156,7 @@ impl AwsApi {
             }
             Operation::DeletePolicy => {
                 let id = input.str("PolicyId")?.to_string();
-                self.write(caller, move |cx, _| ops::delete_policy(cx, &id))
+                self.write(caller, move |cx, _| ops::delete_policy(cx, ENFORCED, &id))
                     .await?;
                 json!({})
             }
@@ -1180,9 +1173,9 @@ impl AwsApi {
                 let target = input.str("TargetId")?.to_string();
                 self.write(caller, move |cx, _| {
                     if op == Operation::AttachPolicy {
-                        ops::attach_policy(cx, &id, &target)
+                        ops::attach_policy(cx, ENFORCED, &id, &target)
                     } else {
-                        ops::detach_policy(cx, &id, &target)
+                        ops::detach_policy(cx, ENFORCED, &id, &target)
                     }
                 })
                 .await?;
@@ -1201,7 +1194,7 @@ impl AwsApi {
                 let id = input.str("PolicyId")?;
                 self.list(
                     &call,
-                    |cx, page| ops::list_targets_for_policy(cx, id, page),
+                    |cx, page| ops::list_targets_for_policy(cx, ENFORCED, id, page),
                     wire::policy_target,
                 )?
             }

@@ -57,14 +57,7 @@ impl SigError {
     }
 }
 
-/// The parts of a request that its signature covers.
-pub struct SignedRequest<'a> {
-    pub method: &'a str,
-    pub path: &'a str,
-    pub query: Option<&'a str>,
-    pub headers: &'a HeaderMap,
-    pub body: &'a [u8],
-}
+pub use crate::signing::SignedRequest;
 
 /// The credential scope `date/region/service/aws4_request` of a signature.
 #[derive(Debug, Clone, PartialEq, Eq)]

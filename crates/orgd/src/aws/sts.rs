@@ -218,6 +218,31 @@ fn invalid(value: Option<&str>, member: &str, constraint: &str) -> QueryError {
     ))
 }
 
+/// The required parameter `key`, of `min` to `max` characters; `member` names it in the
+/// refusal, as STS does.
+fn required_chars<'p>(
+    p: &'p BTreeMap<String, String>,
+    key: &str,
+    member: &str,
+    min: usize,
+    max: usize,
+) -> Result<&'p str, QueryError> {
+    match p.get(key).map(String::as_str) {
+        None => Err(invalid(None, member, "not be null")),
+        Some(v) if v.chars().count() < min => Err(invalid(
+            Some(v),
+            member,
+            &format!("have length greater than or equal to {min}"),
+        )),
+        Some(v) if v.chars().count() > max => Err(invalid(
+            Some(v),
+            member,
+            &format!("have length less than or equal to {max}"),
+        )),
+        Some(v) => Ok(v),
+    }
+}
+
 fn session_name_ok(s: &str) -> bool {
     s.chars()
         .all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c))
@@ -226,50 +251,16 @@ fn session_name_ok(s: &str) -> bool {
 /// Checks AssumeRole's members against the service model's constraints (`RoleArn` 20 to 2048
 /// characters, `RoleSessionName` 2 to 64 of `[\w+=,.@-]`, `DurationSeconds` 900 to 43200).
 pub fn assume_role_input(p: &BTreeMap<String, String>) -> Result<AssumeRoleInput, QueryError> {
-    let role_arn = p.get("RoleArn").map(String::as_str);
-    let role_arn = match role_arn {
-        None => return Err(invalid(None, "roleArn", "not be null")),
-        Some(a) if a.chars().count() < 20 => {
-            return Err(invalid(
-                Some(a),
-                "roleArn",
-                "have length greater than or equal to 20",
-            ));
-        }
-        Some(a) if a.chars().count() > 2048 => {
-            return Err(invalid(
-                Some(a),
-                "roleArn",
-                "have length less than or equal to 2048",
-            ));
-        }
-        Some(a) => a.to_string(),
-    };
-    let session_name = match p.get("RoleSessionName").map(String::as_str) {
-        None => return Err(invalid(None, "roleSessionName", "not be null")),
-        Some(s) if s.chars().count() < 2 => {
-            return Err(invalid(
-                Some(s),
-                "roleSessionName",
-                "have length greater than or equal to 2",
-            ));
-        }
-        Some(s) if s.chars().count() > 64 => {
-            return Err(invalid(
-                Some(s),
-                "roleSessionName",
-                "have length less than or equal to 64",
-            ));
-        }
-        Some(s) if !session_name_ok(s) => {
-            return Err(invalid(
-                Some(s),
-                "roleSessionName",
-                r"satisfy regular expression pattern: [\w+=,.@-]*",
-            ));
-        }
-        Some(s) => s.to_string(),
-    };
+    let role_arn = required_chars(p, "RoleArn", "roleArn", 20, 2048)?.to_string();
+    let session_name = required_chars(p, "RoleSessionName", "roleSessionName", 2, 64)?;
+    if !session_name_ok(session_name) {
+        return Err(invalid(
+            Some(session_name),
+            "roleSessionName",
+            r"satisfy regular expression pattern: [\w+=,.@-]*",
+        ));
+    }
+    let session_name = session_name.to_string();
     let duration_seconds = match p.get("DurationSeconds") {
         None => DEFAULT_DURATION_SECONDS,
         Some(d) => {

@@ -211,6 +211,18 @@ impl Members {
         }
     }
 
+    /// A list of strings of `min` to `max` items.
+    pub fn strings_counted(
+        &self,
+        name: &str,
+        min: usize,
+        max: usize,
+    ) -> Result<Vec<String>, TaggingError> {
+        let items = self.strings(name)?;
+        check_count(name, items.len(), min, max)?;
+        Ok(items)
+    }
+
     pub fn integer(&self, name: &str) -> Result<Option<i64>, TaggingError> {
         match self.get(name) {
             None => Ok(None),

@@ -33,17 +33,8 @@ pub enum Auth {
     Signed(Arc<KeyRing>),
 }
 
-/// The parts of a request identity needs.
-pub struct Signed<'a> {
-    pub method: &'a str,
-    pub path: &'a str,
-    pub query: Option<&'a str>,
-    pub headers: &'a HeaderMap,
-    pub body: &'a [u8],
-}
-
 /// The caller's account.
-pub fn caller(auth: &Auth, req: &Signed) -> Result<String, HwError> {
+pub fn caller(auth: &Auth, req: &SignedRequest) -> Result<String, HwError> {
     match auth {
         Auth::DomainHeader => domain_id(req.headers),
         Auth::Signed(keys) => signed_caller(keys, req),
@@ -51,19 +42,12 @@ pub fn caller(auth: &Auth, req: &Signed) -> Result<String, HwError> {
 }
 
 /// The account of the key that signed `req`, checked at wall time (not the movable test clock).
-fn signed_caller(keys: &KeyRing, req: &Signed) -> Result<String, HwError> {
-    let signed = SignedRequest {
-        method: req.method,
-        path: req.path,
-        query: req.query,
-        headers: req.headers,
-        body: req.body,
-    };
+fn signed_caller(keys: &KeyRing, req: &SignedRequest) -> Result<String, HwError> {
     let refuse = |why: String| {
         tracing::info!(reason = %why, "Huawei signature refused");
         HwError::unauthenticated(SIGNATURE_REFUSED)
     };
-    let key = sign::verify(keys, &signed, SystemTime::now()).map_err(|e| refuse(e.detail()))?;
+    let key = sign::verify(keys, req, SystemTime::now()).map_err(|e| refuse(e.detail()))?;
     if let Some(claimed) = req.headers.get(DOMAIN_ID) {
         let claimed = String::from_utf8_lossy(claimed.as_bytes());
         if claimed.trim() != key.account_id {
@@ -114,7 +98,7 @@ mod tests {
     fn call(auth: &Auth, h: &HeaderMap) -> Result<String, HwError> {
         caller(
             auth,
-            &Signed {
+            &SignedRequest {
                 method: "GET",
                 path: "/v1/organizations",
                 query: None,

@@ -27,6 +27,7 @@ use std::sync::Arc;
 
 use orgd_domain::OrgError;
 use orgd_domain::ids::IdSource;
+use orgd_domain::ops::PolicyMode::{DryRun, Enforced};
 use orgd_domain::ops::{Ctx, Write};
 use serde_json::Value;
 
@@ -150,7 +151,7 @@ impl HuaweiApi {
     ) -> Answer {
         let caller = auth::caller(
             &self.auth,
-            &auth::Signed {
+            &crate::signing::SignedRequest {
                 method: req.method,
                 path: req.path,
                 query: req.query,
@@ -273,27 +274,29 @@ impl HuaweiApi {
                 services::list_delegated_administrators(self, call).await
             }
             Op::ListDelegatedServices => services::list_delegated_services(self, call).await,
-            Op::CreatePolicy => policies::create_policy(self, call).await,
-            Op::ListPolicies => policies::list_policies(self, call).await,
-            Op::ShowPolicy => policies::show_policy(self, call).await,
-            Op::UpdatePolicy => policies::update_policy(self, call).await,
-            Op::DeletePolicy => policies::delete_policy(self, call).await,
-            Op::EnablePolicyType => policies::enable_policy_type(self, call).await,
-            Op::DisablePolicyType => policies::disable_policy_type(self, call).await,
-            Op::AttachPolicy => policies::attach_policy(self, call).await,
-            Op::DetachPolicy => policies::detach_policy(self, call).await,
-            Op::ListEntitiesForPolicy => policies::list_entities_for_policy(self, call).await,
+            Op::CreatePolicy => policies::create_policy(self, call, Enforced).await,
+            Op::ListPolicies => policies::list_policies(self, call, Enforced).await,
+            Op::ShowPolicy => policies::show_policy(self, call, Enforced).await,
+            Op::UpdatePolicy => policies::update_policy(self, call, Enforced).await,
+            Op::DeletePolicy => policies::delete_policy(self, call, Enforced).await,
+            Op::EnablePolicyType => policies::set_policy_type(self, call, true).await,
+            Op::DisablePolicyType => policies::set_policy_type(self, call, false).await,
+            Op::AttachPolicy => policies::attach_policy(self, call, Enforced, true).await,
+            Op::DetachPolicy => policies::attach_policy(self, call, Enforced, false).await,
+            Op::ListEntitiesForPolicy => {
+                policies::list_entities_for_policy(self, call, Enforced).await
+            }
             Op::ShowDryRunConfig => policies::show_dry_run_config(self, call).await,
             Op::UpdateDryRunConfig => policies::update_dry_run_config(self, call).await,
-            Op::CreateDryRunPolicy => policies::create_dry_run_policy(self, call).await,
-            Op::ListDryRunPolicies => policies::list_dry_run_policies(self, call).await,
-            Op::ShowDryRunPolicy => policies::show_dry_run_policy(self, call).await,
-            Op::UpdateDryRunPolicy => policies::update_dry_run_policy(self, call).await,
-            Op::DeleteDryRunPolicy => policies::delete_dry_run_policy(self, call).await,
-            Op::AttachDryRunPolicy => policies::attach_dry_run_policy(self, call).await,
-            Op::DetachDryRunPolicy => policies::detach_dry_run_policy(self, call).await,
+            Op::CreateDryRunPolicy => policies::create_policy(self, call, DryRun).await,
+            Op::ListDryRunPolicies => policies::list_policies(self, call, DryRun).await,
+            Op::ShowDryRunPolicy => policies::show_policy(self, call, DryRun).await,
+            Op::UpdateDryRunPolicy => policies::update_policy(self, call, DryRun).await,
+            Op::DeleteDryRunPolicy => policies::delete_policy(self, call, DryRun).await,
+            Op::AttachDryRunPolicy => policies::attach_policy(self, call, DryRun, true).await,
+            Op::DetachDryRunPolicy => policies::attach_policy(self, call, DryRun, false).await,
             Op::ListEntitiesForDryRunPolicy => {
-                policies::list_entities_for_dry_run_policy(self, call).await
+                policies::list_entities_for_policy(self, call, DryRun).await
             }
             Op::TagResource => tags::tag_resource(self, call).await,
             Op::UntagResource => tags::untag_resource(self, call).await,

@@ -6,7 +6,7 @@
 //! (their documented lengths), and the shapes only these operations answer with
 //! (`DryRunConfigDto`, the effective policy, `TagPolicyServiceDto`).
 
-use orgd_domain::ops::{self, DryRunConfigUpdate, DryRunConfigView};
+use orgd_domain::ops::{self, DryRunConfigUpdate, DryRunConfigView, NewPolicy, PolicyMode};
 use orgd_domain::policy::{HUAWEI_TAG_POLICY_SERVICES, PolicyType};
 use serde_json::{Value, json};
 
@@ -50,15 +50,7 @@ fn request_tags(body: &Body) -> Result<Vec<(String, String)>, HwError> {
     Ok(tags)
 }
 
-/// `CreatePolicyReqBody` / `CreateDryRunPolicyReqBody`: (type, name, description, content, tags).
-struct NewPolicy {
-    policy_type: PolicyType,
-    name: String,
-    description: String,
-    content: String,
-    tags: Vec<(String, String)>,
-}
-
+/// `CreatePolicyReqBody` / `CreateDryRunPolicyReqBody`.
 fn new_policy(body: &Body) -> Result<NewPolicy, HwError> {
     Ok(NewPolicy {
         content: body.str("content")?.to_string(),
@@ -103,47 +95,43 @@ fn one_policy(v: &ops::PolicyView) -> Value {
     json!({ "policy": wire::policy(v) })
 }
 
-pub async fn create_policy(api: &HuaweiApi, call: &Call) -> Answer {
+// The policy operations and their dry-run twins (`create_dry_run_policy`, ...) take the same
+// members and answer the same shapes: one handler each, over the mode the routed operation names.
+
+pub async fn create_policy(api: &HuaweiApi, call: &Call, mode: PolicyMode) -> Answer {
     let p = new_policy(&call.body)?;
     let v = api
         .write(&call.caller, move |cx, ids| {
-            ops::create_policy(
-                cx,
-                ids,
-                p.policy_type,
-                &p.name,
-                &p.description,
-                &p.content,
-                &p.tags,
-            )
+            ops::create_policy(cx, ids, mode, &p)
         })
         .await?;
     Ok(Some(one_policy(&v)))
 }
 
-pub async fn list_policies(api: &HuaweiApi, call: &Call) -> Answer {
+pub async fn list_policies(api: &HuaweiApi, call: &Call, mode: PolicyMode) -> Answer {
     let page = page_request(&call.query, DEFAULT_LIMIT)?;
     let attached = call.query.str("attached_entity_id", ID_CHARS)?;
     let policies = api.read(&call.caller, |cx| {
-        ops::list_policies_of_every_type(cx, attached, &page)
+        ops::list_policies_of_every_type(cx, mode, attached, &page)
     })?;
     Ok(Some(paged("policies", policies, wire::policy_summary)))
 }
 
-pub async fn show_policy(api: &HuaweiApi, call: &Call) -> Answer {
+pub async fn show_policy(api: &HuaweiApi, call: &Call, mode: PolicyMode) -> Answer {
     let v = api.read(&call.caller, |cx| {
-        ops::describe_policy(cx, call.param("policy_id"))
+        ops::describe_policy(cx, mode, call.param("policy_id"))
     })?;
     Ok(Some(one_policy(&v)))
 }
 
-pub async fn update_policy(api: &HuaweiApi, call: &Call) -> Answer {
+pub async fn update_policy(api: &HuaweiApi, call: &Call, mode: PolicyMode) -> Answer {
     let (name, description, content) = policy_update(&call.body)?;
     let id = policy_id(call);
     let v = api
         .write(&call.caller, move |cx, _| {
             ops::update_policy(
                 cx,
+                mode,
                 &id,
                 name.as_deref(),
                 description.as_deref(),
@@ -154,11 +142,37 @@ pub async fn update_policy(api: &HuaweiApi, call: &Call) -> Answer {
     Ok(Some(one_policy(&v)))
 }
 
-pub async fn delete_policy(api: &HuaweiApi, call: &Call) -> Answer {
+pub async fn delete_policy(api: &HuaweiApi, call: &Call, mode: PolicyMode) -> Answer {
     let id = policy_id(call);
-    api.write(&call.caller, move |cx, _| ops::delete_policy(cx, &id))
+    api.write(&call.caller, move |cx, _| ops::delete_policy(cx, mode, &id))
         .await?;
     Ok(None)
+}
+
+/// Attaches (`attach`) or detaches a policy of `mode`.
+pub async fn attach_policy(api: &HuaweiApi, call: &Call, mode: PolicyMode, attach: bool) -> Answer {
+    let (id, target) = (policy_id(call), entity_id(&call.body)?);
+    api.write(&call.caller, move |cx, _| {
+        if attach {
+            ops::attach_policy(cx, mode, &id, &target)
+        } else {
+            ops::detach_policy(cx, mode, &id, &target)
+        }
+    })
+    .await?;
+    Ok(None)
+}
+
+pub async fn list_entities_for_policy(api: &HuaweiApi, call: &Call, mode: PolicyMode) -> Answer {
+    let page = page_request(&call.query, DEFAULT_LIMIT)?;
+    let targets = api.read(&call.caller, |cx| {
+        ops::list_targets_for_policy(cx, mode, call.param("policy_id"), &page)
+    })?;
+    Ok(Some(paged(
+        "attached_entities",
+        targets,
+        wire::policy_target,
+    )))
 }
 
 /// `PolicyTypeReqBody`: (root id, policy type).
@@ -167,54 +181,19 @@ fn policy_type_request(body: &Body) -> Result<(String, PolicyType), HwError> {
     Ok((root, body_policy_type(body, "policy_type")?))
 }
 
-pub async fn enable_policy_type(api: &HuaweiApi, call: &Call) -> Answer {
+/// Enables (`enable`) or disables a policy type in the root.
+pub async fn set_policy_type(api: &HuaweiApi, call: &Call, enable: bool) -> Answer {
     let (root, ty) = policy_type_request(&call.body)?;
     let v = api
         .write(&call.caller, move |cx, _| {
-            ops::enable_policy_type(cx, &root, ty)
+            if enable {
+                ops::enable_policy_type(cx, &root, ty)
+            } else {
+                ops::disable_policy_type(cx, &root, ty)
+            }
         })
         .await?;
     Ok(Some(json!({ "root": wire::root(&v) })))
-}
-
-pub async fn disable_policy_type(api: &HuaweiApi, call: &Call) -> Answer {
-    let (root, ty) = policy_type_request(&call.body)?;
-    let v = api
-        .write(&call.caller, move |cx, _| {
-            ops::disable_policy_type(cx, &root, ty)
-        })
-        .await?;
-    Ok(Some(json!({ "root": wire::root(&v) })))
-}
-
-pub async fn attach_policy(api: &HuaweiApi, call: &Call) -> Answer {
-    let (id, target) = (policy_id(call), entity_id(&call.body)?);
-    api.write(&call.caller, move |cx, _| {
-        ops::attach_policy(cx, &id, &target)
-    })
-    .await?;
-    Ok(None)
-}
-
-pub async fn detach_policy(api: &HuaweiApi, call: &Call) -> Answer {
-    let (id, target) = (policy_id(call), entity_id(&call.body)?);
-    api.write(&call.caller, move |cx, _| {
-        ops::detach_policy(cx, &id, &target)
-    })
-    .await?;
-    Ok(None)
-}
-
-pub async fn list_entities_for_policy(api: &HuaweiApi, call: &Call) -> Answer {
-    let page = page_request(&call.query, DEFAULT_LIMIT)?;
-    let targets = api.read(&call.caller, |cx| {
-        ops::list_targets_for_policy(cx, call.param("policy_id"), &page)
-    })?;
-    Ok(Some(paged(
-        "attached_entities",
-        targets,
-        wire::policy_target,
-    )))
 }
 
 /// `DryRunConfigDto`. orgd enables and disables at once, so the status is `enabled` or
@@ -283,96 +262,6 @@ pub async fn update_dry_run_config(api: &HuaweiApi, call: &Call) -> Answer {
         })
         .await?;
     Ok(Some(json!({ "root": dry_run_config(&v) })))
-}
-
-pub async fn create_dry_run_policy(api: &HuaweiApi, call: &Call) -> Answer {
-    let p = new_policy(&call.body)?;
-    let v = api
-        .write(&call.caller, move |cx, ids| {
-            ops::create_dry_run_policy(
-                cx,
-                ids,
-                p.policy_type,
-                &p.name,
-                &p.description,
-                &p.content,
-                &p.tags,
-            )
-        })
-        .await?;
-    Ok(Some(one_policy(&v)))
-}
-
-pub async fn list_dry_run_policies(api: &HuaweiApi, call: &Call) -> Answer {
-    let page = page_request(&call.query, DEFAULT_LIMIT)?;
-    let attached = call.query.str("attached_entity_id", ID_CHARS)?;
-    let policies = api.read(&call.caller, |cx| {
-        ops::list_dry_run_policies(cx, attached, &page)
-    })?;
-    Ok(Some(paged("policies", policies, wire::policy_summary)))
-}
-
-pub async fn show_dry_run_policy(api: &HuaweiApi, call: &Call) -> Answer {
-    let v = api.read(&call.caller, |cx| {
-        ops::describe_dry_run_policy(cx, call.param("policy_id"))
-    })?;
-    Ok(Some(one_policy(&v)))
-}
-
-pub async fn update_dry_run_policy(api: &HuaweiApi, call: &Call) -> Answer {
-    let (name, description, content) = policy_update(&call.body)?;
-    let id = policy_id(call);
-    let v = api
-        .write(&call.caller, move |cx, _| {
-            ops::update_dry_run_policy(
-                cx,
-                &id,
-                name.as_deref(),
-                description.as_deref(),
-                content.as_deref(),
-            )
-        })
-        .await?;
-    Ok(Some(one_policy(&v)))
-}
-
-pub async fn delete_dry_run_policy(api: &HuaweiApi, call: &Call) -> Answer {
-    let id = policy_id(call);
-    api.write(&call.caller, move |cx, _| {
-        ops::delete_dry_run_policy(cx, &id)
-    })
-    .await?;
-    Ok(None)
-}
-
-pub async fn attach_dry_run_policy(api: &HuaweiApi, call: &Call) -> Answer {
-    let (id, target) = (policy_id(call), entity_id(&call.body)?);
-    api.write(&call.caller, move |cx, _| {
-        ops::attach_dry_run_policy(cx, &id, &target)
-    })
-    .await?;
-    Ok(None)
-}
-
-pub async fn detach_dry_run_policy(api: &HuaweiApi, call: &Call) -> Answer {
-    let (id, target) = (policy_id(call), entity_id(&call.body)?);
-    api.write(&call.caller, move |cx, _| {
-        ops::detach_dry_run_policy(cx, &id, &target)
-    })
-    .await?;
-    Ok(None)
-}
-
-pub async fn list_entities_for_dry_run_policy(api: &HuaweiApi, call: &Call) -> Answer {
-    let page = page_request(&call.query, DEFAULT_LIMIT)?;
-    let targets = api.read(&call.caller, |cx| {
-        ops::list_targets_for_dry_run_policy(cx, call.param("policy_id"), &page)
-    })?;
-    Ok(Some(paged(
-        "attached_entities",
-        targets,
-        wire::policy_target,
-    )))
 }
 
 /// Only tag policies and only accounts (API.md §12); an SCP is refused by the domain (it has no

@@ -41,17 +41,7 @@ const TOKEN_HEADER: &str = "x-security-token";
 /// Headers a signature must cover.
 const REQUIRED_SIGNED: [&str; 2] = ["host", DATE_HEADER];
 
-/// The parts of a request that its signature covers, as received.
-pub struct SignedRequest<'a> {
-    pub method: &'a str,
-    /// The path as sent (percent-encoded), without the query.
-    pub path: &'a str,
-    /// The query as sent, without `?`.
-    pub query: Option<&'a str>,
-    pub headers: &'a HeaderMap,
-    /// The exact body bytes.
-    pub body: &'a [u8],
-}
+pub use crate::signing::SignedRequest;
 
 /// Why a signature is refused. Huawei's gateway answers each the same way (`APIGW.0301`); the
 /// detail is for orgd's log.
@@ -413,16 +403,32 @@ mod tests {
         h.insert(name, HeaderValue::from_str(value).unwrap());
     }
 
+    /// Example `e` as sent, with headers `h`.
+    fn request<'a>(e: &'a Example, h: &'a HeaderMap) -> SignedRequest<'a> {
+        SignedRequest {
+            method: e.method,
+            path: e.path,
+            query: e.query,
+            headers: h,
+            body: e.body,
+        }
+    }
+
+    /// A change that replaces `from` with `to` in the `Authorization` header.
+    fn in_authorization<'a>(from: &'a str, to: &'a str) -> impl Fn(&mut SignedParts) + 'a {
+        move |p| {
+            let v = p.headers["authorization"]
+                .to_str()
+                .unwrap()
+                .replace(from, to);
+            set(&mut p.headers, "authorization", &v);
+        }
+    }
+
     #[test]
     fn the_canonical_request_of_example_a_is_the_sdks() {
         let h = headers(&A);
-        let req = SignedRequest {
-            method: A.method,
-            path: A.path,
-            query: A.query,
-            headers: &h,
-            body: A.body,
-        };
+        let req = request(&A, &h);
         let to_sign = string_to_sign(&req, A.signed).unwrap();
         assert_eq!(
             to_sign,
@@ -437,13 +443,7 @@ mod tests {
     fn every_worked_example_computes_the_sdks_hash_and_signature() {
         for (name, e) in [("A", A), ("B", B), ("C", C), ("D", D), ("E", E)] {
             let h = headers(&e);
-            let req = SignedRequest {
-                method: e.method,
-                path: e.path,
-                query: e.query,
-                headers: &h,
-                body: e.body,
-            };
+            let req = request(&e, &h);
             let to_sign = string_to_sign(&req, e.signed).unwrap();
             assert!(to_sign.ends_with(e.canonical_hash), "example {name}");
             assert_eq!(signature(SK, &to_sign), e.signature, "example {name}");
@@ -541,21 +541,9 @@ mod tests {
         );
         let date = |p: &mut SignedParts| set(&mut p.headers, "x-sdk-date", "20240101T120001Z");
         assert_eq!(check(&A, date, signed_at()), bad);
-        let sig = |p: &mut SignedParts| {
-            let v = p.headers["authorization"]
-                .to_str()
-                .unwrap()
-                .replace("c308", "c309");
-            set(&mut p.headers, "authorization", &v);
-        };
+        let sig = in_authorization("c308", "c309");
         assert_eq!(check(&A, sig, signed_at()), bad);
-        let fewer = |p: &mut SignedParts| {
-            let v = p.headers["authorization"]
-                .to_str()
-                .unwrap()
-                .replace("user-agent;", "");
-            set(&mut p.headers, "authorization", &v);
-        };
+        let fewer = in_authorization("user-agent;", "");
         assert_eq!(check(&A, fewer, signed_at()), bad);
     }
 
@@ -583,33 +571,15 @@ mod tests {
         ))
         .unwrap();
         let h = headers(&A);
-        let req = SignedRequest {
-            method: A.method,
-            path: A.path,
-            query: A.query,
-            headers: &h,
-            body: A.body,
-        };
+        let req = request(&A, &h);
         assert_eq!(
             verify(&keys, &req, signed_at()).unwrap_err(),
             SignError::BadSignature
         );
-        let other_ak = |p: &mut SignedParts| {
-            let v = p.headers["authorization"]
-                .to_str()
-                .unwrap()
-                .replace(AK, "HWUNKNOWNAK");
-            set(&mut p.headers, "authorization", &v);
-        };
+        let other_ak = in_authorization(AK, "HWUNKNOWNAK");
         assert_eq!(check(&A, other_ak, signed_at()), Err(SignError::UnknownKey));
         // The same secret under a key of an AWS account does not sign Huawei requests.
-        let aws_key = |p: &mut SignedParts| {
-            let v = p.headers["authorization"]
-                .to_str()
-                .unwrap()
-                .replace(AK, "AWSKEY");
-            set(&mut p.headers, "authorization", &v);
-        };
+        let aws_key = in_authorization(AK, "AWSKEY");
         assert_eq!(check(&A, aws_key, signed_at()), Err(SignError::UnknownKey));
     }
 

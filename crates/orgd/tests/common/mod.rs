@@ -1,19 +1,23 @@
-//! Shared helpers for the SDK-driven integration tests: an in-process orgd on an ephemeral port, an
-//! official AWS SDK client acting as any account, and the few journeys most tests start from.
+//! Shared helpers for the integration tests: an in-process orgd on an ephemeral port (or the built
+//! binary as a process), an official AWS SDK client acting as any account, raw HTTP/1.1
+//! exchanges, and the few journeys most tests start from.
 
 #![allow(dead_code)]
 
 use std::collections::BTreeSet;
 use std::fmt::Debug;
+use std::net::TcpListener;
 use std::path::Path;
-use std::time::Duration;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 use aws_sdk_organizations::Client;
 use aws_sdk_organizations::config::{BehaviorVersion, Config, Credentials, Region};
 use aws_sdk_organizations::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_organizations::types::{
-    Account, CreateAccountState, CreateAccountStatus, OrganizationFeatureSet, Tag,
+    Account, CreateAccountState, CreateAccountStatus, OrganizationFeatureSet, PolicyType, Tag,
 };
+use orgd::config::AuthMode;
 use orgd::{ServeConfig, Server};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -43,6 +47,67 @@ pub async fn start_with(mut cfg: ServeConfig) -> Server {
     Server::start(&cfg).await.expect("orgd starts")
 }
 
+/// `cfg` with SCPs enabled when an all-features organization is created
+/// (`--scp-enabled-at-creation`, the documented state; orgd's default, like AWS, enables none).
+pub fn scp_at_creation(cfg: ServeConfig) -> ServeConfig {
+    ServeConfig {
+        scp_enabled_at_creation: true,
+        ..cfg
+    }
+}
+
+/// Starts an in-memory orgd that enables SCPs in a new all-features organization.
+pub async fn start_with_scps() -> Server {
+    start_with(scp_at_creation(ServeConfig::ephemeral())).await
+}
+
+/// Starts an in-memory orgd in signed mode (`--auth signed`) with `keys` as its credentials file;
+/// keep the file as long as the server runs.
+pub async fn start_signed(keys: &str) -> (Server, tempfile::NamedTempFile) {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), keys).unwrap();
+    let mut cfg = ServeConfig::ephemeral();
+    cfg.auth = AuthMode::Signed;
+    cfg.credentials = Some(file.path().to_path_buf());
+    (Server::start(&cfg).await.unwrap(), file)
+}
+
+/// A process of the built `orgd` binary, killed (as `kill -9`) and reaped when dropped.
+pub struct Orgd(pub Child);
+
+impl Drop for Orgd {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A loopback port free a moment ago.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Runs the built binary as `orgd serve --listen 127.0.0.1:<port> --log warn`, with whatever else
+/// `more` adds to the command (stdout is discarded); returns once it listens.
+pub async fn spawn_orgd(port: u16, more: impl FnOnce(&mut Command)) -> Orgd {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_orgd"));
+    cmd.args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .args(["--log", "warn"])
+        .stdout(Stdio::null());
+    more(&mut cmd);
+    let child = Orgd(cmd.spawn().expect("orgd starts"));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "orgd did not start listening");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    child
+}
+
 /// A configuration that persists under `dir`.
 pub fn persistent(dir: &Path) -> ServeConfig {
     ServeConfig {
@@ -64,13 +129,22 @@ pub fn client_with_key(server: &Server, access_key: &str) -> Client {
 
 /// An SDK client whose caller is `account`, signing for `region`.
 pub fn client_in_region(server: &Server, account: &str, region: &'static str) -> Client {
-    let conf = Config::builder()
+    Client::from_conf(sdk_config(&server.endpoint(), account, "secret", region).build())
+}
+
+/// The configuration of an SDK client for `endpoint` signing with `key` and `secret` for `region`,
+/// to build on.
+pub fn sdk_config(
+    endpoint: &str,
+    key: &str,
+    secret: &str,
+    region: &'static str,
+) -> aws_sdk_organizations::config::Builder {
+    Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(region))
-        .endpoint_url(server.endpoint())
-        .credentials_provider(Credentials::new(account, "secret", None, None, "test"))
-        .build();
-    Client::from_conf(conf)
+        .endpoint_url(endpoint)
+        .credentials_provider(Credentials::new(key, secret, None, None, "test"))
 }
 
 /// An organization created by `MGMT`, with the IDs most tests need.
@@ -149,6 +223,70 @@ impl Org {
             .expect("OrganizationalUnit")
             .id
             .expect("OrganizationalUnit.Id")
+    }
+
+    /// Moves an account from `source` to `destination`.
+    pub async fn move_account(&self, account: &str, source: &str, destination: &str) {
+        self.client
+            .move_account()
+            .account_id(account)
+            .source_parent_id(source)
+            .destination_parent_id(destination)
+            .send()
+            .await
+            .expect("MoveAccount");
+    }
+
+    /// Creates a policy (with an empty description and no tags) and returns its ID.
+    pub async fn new_policy(&self, ty: PolicyType, name: &str, content: &str) -> String {
+        self.new_policy_with(ty, name, "", content, &[]).await
+    }
+
+    pub async fn new_policy_with(
+        &self,
+        ty: PolicyType,
+        name: &str,
+        description: &str,
+        content: &str,
+        tags: &[(&str, &str)],
+    ) -> String {
+        let mut req = self
+            .client
+            .create_policy()
+            .r#type(ty)
+            .name(name)
+            .description(description)
+            .content(content);
+        for (k, v) in tags {
+            req = req.tags(tag(k, v));
+        }
+        req.send()
+            .await
+            .expect("CreatePolicy")
+            .policy
+            .and_then(|p| p.policy_summary)
+            .and_then(|s| s.id)
+            .expect("policy id")
+    }
+
+    pub async fn attach(&self, policy: &str, target: &str) {
+        self.client
+            .attach_policy()
+            .policy_id(policy)
+            .target_id(target)
+            .send()
+            .await
+            .expect("AttachPolicy");
+    }
+
+    pub async fn detach(&self, policy: &str, target: &str) {
+        self.client
+            .detach_policy()
+            .policy_id(policy)
+            .target_id(target)
+            .send()
+            .await
+            .expect("DetachPolicy");
     }
 
     pub async fn describe_account(&self, id: &str) -> Account {
@@ -361,6 +499,32 @@ pub fn http_status(answer: &str) -> u16 {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(0)
+}
+
+/// A raw HTTP/1.1 request to `addr` (`host:port`) on a fresh connection: `method` and `target`
+/// (path and query) as given, `headers` as given (`host` among them if it is to be sent), then
+/// `content-length` and `connection: close`. Returns the status and the whole answer.
+pub async fn raw_http<K: AsRef<str>, V: AsRef<str>>(
+    addr: &str,
+    method: &str,
+    target: &str,
+    headers: &[(K, V)],
+    body: &[u8],
+) -> (u16, String) {
+    let mut head = format!("{method} {target} HTTP/1.1\r\n");
+    for (k, v) in headers {
+        head.push_str(&format!("{}: {}\r\n", k.as_ref(), v.as_ref()));
+    }
+    head.push_str(&format!(
+        "content-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    ));
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(body).await.unwrap();
+    let mut out = String::new();
+    stream.read_to_string(&mut out).await.unwrap();
+    (http_status(&out), out)
 }
 
 /// An HTTP/1.1 exchange on a fresh connection: the status, the content type and the body.
