@@ -259,21 +259,22 @@ pub fn delegated_administrator(
     v
 }
 
-/// The members of an `Account` (shared by `DelegatedAdministrator`), added to `extra`.
+/// The members of an `Account` (shared by `DelegatedAdministrator`), added to `extra` (in
+/// place: ListAccounts encodes 20 of these per page).
 fn account_members(a: &AccountView, partition: &str, mut extra: Map<String, Value>) -> Value {
-    let base = json!({
-        "Id": a.id,
-        "Arn": arn(partition, &a.resource_name),
-        "Email": a.email,
-        "Name": a.name,
-        "Status": a.status.as_str(),
-        "State": a.status.as_str(),
-        "Paths": a.paths,
-        "JoinedMethod": a.joined_method.as_str(),
-        "JoinedTimestamp": timestamp(a.joined_at),
-    });
-    if let Value::Object(m) = base {
-        extra.extend(m);
+    let members = [
+        ("Id", Value::from(a.id.as_str())),
+        ("Arn", Value::from(arn(partition, &a.resource_name))),
+        ("Email", Value::from(a.email.as_str())),
+        ("Name", Value::from(a.name.as_str())),
+        ("Status", Value::from(a.status.as_str())),
+        ("State", Value::from(a.status.as_str())),
+        ("Paths", Value::from(a.paths.clone())),
+        ("JoinedMethod", Value::from(a.joined_method.as_str())),
+        ("JoinedTimestamp", timestamp(a.joined_at)),
+    ];
+    for (k, v) in members {
+        extra.insert(k.to_string(), v);
     }
     Value::Object(extra)
 }
