@@ -21,7 +21,7 @@ use crate::client::Api;
 use crate::load::{self, Plan, Workload, quantile};
 use crate::org::{self, Org};
 use crate::procs::{ChildGuard, cpu_time, dir_size, free_port, rss_kib, start_orgd, wait_ready};
-use crate::{fmt_dur, fmt_kib, fmt_rate, fmt_share, fmt_us};
+use crate::{Ceilings, fmt_dur, fmt_kib, fmt_rate, fmt_share, fmt_us};
 
 pub struct Settings {
     /// Accounts in the organization, the management account included.
@@ -36,7 +36,7 @@ pub struct Settings {
 /// The first id of the generated accounts (12 digits, as AWS's).
 const FIRST_ID: u64 = 500_000_000_000;
 
-pub async fn phase(s: &Settings, orgd_bin: &Path, ceiling: Option<f64>) -> anyhow::Result<()> {
+pub async fn phase(s: &Settings, orgd_bin: &Path, ceiling: &Ceilings) -> anyhow::Result<()> {
     let dir = tempfile::Builder::new()
         .prefix("orgd-bench-huge-")
         .tempdir()?;
@@ -143,10 +143,13 @@ pub async fn phase(s: &Settings, orgd_bin: &Path, ceiling: Option<f64>) -> anyho
     };
     println!();
     println!(
-        "| read, {} accounts | orgd req/s | p50 | p99 | orgd CPU/op | share of the hyper ceiling |",
-        s.accounts
+        "| read, {} accounts | orgd req/s | p50 | p99 | orgd CPU/op | share of the hyper ceiling ({}) | share of the ceiling answering a page |",
+        s.accounts,
+        ceiling
+            .small
+            .map_or("-".to_string(), |c| format!("{} bytes", c.1))
     );
-    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (wl, label) in [
         (
             Workload::ListAccountsPage,
@@ -178,8 +181,12 @@ pub async fn phase(s: &Settings, orgd_bin: &Path, ceiling: Option<f64>) -> anyho
         }
         m.ops.sort_unstable();
         let rate = m.ops.len() as f64 / m.elapsed.as_secs_f64().max(1e-9);
+        let page = match wl {
+            Workload::ListAccountsPage => fmt_share(rate, ceiling.page.map(|c| c.0)),
+            _ => "-".to_string(),
+        };
         println!(
-            "| {label} | {} | {} | {} | {} | {} |",
+            "| {label} | {} | {} | {} | {} | {} | {page} |",
             fmt_rate(rate),
             fmt_us(quantile(&m.ops, 0.50)),
             fmt_us(quantile(&m.ops, 0.99)),
@@ -188,7 +195,7 @@ pub async fn phase(s: &Settings, orgd_bin: &Path, ceiling: Option<f64>) -> anyho
                     format!("{:.0} µs", d.as_secs_f64() * 1e6 / m.ops.len() as f64),
                 _ => "-".to_string(),
             },
-            fmt_share(rate, ceiling)
+            fmt_share(rate, ceiling.small.map(|c| c.0))
         );
     }
     println!(

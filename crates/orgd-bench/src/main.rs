@@ -434,20 +434,33 @@ async fn run(
         cells: build_cells,
     });
 
-    // The hyper ceiling, measured just before the reads that are compared with it.
+    // The hyper ceiling, measured just before the reads that are compared with it: answering
+    // orgd's DescribeOrganization answer, and answering orgd's first ListAccounts page.
     let wanted = |w| args.workloads.is_empty() || args.workloads.contains(&w);
-    let mut ceiling = None;
+    let mut ceiling = Ceilings::default();
     if wanted(Workload::DescribeOrganization) || wanted(Workload::ListAccounts) {
-        let (cell, size) = measure_ceiling(args, s, &orgd.api, &orgs[0]).await?;
-        ceiling = Some((cell.rate, size));
-        rows.push(Row {
-            label: format!(
-                "hyper ceiling: a bare hyper server answering a fixed {size}-byte body (orgd's \
-                 DescribeOrganization answer)"
+        for (wl, what) in [
+            (
+                Workload::DescribeOrganization,
+                "DescribeOrganization's answer",
             ),
-            cells: [Some(cell), None],
-            ratio_override: None,
-        });
+            (Workload::ListAccountsPage, "a ListAccounts page's answer"),
+        ] {
+            let (cell, size) = measure_ceiling(args, s, &orgd.api, &orgs[0], wl).await?;
+            let rate = Some((cell.rate, size));
+            match wl {
+                Workload::DescribeOrganization => ceiling.small = rate,
+                _ => ceiling.page = rate,
+            }
+            rows.push(Row {
+                label: format!(
+                    "hyper ceiling: a bare hyper server answering a fixed {size}-byte body \
+                     ({what})"
+                ),
+                cells: [Some(cell), None],
+                ratio_override: None,
+            });
+        }
     }
     // orgd's reads beside the ceiling: (label, requests per second).
     let mut beside = Vec::new();
@@ -566,11 +579,12 @@ async fn run(
         };
         match (wl, &cells[0], &page_cells[0]) {
             (Workload::DescribeOrganization, Some(c), _) => {
-                beside.push(("DescribeOrganization".to_string(), c.rate))
+                beside.push(("DescribeOrganization".to_string(), c.rate, false))
             }
             (Workload::ListAccounts, _, Some(c)) => beside.push((
                 format!("ListAccounts, a page of 20 ({items} accounts)"),
                 c.rate,
+                true,
             )),
             _ => {}
         }
@@ -593,9 +607,7 @@ async fn run(
     print_table(&rows, servers.len() > 1);
     print_errors(&rows);
     print_cpu(&rows, servers.len() > 1);
-    if let Some((rate, size)) = ceiling {
-        print_beside_ceiling(rate, size, &beside);
-    }
+    print_beside_ceiling(&ceiling, &beside);
     println!();
     println!(
         "RSS after the workloads ({} accounts): orgd {}{}",
@@ -628,7 +640,7 @@ async fn run(
                 max_requests: args.max_requests,
             },
             orgd_bin,
-            ceiling.map(|c| c.0),
+            &ceiling,
         )
         .await?;
     }
@@ -924,18 +936,33 @@ async fn big_phase(args: &Args, s: &Settings, orgd_bin: &Path) -> anyhow::Result
     Ok(())
 }
 
-/// The hyper ceiling with the same clients and load as the workloads: `DescribeOrganization`
-/// requests (signed, with the same body) to a bare hyper server answering orgd's
-/// DescribeOrganization answer. The cell, and the size of the body it answers.
+/// The hyper ceilings: the rates of a bare hyper server answering a fixed body (orgd's own answer)
+/// to the same clients and load as orgd's reads, with the size of that body.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Ceilings {
+    /// Answering DescribeOrganization's answer (DescribeOrganization requests).
+    pub small: Option<(f64, usize)>,
+    /// Answering a ListAccounts page of 20 (ListAccounts requests, one page each).
+    pub page: Option<(f64, usize)>,
+}
+
+/// A hyper ceiling with the same clients and load as the workload `wl` (DescribeOrganization,
+/// or ListAccountsPage): its requests, signed, to a bare hyper server answering what orgd
+/// answers to the first of them. The cell, and the size of the body it answers.
 async fn measure_ceiling(
     args: &Args,
     s: &Settings,
     orgd: &Api,
     org: &org::Org,
+    wl: Workload,
 ) -> anyhow::Result<(Cell, usize)> {
-    let (status, body) = orgd.send("DescribeOrganization", "{}".into()).await?;
+    let (op, request) = match wl {
+        Workload::DescribeOrganization => ("DescribeOrganization", "{}"),
+        _ => ("ListAccounts", r#"{"MaxResults":20}"#),
+    };
+    let (status, body) = orgd.send(op, request.into()).await?;
     if status != hyper::StatusCode::OK {
-        bail!("DescribeOrganization: HTTP {status}");
+        bail!("{op}: HTTP {status}");
     }
     let dir = tempfile::Builder::new()
         .prefix("orgd-bench-ceiling-")
@@ -952,12 +979,8 @@ async fn measure_ceiling(
         Duration::from_millis(2),
     )
     .await?;
-    eprintln!("hyper ceiling: DescribeOrganization...");
-    let plan = Arc::new(Plan::new(
-        Workload::DescribeOrganization,
-        org,
-        s.concurrency,
-    ));
+    eprintln!("hyper ceiling: {op}...");
+    let plan = Arc::new(Plan::new(wl, org, s.concurrency));
     let before = (cpu_time(Some(proc.pid())), cpu_time(None));
     let m = load::run(
         api,
@@ -976,21 +999,36 @@ async fn measure_ceiling(
     Ok((c, body.len()))
 }
 
-fn print_beside_ceiling(ceiling: f64, size: usize, beside: &[(String, f64)]) {
+fn print_beside_ceiling(ceiling: &Ceilings, beside: &[(String, f64, bool)]) {
+    let Some((small, small_size)) = ceiling.small else {
+        return;
+    };
     println!();
     println!(
-        "orgd's reads beside the hyper ceiling (a bare hyper server answering a fixed {size}-byte \
-         body: {} req/s with the same clients):",
-        fmt_rate(ceiling)
+        "orgd's reads beside the hyper ceiling (a bare hyper server answering a fixed body, with \
+         the same clients): {} req/s answering {small_size} bytes (DescribeOrganization's \
+         answer){}",
+        fmt_rate(small),
+        match ceiling.page {
+            Some((r, n)) => format!(
+                ", {} req/s answering {n} bytes (a ListAccounts page)",
+                fmt_rate(r)
+            ),
+            None => String::new(),
+        }
     );
     println!();
-    println!("| read | orgd req/s | share of the ceiling |");
-    println!("| --- | ---: | ---: |");
-    for (label, rate) in beside {
+    println!(
+        "| read | orgd req/s | share of the ceiling ({small_size} bytes) | share of the ceiling answering the same size |"
+    );
+    println!("| --- | ---: | ---: | ---: |");
+    for (label, rate, page) in beside {
+        let same = if *page { ceiling.page } else { ceiling.small };
         println!(
-            "| {label} | {} | {} |",
+            "| {label} | {} | {} | {} |",
             fmt_rate(*rate),
-            fmt_share(*rate, Some(ceiling))
+            fmt_share(*rate, Some(small)),
+            fmt_share(*rate, same.map(|c| c.0))
         );
     }
 }
