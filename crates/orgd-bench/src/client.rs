@@ -142,14 +142,19 @@ impl Api {
 
     /// A plain request of `path` with no body; the status of the answer.
     pub async fn plain(&self, method: Method, path: &str) -> anyhow::Result<u16> {
+        Ok(self.plain_body(method, path).await?.0)
+    }
+
+    /// A plain request of `path` with no body; the status and the body of the answer.
+    pub async fn plain_body(&self, method: Method, path: &str) -> anyhow::Result<(u16, Bytes)> {
         let req = Request::builder()
             .method(method)
             .uri(format!("{}{}", self.url, path.trim_start_matches('/')))
             .body(Full::new(Bytes::new()))?;
         let resp = self.http.request(req).await?;
         let status = resp.status().as_u16();
-        let _ = resp.into_body().collect().await?;
-        Ok(status)
+        let body = resp.into_body().collect().await?.to_bytes();
+        Ok((status, body))
     }
 }
 

@@ -33,6 +33,14 @@ pub enum Workload {
     /// CreateAccount throughput as the organization grows: a phase of its own (a fresh server
     /// and organization), not a load on the built organization, so not in `ALL`.
     CreateAccountGrowth,
+    /// The phase of `--huge-accounts` (start-up, RSS, reads in an organization of 100,000
+    /// accounts), with the two loads below; not in `ALL`.
+    HugeAccounts,
+    /// DescribeAccount of the organization's accounts in turn (each client its own sequence).
+    DescribeAccount,
+    /// One ListAccounts page per operation (MaxResults 20): each client walks the whole listing,
+    /// following `NextToken`, and starts again at the end.
+    ListAccountsPage,
 }
 
 impl Workload {
@@ -116,6 +124,8 @@ pub struct Plan {
     pub movers: Vec<Vec<(String, String, String)>>,
     /// Per client: the parent under which it creates and deletes OUs.
     pub ou_parents: Vec<String>,
+    /// The accounts DescribeAccount asks for (all of the organization's).
+    pub accounts: Vec<String>,
 }
 
 impl Plan {
@@ -126,6 +136,8 @@ impl Plan {
             Workload::ListAccounts | Workload::MemberListAccounts => {
                 (org.accounts.len() + 1, json!({"MaxResults": 20}))
             }
+            Workload::ListAccountsPage => (0, json!({"MaxResults": 20})),
+            Workload::DescribeAccount => (0, json!({})),
             Workload::ListChildren => {
                 let parent = busy.clone().unwrap_or_else(|| org.root.clone());
                 let n = match org.busy_ou {
@@ -142,7 +154,9 @@ impl Plan {
                 None => (0, json!({"PolicyType": "TAG_POLICY"})),
             },
             Workload::CreateDeleteOu | Workload::MoveAccount => (0, json!({})),
-            Workload::CreateAccountGrowth => unreachable!("CreateAccountGrowth is a phase"),
+            Workload::CreateAccountGrowth | Workload::HugeAccounts => {
+                unreachable!("{workload:?} is a phase")
+            }
         };
         let parent_of = |p: Option<usize>| p.map_or(org.root.clone(), |i| org.ous[i].clone());
         // Movers: accounts outside the busy OU, dealt round-robin, at most 8 per client; each
@@ -180,6 +194,10 @@ impl Plan {
             body: Bytes::from(body.to_string()),
             movers,
             ou_parents,
+            accounts: match workload {
+                Workload::DescribeAccount => org.accounts.iter().map(|a| a.0.clone()).collect(),
+                _ => Vec::new(),
+            },
         }
     }
 }
@@ -263,6 +281,8 @@ struct Client {
     seq: u64,
     /// For each account it moves: whether it is in its second parent now.
     moved: Vec<bool>,
+    /// ListAccountsPage: where this client's walk through the listing is.
+    next_token: Option<String>,
 }
 
 /// Per-request time limit.
@@ -281,6 +301,7 @@ impl Client {
             id,
             seq: 0,
             moved: vec![false; movers],
+            next_token: None,
         }
     }
 
@@ -324,7 +345,48 @@ impl Client {
                 self.listing("ListAccounts", m).await
             }
             Workload::ListChildren => self.listing("ListChildren", m).await,
-            Workload::CreateAccountGrowth => unreachable!("CreateAccountGrowth is a phase"),
+            Workload::CreateAccountGrowth | Workload::HugeAccounts => {
+                unreachable!("{:?} is a phase", plan.workload)
+            }
+            Workload::DescribeAccount => {
+                if plan.accounts.is_empty() {
+                    return m.error("no account to describe");
+                }
+                // Clients start far apart and step by a prime, so they spread over the accounts.
+                let n = plan.accounts.len();
+                let i = (self.id * (n / 16 + 1) + self.seq as usize * 7919) % n;
+                let body = json!({"AccountId": plan.accounts[i]}).to_string();
+                let t = Instant::now();
+                if self.send("DescribeAccount", body.into(), m).await.is_some() {
+                    m.ops.push(micros(t.elapsed()));
+                }
+            }
+            Workload::ListAccountsPage => {
+                let body = match &self.next_token {
+                    None => plan.body.clone(),
+                    Some(token) => {
+                        Bytes::from(json!({"MaxResults": 20, "NextToken": token}).to_string())
+                    }
+                };
+                let t = Instant::now();
+                let Some(b) = self.send("ListAccounts", body, m).await else {
+                    self.next_token = None;
+                    return;
+                };
+                m.ops.push(micros(t.elapsed()));
+                match serde_json::from_slice::<Page>(&b) {
+                    Ok(page) => {
+                        self.next_token = page
+                            .next_token
+                            .filter(|t| !t.is_empty())
+                            .map(|t| t.into_owned())
+                    }
+                    Err(e) => {
+                        self.next_token = None;
+                        m.error(format!("ListAccounts: bad page: {e}"));
+                    }
+                }
+            }
             Workload::CreateDeleteOu => {
                 let parent = &plan.ou_parents[self.id];
                 let name = format!("load-{}-{}", self.id, self.seq);

@@ -4,7 +4,9 @@
 //!
 //! `cargo run --release -p orgd-bench -- --help`
 
+mod ceiling;
 mod client;
+mod huge;
 mod load;
 mod org;
 mod procs;
@@ -54,6 +56,12 @@ struct Args {
     /// (0 skips the phase) [default: 1000,20000; --quick: 50,200].
     #[arg(long, value_delimiter = ',')]
     growth_accounts: Option<Vec<usize>>,
+    /// Accounts (the management account included) of the large-organization phase: start-up
+    /// from disk, RSS per account, ListAccounts pages and DescribeAccount at that size; the
+    /// organization is loaded with `orgd import` (0 skips the phase) [default: 100000;
+    /// --quick: 2000].
+    #[arg(long)]
+    huge_accounts: Option<usize>,
     /// Accounts created to measure CreateAccount throughput at each size [default: 1000;
     /// --quick: 25].
     #[arg(long)]
@@ -93,6 +101,15 @@ struct Args {
     /// Tiny sizes and short windows (about 10 s in all), for CI's smoke run.
     #[arg(long)]
     quick: bool,
+    /// orgd's `--log` filter: `info` (orgd's default) logs a line per request, `warn` none.
+    #[arg(long, default_value = "info")]
+    orgd_log: String,
+    /// (Internal) serve the hyper ceiling on this port instead of benchmarking.
+    #[arg(long, hide = true, requires = "ceiling_body")]
+    ceiling_serve: Option<u16>,
+    /// (Internal) the file holding the ceiling's fixed answer.
+    #[arg(long, hide = true)]
+    ceiling_body: Option<PathBuf>,
 }
 
 /// The settings after applying `--quick` and the defaults.
@@ -106,6 +123,8 @@ struct Settings {
     /// Organization sizes of the CreateAccount growth phase (empty: no phase).
     growth_sizes: Vec<usize>,
     growth_sample: usize,
+    /// Accounts of the large-organization phase (0: no phase).
+    huge_accounts: usize,
 }
 
 impl Args {
@@ -128,7 +147,13 @@ impl Args {
                 None => vec![1_000, 20_000],
             },
             growth_sample: self.growth_sample.unwrap_or(if q { 25 } else { 1000 }),
+            huge_accounts: self
+                .huge_accounts
+                .unwrap_or(if q { 2_000 } else { 100_000 }),
         };
+        if s.huge_accounts == 1 || s.huge_accounts > 1_000_000 {
+            bail!("--huge-accounts: 0 (no phase), or 2 to 1000000");
+        }
         if !s.growth_sizes.is_sorted_by(|a, b| a < b) {
             bail!("--growth-accounts: sizes must be ascending");
         }
@@ -159,7 +184,11 @@ impl Args {
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    if let (Some(port), Some(body)) = (args.ceiling_serve, &args.ceiling_body) {
+        return ceiling::serve(port, body);
+    }
     let settings = args.settings()?;
+    procs::set_orgd_log(&args.orgd_log);
     let orgd_bin = orgd_binary(&args)?;
     if let Some(url) = &args.replicas_database_url {
         let rt = tokio::runtime::Builder::new_multi_thread()
@@ -405,6 +434,37 @@ async fn run(
         cells: build_cells,
     });
 
+    // The hyper ceiling, measured just before the reads that are compared with it: answering
+    // orgd's DescribeOrganization answer, and answering orgd's first ListAccounts page.
+    let wanted = |w| args.workloads.is_empty() || args.workloads.contains(&w);
+    let mut ceiling = Ceilings::default();
+    if wanted(Workload::DescribeOrganization) || wanted(Workload::ListAccounts) {
+        for (wl, what) in [
+            (
+                Workload::DescribeOrganization,
+                "DescribeOrganization's answer",
+            ),
+            (Workload::ListAccountsPage, "a ListAccounts page's answer"),
+        ] {
+            let (cell, size) = measure_ceiling(args, s, &orgd.api, &orgs[0], wl).await?;
+            let rate = Some((cell.rate, size));
+            match wl {
+                Workload::DescribeOrganization => ceiling.small = rate,
+                _ => ceiling.page = rate,
+            }
+            rows.push(Row {
+                label: format!(
+                    "hyper ceiling: a bare hyper server answering a fixed {size}-byte body \
+                     ({what})"
+                ),
+                cells: [Some(cell), None],
+                ratio_override: None,
+            });
+        }
+    }
+    // orgd's reads beside the ceiling: (label, requests per second).
+    let mut beside = Vec::new();
+
     // The workloads, orgd then moto for each.
     for wl in Workload::ALL {
         if !args.workloads.is_empty() && !args.workloads.contains(&wl) {
@@ -507,13 +567,27 @@ async fn run(
                 "CreateOrganizationalUnit + DeleteOrganizationalUnit (per write)".to_string()
             }
             Workload::MoveAccount => "MoveAccount back and forth".to_string(),
-            Workload::CreateAccountGrowth => "CreateAccount as the organization grows".to_string(),
+            Workload::CreateAccountGrowth
+            | Workload::HugeAccounts
+            | Workload::DescribeAccount
+            | Workload::ListAccountsPage => unreachable!("{wl:?} is not in Workload::ALL"),
             Workload::DescribeEffectivePolicy => format!(
                 "DescribeEffectivePolicy TAG_POLICY, account {} OUs deep, {} tag policies",
                 org::level_sizes(s.ous).len(),
                 orgs[0].deep_account.as_ref().map_or(0, |d| d.1)
             ),
         };
+        match (wl, &cells[0], &page_cells[0]) {
+            (Workload::DescribeOrganization, Some(c), _) => {
+                beside.push(("DescribeOrganization".to_string(), c.rate, false))
+            }
+            (Workload::ListAccounts, _, Some(c)) => beside.push((
+                format!("ListAccounts, a page of 20 ({items} accounts)"),
+                c.rate,
+                true,
+            )),
+            _ => {}
+        }
         rows.push(Row {
             label,
             cells,
@@ -533,6 +607,7 @@ async fn run(
     print_table(&rows, servers.len() > 1);
     print_errors(&rows);
     print_cpu(&rows, servers.len() > 1);
+    print_beside_ceiling(&ceiling, &beside);
     println!();
     println!(
         "RSS after the workloads ({} accounts): orgd {}{}",
@@ -553,6 +628,21 @@ async fn run(
 
     if s.big_accounts > 0 {
         big_phase(args, s, orgd_bin).await?;
+    }
+    if s.huge_accounts > 0 && wanted(Workload::HugeAccounts) {
+        huge::phase(
+            &huge::Settings {
+                accounts: s.huge_accounts,
+                concurrency: s.concurrency,
+                duration: s.duration,
+                restarts: args.restarts.max(1),
+                min_ops_per_client: args.min_ops_per_client,
+                max_requests: args.max_requests,
+            },
+            orgd_bin,
+            &ceiling,
+        )
+        .await?;
     }
     let growth_wanted =
         args.workloads.is_empty() || args.workloads.contains(&Workload::CreateAccountGrowth);
@@ -846,7 +936,112 @@ async fn big_phase(args: &Args, s: &Settings, orgd_bin: &Path) -> anyhow::Result
     Ok(())
 }
 
-fn fmt_us(us: Option<u32>) -> String {
+/// The hyper ceilings: the rates of a bare hyper server answering a fixed body (orgd's own answer)
+/// to the same clients and load as orgd's reads, with the size of that body.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Ceilings {
+    /// Answering DescribeOrganization's answer (DescribeOrganization requests).
+    pub small: Option<(f64, usize)>,
+    /// Answering a ListAccounts page of 20 (ListAccounts requests, one page each).
+    pub page: Option<(f64, usize)>,
+}
+
+/// A hyper ceiling with the same clients and load as the workload `wl` (DescribeOrganization,
+/// or ListAccountsPage): its requests, signed, to a bare hyper server answering what orgd
+/// answers to the first of them. The cell, and the size of the body it answers.
+async fn measure_ceiling(
+    args: &Args,
+    s: &Settings,
+    orgd: &Api,
+    org: &org::Org,
+    wl: Workload,
+) -> anyhow::Result<(Cell, usize)> {
+    let (op, request) = match wl {
+        Workload::DescribeOrganization => ("DescribeOrganization", "{}"),
+        _ => ("ListAccounts", r#"{"MaxResults":20}"#),
+    };
+    let (status, body) = orgd.send(op, request.into()).await?;
+    if status != hyper::StatusCode::OK {
+        bail!("{op}: HTTP {status}");
+    }
+    let dir = tempfile::Builder::new()
+        .prefix("orgd-bench-ceiling-")
+        .tempdir()?;
+    let port = free_port()?;
+    let api = Arc::new(Api::new(port, s.concurrency + 4));
+    let mut proc = ceiling::start(port, &body, &dir.path().join("answer.json"))?;
+    wait_ready(
+        &mut proc,
+        &api,
+        "/",
+        true,
+        Duration::from_secs(10),
+        Duration::from_millis(2),
+    )
+    .await?;
+    eprintln!("hyper ceiling: {op}...");
+    let plan = Arc::new(Plan::new(wl, org, s.concurrency));
+    let before = (cpu_time(Some(proc.pid())), cpu_time(None));
+    let m = load::run(
+        api,
+        plan,
+        s.concurrency,
+        s.duration,
+        args.min_ops_per_client,
+        args.max_requests,
+    )
+    .await;
+    let after = (cpu_time(Some(proc.pid())), cpu_time(None));
+    proc.stop(Duration::from_secs(3));
+    let mut c = Cell::from_latencies(m.ops, m.elapsed, m.errors, m.first_error);
+    c.server_cpu = after.0.zip(before.0).map(|(a, b)| a.saturating_sub(b));
+    c.client_cpu = after.1.zip(before.1).map(|(a, b)| a.saturating_sub(b));
+    Ok((c, body.len()))
+}
+
+fn print_beside_ceiling(ceiling: &Ceilings, beside: &[(String, f64, bool)]) {
+    let Some((small, small_size)) = ceiling.small else {
+        return;
+    };
+    println!();
+    println!(
+        "orgd's reads beside the hyper ceiling (a bare hyper server answering a fixed body, with \
+         the same clients): {} req/s answering {small_size} bytes (DescribeOrganization's \
+         answer){}",
+        fmt_rate(small),
+        match ceiling.page {
+            Some((r, n)) => format!(
+                ", {} req/s answering {n} bytes (a ListAccounts page)",
+                fmt_rate(r)
+            ),
+            None => String::new(),
+        }
+    );
+    println!();
+    println!(
+        "| read | orgd req/s | share of the ceiling ({small_size} bytes) | share of the ceiling answering the same size |"
+    );
+    println!("| --- | ---: | ---: | ---: |");
+    for (label, rate, page) in beside {
+        let same = if *page { ceiling.page } else { ceiling.small };
+        println!(
+            "| {label} | {} | {} | {} |",
+            fmt_rate(*rate),
+            fmt_share(*rate, Some(small)),
+            fmt_share(*rate, same.map(|c| c.0))
+        );
+    }
+}
+
+/// `rate` as a percentage of the ceiling.
+pub(crate) fn fmt_share(rate: f64, ceiling: Option<f64>) -> String {
+    match ceiling {
+        Some(c) if c > 0.0 => format!("{:.0}%", rate / c * 100.0),
+        _ => "-".to_string(),
+    }
+}
+
+pub(crate) fn fmt_us(us: Option<u32>) -> String {
     match us {
         None => "-".to_string(),
         Some(us) if us < 1000 => format!("{us} µs"),
@@ -855,11 +1050,11 @@ fn fmt_us(us: Option<u32>) -> String {
     }
 }
 
-fn fmt_dur(d: Duration) -> String {
+pub(crate) fn fmt_dur(d: Duration) -> String {
     fmt_us(Some(d.as_micros().min(u32::MAX as u128) as u32))
 }
 
-fn fmt_rate(r: f64) -> String {
+pub(crate) fn fmt_rate(r: f64) -> String {
     if r >= 100.0 {
         format!("{r:.0}")
     } else {
@@ -867,7 +1062,7 @@ fn fmt_rate(r: f64) -> String {
     }
 }
 
-fn fmt_kib(k: Option<u64>) -> String {
+pub(crate) fn fmt_kib(k: Option<u64>) -> String {
     match k {
         Some(k) => format!("{:.1} MiB", k as f64 / 1024.0),
         None => "unknown".to_string(),

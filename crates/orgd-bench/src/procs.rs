@@ -96,7 +96,16 @@ pub fn free_port() -> anyhow::Result<u16> {
     Ok(l.local_addr()?.port())
 }
 
-/// `orgd serve` on `port` over `data_dir`, durable storage, warnings only.
+/// The `--log` every orgd the bench starts is given (`--orgd-log`).
+static ORGD_LOG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Sets the `--log` of the orgd processes started from now on (once; later calls do nothing).
+pub fn set_orgd_log(level: &str) {
+    let _ = ORGD_LOG.set(level.to_string());
+}
+
+/// `orgd serve` on `port` over `data_dir`, durable storage, logging at `--orgd-log` (default
+/// `info`, orgd's default: a line per request) to /dev/null.
 pub fn start_orgd(bin: &Path, port: u16, data_dir: &Path) -> anyhow::Result<ChildGuard> {
     let mut cmd = Command::new(bin);
     cmd.arg("serve")
@@ -105,7 +114,7 @@ pub fn start_orgd(bin: &Path, port: u16, data_dir: &Path) -> anyhow::Result<Chil
         .arg("--data-dir")
         .arg(data_dir)
         .arg("--log")
-        .arg("warn")
+        .arg(ORGD_LOG.get().map_or("info", String::as_str))
         .stdout(Stdio::null())
         .stderr(Stdio::inherit());
     // The bench's own environment must not change orgd's settings.

@@ -776,14 +776,21 @@ pub struct State {
     parsed: Parsed,
 }
 
-/// The IAM documents of the stored SCPs and RCPs (by policy id) and of each organization's
-/// resource policy (by organization id), parsed when their version is applied, so that
-/// evaluating them per request never parses. A function of the entities, like the indexes.
+/// The IAM documents of the stored SCPs and RCPs (by policy id), the settings of the stored
+/// management policies (by policy id) and each organization's resource policy (by organization
+/// id), parsed when their version is applied, so that evaluating them per request and computing
+/// effective policies never parses. A function of the entities, like the indexes.
 #[derive(Debug, Default, Clone)]
 struct Parsed {
     policies: HashMap<String, std::sync::Arc<crate::policy::Document>>,
+    management: HashMap<String, std::sync::Arc<ParsedManagement>>,
     resource_policies: HashMap<String, std::sync::Arc<crate::policy::Document>>,
 }
+
+/// A stored management policy's content as `policy::parse_management` left it: its settings,
+/// or why the content does not parse (reported where the policy is merged).
+pub type ParsedManagement =
+    std::result::Result<crate::policy::ManagementDocument, crate::policy::PolicyContentError>;
 
 impl Parsed {
     fn policy(&mut self, p: &Policy) {
@@ -795,6 +802,18 @@ impl Parsed {
                 self.policies.remove(&p.id);
             }
         }
+        if p.policy_type.is_management() {
+            let parsed = crate::policy::parse_management(p.policy_type, &p.content);
+            self.management
+                .insert(p.id.clone(), std::sync::Arc::new(parsed));
+        } else {
+            self.management.remove(&p.id);
+        }
+    }
+
+    fn remove_policy(&mut self, id: &str) {
+        self.policies.remove(id);
+        self.management.remove(id);
     }
 
     fn organization(&mut self, o: &Organization) {
@@ -926,18 +945,23 @@ impl State {
                 }
             }
             Change::PutPolicy(p) => {
+                let mut reparse = true;
                 if let Some(old) = self.policies.get(&p.id) {
                     ix.policy(old, false);
+                    // A new name, description or tags leave the parsed document as it is.
+                    reparse = old.policy_type != p.policy_type || old.content != p.content;
                 }
                 ix.policy(&p, true);
-                self.parsed.policy(&p);
+                if reparse {
+                    self.parsed.policy(&p);
+                }
                 self.policies.insert(p.id.clone(), p);
             }
             Change::DeletePolicy(id) => {
                 if let Some(old) = self.policies.remove(&id) {
                     ix.policy(&old, false);
                 }
-                self.parsed.policies.remove(&id);
+                self.parsed.remove_policy(&id);
             }
             Change::PutResponsibilityTransfer(t) => {
                 if let Some(old) = self.transfers.get(&t.id) {
@@ -1047,6 +1071,8 @@ impl State {
             && self.ix == other.ix
             && self.parsed.policies.keys().collect::<BTreeSet<_>>()
                 == other.parsed.policies.keys().collect::<BTreeSet<_>>()
+            && self.parsed.management.keys().collect::<BTreeSet<_>>()
+                == other.parsed.management.keys().collect::<BTreeSet<_>>()
             && self
                 .parsed
                 .resource_policies
@@ -1090,12 +1116,39 @@ impl State {
             tags
         );
         assert_eq!(self.ix, fresh);
+        // The parsed management policies are those stored, each of its current content.
+        let management: BTreeSet<&String> = self
+            .policies
+            .values()
+            .filter(|p| p.policy_type.is_management())
+            .map(|p| &p.id)
+            .collect();
+        assert_eq!(
+            self.parsed.management.keys().collect::<BTreeSet<_>>(),
+            management,
+            "parsed management policies drifted"
+        );
+        for id in management {
+            let p = &self.policies[id];
+            let fresh = crate::policy::parse_management(p.policy_type, &p.content);
+            assert_eq!(
+                format!("{:?}", self.parsed.management[id]),
+                format!("{fresh:?}"),
+                "the parsed content of {id} is not its current content's"
+            );
+        }
     }
 
     /// The parsed IAM document of a stored SCP or RCP (parsed once, when its version was
     /// applied); `None` for other types and for content the grammar refuses.
     pub fn parsed_policy(&self, policy_id: &str) -> Option<&crate::policy::Document> {
         self.parsed.policies.get(policy_id).map(|d| &**d)
+    }
+
+    /// The parsed content of a stored management policy (parsed once, when its version was
+    /// applied); `None` for other types and unknown ids.
+    pub fn parsed_management_policy(&self, policy_id: &str) -> Option<&ParsedManagement> {
+        self.parsed.management.get(policy_id).map(|d| &**d)
     }
 
     /// The parsed resource policy of an organization, when it has one the grammar accepts.

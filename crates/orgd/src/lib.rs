@@ -9,6 +9,7 @@ mod console;
 pub mod engine;
 pub mod export;
 pub mod huawei;
+pub mod log_writer;
 pub mod metrics;
 pub mod offline;
 mod operator;

@@ -27,13 +27,10 @@ async fn main() -> anyhow::Result<()> {
         }
     };
     let filter = EnvFilter::try_new(&cfg.log).unwrap_or_else(|_| EnvFilter::new("info"));
-    // Log lines go through a buffer that a background thread writes out, so a request never
-    // waits for the terminal or the pipe; none is dropped (the buffer blocks when full). The
-    // guard flushes what is left when main returns.
+    // Log lines gather in a buffer that a background thread writes out (`log_writer`); the
+    // guard writes out the rest when main returns.
     let colour = std::io::stdout().is_terminal();
-    let (writer, _flush_on_exit) = tracing_appender::non_blocking::NonBlockingBuilder::default()
-        .lossy(false)
-        .finish(std::io::stdout());
+    let (writer, _flush_on_exit) = orgd::log_writer::BufferedLog::new(std::io::stdout());
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(writer)

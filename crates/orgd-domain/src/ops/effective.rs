@@ -11,7 +11,7 @@ use super::{
 };
 use crate::access::Operation;
 use crate::error::{Denial, Entity, Invalid, OrgError, Result};
-use crate::model::{Account, Kind, Millis, Organization, Policy, State};
+use crate::model::{Account, Kind, Millis, Organization, ParsedManagement, Policy, State};
 use crate::policy::{self, EffectivePolicy, EffectivePolicyError, PolicyType};
 
 /// SCPs and RCPs have no effective policy.
@@ -63,18 +63,24 @@ fn compute<'s>(
             attached(state, t)
                 .iter()
                 .filter_map(|id| state.policies.get(id))
-                .filter(|p| p.policy_type == ty)
+                // (Every stored management policy has its parsed content.)
+                .filter(|p| p.policy_type == ty && state.parsed_management_policy(&p.id).is_some())
                 .collect()
         })
         .collect();
     if levels.iter().all(Vec::is_empty) {
         return Ok(None);
     }
-    let contents: Vec<Vec<&str>> = levels
+    // Each policy's content was parsed when its version was stored.
+    let parsed: Vec<Vec<&ParsedManagement>> = levels
         .iter()
-        .map(|l| l.iter().map(|p| p.content.as_str()).collect())
+        .map(|l| {
+            l.iter()
+                .filter_map(|p| state.parsed_management_policy(&p.id))
+                .collect()
+        })
         .collect();
-    let effective = policy::effective_policy(ty, &contents).map_err(|e| match e {
+    let effective = policy::effective_policy_of_parsed(ty, &parsed).map_err(|e| match e {
         EffectivePolicyError::NotManagementPolicy(_) => {
             OrgError::InvalidInput(Invalid::NoEffectivePolicy(ty))
         }

@@ -350,6 +350,31 @@ fn effective_tag_policy_through_root_ou_and_account_follows_the_documented_examp
 }
 
 #[test]
+fn an_updated_tag_policy_changes_the_effective_policy_at_once() {
+    let (mut w, root) = org(FeatureSet::All);
+    w.write(MGMT, |cx, _| enable_policy_type(cx, &root, TAG))
+        .unwrap();
+    let acct = member(&mut w);
+    let a = policy(&mut w, TAG, "A", TAG_A);
+    attach(&mut w, &a, &root).unwrap();
+    let content = |w: &World| {
+        let e = w
+            .read(MGMT, |cx| describe_effective_policy(cx, TAG, Some(&acct)))
+            .unwrap();
+        serde_json::from_str::<serde_json::Value>(&e.content).unwrap()
+    };
+    assert_eq!(content(&w)["tags"]["costcenter"]["tag_key"], "CostCenter");
+    w.write(MGMT, |cx, _| {
+        update_policy(cx, Enforced, &a, None, None, Some(TAG_E))
+    })
+    .unwrap();
+    assert_eq!(
+        content(&w),
+        serde_json::json!({"tags":{"project":{"tag_key":"Project"}}})
+    );
+}
+
+#[test]
 fn validation_errors_name_the_account_path_and_contributing_policies() {
     let (mut w, root) = org(FeatureSet::All);
     w.write(MGMT, |cx, _| enable_policy_type(cx, &root, TAG))

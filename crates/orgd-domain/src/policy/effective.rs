@@ -101,6 +101,21 @@ pub enum EffectivePolicyError {
     },
 }
 
+/// A management policy's content, checked and parsed once (`parse_management`), ready to merge.
+/// `State` keeps one per stored management policy, so computing an effective policy parses
+/// nothing.
+#[derive(Debug)]
+pub struct ManagementDocument(Setting);
+
+/// Parses the content of a management policy of type `ty`, as `effective_policy` would.
+pub fn parse_management(
+    ty: PolicyType,
+    content: &str,
+) -> Result<ManagementDocument, PolicyContentError> {
+    let doc = json::parse(content).map_err(|m| PolicyContentError::invalid_json(&m))?;
+    management::parse(ty, doc).map(ManagementDocument)
+}
+
 /// Computes the effective policy of type `ty` for an account.
 ///
 /// `levels[0]` holds the contents of the policies attached to the root, then one entry per OU on
@@ -118,22 +133,52 @@ where
     if !ty.is_management() {
         return Err(EffectivePolicyError::NotManagementPolicy(ty));
     }
+    let parsed: Vec<Vec<Result<ManagementDocument, PolicyContentError>>> = levels
+        .iter()
+        .map(|l| {
+            l.as_ref()
+                .iter()
+                .map(|c| parse_management(ty, c.as_ref()))
+                .collect()
+        })
+        .collect();
+    effective_policy_of_parsed(ty, &parsed)
+}
+
+/// `effective_policy` over contents already parsed with `parse_management` (a content that did
+/// not parse is reported as `Malformed`, where it stands).
+pub fn effective_policy_of_parsed<L, D>(
+    ty: PolicyType,
+    levels: &[L],
+) -> Result<EffectivePolicy, EffectivePolicyError>
+where
+    L: AsRef<[D]>,
+    D: std::borrow::Borrow<Result<ManagementDocument, PolicyContentError>>,
+{
+    if !ty.is_management() {
+        return Err(EffectivePolicyError::NotManagementPolicy(ty));
+    }
     let mut root = Node::new(String::new(), String::new());
     let mut errors = Vec::new();
     for (level, policies) in levels.iter().enumerate() {
-        for (index, content) in policies.as_ref().iter().enumerate() {
+        for (index, doc) in policies.as_ref().iter().enumerate() {
             let at = PolicyRef { level, index };
-            let malformed = |error| EffectivePolicyError::Malformed { policy: at, error };
-            let doc = json::parse(content.as_ref())
-                .map_err(|m| malformed(PolicyContentError::invalid_json(&m)))?;
-            let setting = management::parse(ty, doc).map_err(malformed)?;
+            let setting = match doc.borrow() {
+                Ok(ManagementDocument(setting)) => setting,
+                Err(error) => {
+                    return Err(EffectivePolicyError::Malformed {
+                        policy: at,
+                        error: error.clone(),
+                    });
+                }
+            };
             let mut merge = Merge {
                 level,
                 at,
                 path: Vec::new(),
                 errors: &mut errors,
             };
-            merge.apply(&mut root, &setting);
+            merge.apply(&mut root, setting);
         }
         root.close_level();
     }

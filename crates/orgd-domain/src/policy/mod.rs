@@ -26,8 +26,8 @@ mod types;
 use std::fmt;
 
 pub use effective::{
-    EffectivePolicy, EffectivePolicyError, PolicyRef, ValidationError, ValidationErrorCode,
-    effective_policy,
+    EffectivePolicy, EffectivePolicyError, ManagementDocument, PolicyRef, ValidationError,
+    ValidationErrorCode, effective_policy, effective_policy_of_parsed, parse_management,
 };
 pub use eval::{Context, Document, Effect, Request, Statement};
 #[cfg(test)]

@@ -75,6 +75,31 @@ pub struct AwsApi {
     throttle: Throttle,
 }
 
+/// An operation's answer: a JSON tree, or JSON already serialized (the hot reads).
+enum Answer {
+    Tree(Value),
+    Json(Vec<u8>),
+}
+
+impl Answer {
+    fn json(v: &impl serde::Serialize) -> Answer {
+        Answer::Json(serde_json::to_vec(v).unwrap_or_default())
+    }
+
+    /// A page of accounts (ListAccounts, ListAccountsForParent).
+    fn accounts(page: wire::Listed<ops::AccountView>, partition: &str) -> Answer {
+        Answer::json(&wire::Listed {
+            member: page.member,
+            items: page
+                .items
+                .iter()
+                .map(|a| wire::Account::of(a, partition))
+                .collect(),
+            next: page.next,
+        })
+    }
+}
+
 /// What the HTTP layer needs to answer and log a request.
 pub struct Reply {
     pub status: u16,
@@ -149,7 +174,8 @@ impl AwsApi {
         };
         let result = self.serve(&req, &mut reply).await;
         match result {
-            Ok(v) => reply.body = serde_json::to_vec(&v).unwrap_or_default(),
+            Ok(Answer::Tree(v)) => reply.body = serde_json::to_vec(&v).unwrap_or_default(),
+            Ok(Answer::Json(body)) => reply.body = body,
             Err(e) => {
                 reply.status = e.status();
                 reply.error = Some(e.code().to_string());
@@ -348,7 +374,7 @@ impl AwsApi {
         ))
     }
 
-    async fn serve(&self, req: &Request<'_>, reply: &mut Reply) -> Result<Value, WireError> {
+    async fn serve(&self, req: &Request<'_>, reply: &mut Reply) -> Result<Answer, WireError> {
         let Principal {
             account: caller,
             region,
@@ -758,15 +784,10 @@ impl AwsApi {
         read: impl FnOnce(&Ctx, &PageRequest) -> Result<Page<T>, OrgError>,
         encode: impl Fn(&T, &str) -> Value,
     ) -> Result<Value, WireError> {
-        let member = call.model.result_key.ok_or_else(|| {
-            WireError::Service(format!("{} is not a paged listing", call.model.name))
-        })?;
-        let listing = call.listing();
-        let request = self.page_request(call, &listing)?;
-        let page = self.read(&call.caller, |cx| read(cx, &request))?;
+        let page = self.read_page(call, read)?;
         let mut m = Map::new();
         m.insert(
-            member.into(),
+            page.member.into(),
             Value::Array(
                 page.items
                     .iter()
@@ -774,12 +795,34 @@ impl AwsApi {
                     .collect(),
             ),
         );
-        if let Some(after) = page.next {
-            let now = self.engine.clock().now();
-            let t = token::seal(&self.engine.token_key(), &listing, &after, now);
+        if let Some(t) = page.next {
             m.insert("NextToken".into(), Value::from(t));
         }
         Ok(Value::Object(m))
+    }
+
+    /// What `list` answers, before encoding: the model's result member, one page of items and
+    /// the sealed `NextToken` (the hot listings serialize it straight, as `wire::Listed`).
+    fn read_page<T>(
+        &self,
+        call: &Call,
+        read: impl FnOnce(&Ctx, &PageRequest) -> Result<Page<T>, OrgError>,
+    ) -> Result<wire::Listed<T>, WireError> {
+        let member = call.model.result_key.ok_or_else(|| {
+            WireError::Service(format!("{} is not a paged listing", call.model.name))
+        })?;
+        let listing = call.listing();
+        let request = self.page_request(call, &listing)?;
+        let page = self.read(&call.caller, |cx| read(cx, &request))?;
+        let next = page.next.map(|after| {
+            let now = self.engine.clock().now();
+            token::seal(&self.engine.token_key(), &listing, &after, now)
+        });
+        Ok(wire::Listed {
+            member,
+            items: page.items,
+            next,
+        })
     }
 
     /// Reads `MaxResults` and `NextToken` for a listing identified by `listing`.
@@ -800,10 +843,13 @@ impl AwsApi {
         Ok(PageRequest { after, limit })
     }
 
-    async fn dispatch(&self, call: Call<'_>) -> Result<Value, WireError> {
+    /// Runs the operation and encodes its answer: a `Value` tree, or for the hottest reads
+    /// (DescribeOrganization, DescribeAccount, ListAccounts, ListAccountsForParent) JSON
+    /// serialized straight from the domain's views.
+    async fn dispatch(&self, call: Call<'_>) -> Result<Answer, WireError> {
         let (op, input, caller) = (call.op, call.input, call.caller.clone());
         let partition = call.partition;
-        Ok(match op {
+        Ok(Answer::Tree(match op {
             Operation::CreateOrganization => {
                 let fs = match input.opt_str("FeatureSet") {
                     None => None,
@@ -818,7 +864,8 @@ impl AwsApi {
             }
             Operation::DescribeOrganization => {
                 let org = self.read(&caller, ops::describe_organization)?;
-                json!({ "Organization": wire::organization(&org, partition) })
+                let org = wire::Organization::of(&org, partition);
+                return Ok(Answer::json(&wire::Single("Organization", org)));
             }
             Operation::DeleteOrganization => {
                 self.write(caller, |cx, _| ops::delete_organization(cx))
@@ -921,16 +968,19 @@ impl AwsApi {
             Operation::DescribeAccount => {
                 let id = input.str("AccountId")?;
                 let account = self.read(&caller, |cx| ops::describe_account(cx, id))?;
-                json!({ "Account": wire::account(&account, partition) })
+                let account = wire::Account::of(&account, partition);
+                return Ok(Answer::json(&wire::Single("Account", account)));
             }
-            Operation::ListAccounts => self.list(&call, ops::list_accounts, wire::account)?,
+            Operation::ListAccounts => {
+                let page = self.read_page(&call, ops::list_accounts)?;
+                return Ok(Answer::accounts(page, partition));
+            }
             Operation::ListAccountsForParent => {
                 let parent = input.str("ParentId")?;
-                self.list(
-                    &call,
-                    |cx, page| ops::list_accounts_for_parent(cx, parent, page),
-                    wire::account,
-                )?
+                let page = self.read_page(&call, |cx, page| {
+                    ops::list_accounts_for_parent(cx, parent, page)
+                })?;
+                return Ok(Answer::accounts(page, partition));
             }
             Operation::MoveAccount => {
                 let id = input.str("AccountId")?.to_string();
@@ -1328,7 +1378,7 @@ impl AwsApi {
                     .await?;
                 json!({ "CreateAccountStatus": wire::create_account_status(&status) })
             }
-        })
+        }))
     }
 }
 

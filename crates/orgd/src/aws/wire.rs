@@ -7,6 +7,8 @@ use orgd_domain::ops::{
     PolicyTargetView, PolicyView, RootView, ValidationErrorView,
 };
 use orgd_domain::policy::PolicyType;
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
 
 use super::arn::arn;
@@ -147,25 +149,86 @@ pub(crate) fn iso8601(ms: i64) -> String {
 
 /// Epoch seconds with millisecond precision, as the JSON protocols carry timestamps.
 pub fn timestamp(ms: i64) -> Value {
-    if ms % 1000 == 0 {
-        Value::from(ms / 1000)
-    } else {
-        Value::from(ms as f64 / 1000.0)
+    serde_json::to_value(Timestamp(ms)).unwrap_or(Value::Null)
+}
+
+/// An instant (epoch milliseconds) as the JSON protocols carry it: epoch seconds, a whole number
+/// when it falls on a second.
+#[derive(Debug, Clone, Copy)]
+pub struct Timestamp(pub i64);
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.0 % 1000 == 0 {
+            s.serialize_i64(self.0 / 1000)
+        } else {
+            s.serialize_f64(self.0 as f64 / 1000.0)
+        }
+    }
+}
+
+/// An answer of one member, `{ name: value }`, serialized straight to JSON.
+pub struct Single<T>(pub &'static str, pub T);
+
+impl<T: Serialize> Serialize for Single<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(1))?;
+        m.serialize_entry(self.0, &self.1)?;
+        m.end()
+    }
+}
+
+/// A page of a listing, `{ member: [items], NextToken? }` (see `AwsApi::read_page`), serialized
+/// straight to JSON.
+pub struct Listed<T> {
+    pub member: &'static str,
+    pub items: Vec<T>,
+    pub next: Option<String>,
+}
+
+impl<T: Serialize> Serialize for Listed<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry(self.member, &self.items)?;
+        if let Some(t) = &self.next {
+            m.serialize_entry("NextToken", t)?;
+        }
+        m.end()
     }
 }
 
 // Every encoder of a named entity takes the request's partition for its ARNs.
 
+/// The model's `Organization`, serialized straight from the view (DescribeOrganization encodes no
+/// JSON tree). Members in name order, as a `Value` orders them.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Organization<'a> {
+    arn: String,
+    available_policy_types: Value,
+    feature_set: &'static str,
+    id: &'a str,
+    master_account_arn: String,
+    master_account_email: &'a str,
+    master_account_id: &'a str,
+}
+
+impl<'a> Organization<'a> {
+    pub fn of(o: &'a OrganizationView, partition: &str) -> Self {
+        Organization {
+            arn: arn(partition, &o.resource_name),
+            available_policy_types: available_policy_types(o, partition),
+            feature_set: o.feature_set,
+            id: &o.id,
+            master_account_arn: arn(partition, &o.management_account_name),
+            master_account_email: &o.management_account_email,
+            master_account_id: &o.management_account_id,
+        }
+    }
+}
+
 pub fn organization(o: &OrganizationView, partition: &str) -> Value {
-    json!({
-        "Id": o.id,
-        "Arn": arn(partition, &o.resource_name),
-        "FeatureSet": o.feature_set,
-        "MasterAccountArn": arn(partition, &o.management_account_name),
-        "MasterAccountId": o.management_account_id,
-        "MasterAccountEmail": o.management_account_email,
-        "AvailablePolicyTypes": available_policy_types(o, partition),
-    })
+    serde_json::to_value(Organization::of(o, partition)).unwrap_or(Value::Null)
 }
 
 /// `Organization.AvailablePolicyTypes`, deprecated, as AWS fills it (botocore's documentation of
@@ -239,41 +302,53 @@ pub fn ou(o: &OuView, partition: &str) -> Value {
     json!({ "Id": o.id, "Arn": arn(partition, &o.resource_name), "Name": o.name, "Path": o.path })
 }
 
+/// The model's `Account`, serialized straight from the view (DescribeAccount and ListAccounts
+/// encode no JSON tree). Members in name order, as a `Value` orders them.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Account<'a> {
+    arn: String,
+    email: &'a str,
+    id: &'a str,
+    joined_method: &'static str,
+    joined_timestamp: Timestamp,
+    name: &'a str,
+    paths: &'a [String],
+    state: &'static str,
+    status: &'static str,
+}
+
+impl<'a> Account<'a> {
+    pub fn of(a: &'a AccountView, partition: &str) -> Self {
+        Account {
+            arn: arn(partition, &a.resource_name),
+            email: &a.email,
+            id: &a.id,
+            joined_method: a.joined_method.as_str(),
+            joined_timestamp: Timestamp(a.joined_at),
+            name: &a.name,
+            paths: &a.paths,
+            state: a.status.as_str(),
+            status: a.status.as_str(),
+        }
+    }
+}
+
 pub fn account(a: &AccountView, partition: &str) -> Value {
-    account_members(a, partition, Map::new())
+    serde_json::to_value(Account::of(a, partition)).unwrap_or(Value::Null)
 }
 
 pub fn delegated_administrator(
     d: &orgd_domain::ops::DelegatedAdministratorView,
     partition: &str,
 ) -> Value {
-    let mut m = Map::new();
-    m.insert("DelegationEnabledDate".into(), timestamp(d.enabled_at));
-    let mut v = account_members(&d.account, partition, m);
+    let mut v = account(&d.account, partition);
     // The model's DelegatedAdministrator has every member of Account but Paths.
     if let Value::Object(o) = &mut v {
+        o.insert("DelegationEnabledDate".into(), timestamp(d.enabled_at));
         o.remove("Paths");
     }
     v
-}
-
-/// The members of an `Account` (shared by `DelegatedAdministrator`), added to `extra`.
-fn account_members(a: &AccountView, partition: &str, mut extra: Map<String, Value>) -> Value {
-    let base = json!({
-        "Id": a.id,
-        "Arn": arn(partition, &a.resource_name),
-        "Email": a.email,
-        "Name": a.name,
-        "Status": a.status.as_str(),
-        "State": a.status.as_str(),
-        "Paths": a.paths,
-        "JoinedMethod": a.joined_method.as_str(),
-        "JoinedTimestamp": timestamp(a.joined_at),
-    });
-    if let Value::Object(m) = base {
-        extra.extend(m);
-    }
-    Value::Object(extra)
 }
 
 pub fn create_account_status(r: &CreateAccountStatusView) -> Value {
