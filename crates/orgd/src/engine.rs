@@ -444,15 +444,11 @@ impl Engine {
     }
 
     /// Records a first-time caller as a standalone account.
-    pub fn remember(&self, caller: &str) -> Result<(), StoreError> {
-        let mut w = self.writer.lock();
-        loop {
-            let change = ops::remember_caller(&self.state.read(), caller);
-            match self.commit(w.store.as_mut(), change.into_iter().collect()) {
-                Err(StoreError::Conflict) => self.catch_up(w.store.as_mut())?,
-                done => return done.map(|_| ()),
-            };
-        }
+    pub fn remember(&self, caller: &str) -> Result<(), EngineError> {
+        let who = caller.to_string();
+        self.write(caller, move |cx, _| {
+            Ok(Write::new((), upkeep(cx, Some(&who))))
+        })
     }
 
     /// Whether some time-driven transition is due (cheap; call `settle` when it is).
@@ -460,25 +456,31 @@ impl Engine {
         self.state.read().has_due(self.clock.now())
     }
 
-    /// Applies every transition due now (account creation completing, closure finishing). Over a
-    /// shared store every replica may try: the versioned commit lets exactly one make each
-    /// transition, and the others find it made when they catch up.
-    pub fn settle(&self) -> Result<(), StoreError> {
-        let mut w = self.writer.lock();
-        loop {
-            let now = self.clock.now();
-            let changes = {
-                let state = self.state.read();
-                if !state.has_due(now) {
-                    return Ok(());
-                }
-                ops::settle(&state, now, &self.limits)
-            };
-            match self.commit(w.store.as_mut(), changes) {
-                Err(StoreError::Conflict) => self.catch_up(w.store.as_mut())?,
-                done => return done.map(|_| ()),
-            };
+    /// Applies every transition due now (account creation completing, closure finishing) as a
+    /// queued write, so it shares a group commit with the writes around it. Over a shared store
+    /// every replica may try: the versioned commit lets exactly one make each transition, and
+    /// the others find it made when they catch up.
+    pub fn settle(&self) -> Result<(), EngineError> {
+        self.write("", |cx, _| Ok(Write::new((), upkeep(cx, None))))
+    }
+
+    /// `settle` for async callers.
+    pub async fn settle_async(self: &Arc<Self>) -> Result<(), EngineError> {
+        self.write_async("", |cx, _| Ok(Write::new((), upkeep(cx, None))))
+            .await
+    }
+
+    /// What every request needs before its operation, as one queued write: a first-time caller
+    /// remembered and the transitions due now made. Nothing is queued when neither is needed.
+    pub async fn prepare(self: &Arc<Self>, caller: &str) -> Result<(), EngineError> {
+        if self.knows(caller) && !self.is_due() {
+            return Ok(());
         }
+        let who = caller.to_string();
+        self.write_async(caller, move |cx, _| {
+            Ok(Write::new((), upkeep(cx, Some(&who))))
+        })
+        .await
     }
 
     /// Loads `changes` (a whole exported state) into an empty orgd as one durable write, telling
@@ -526,6 +528,17 @@ impl Engine {
         *self.token_key.write() = key;
         Ok(())
     }
+}
+
+/// The changes that remember `caller` (when given and new) and make the transitions due now.
+fn upkeep(cx: &Ctx, caller: Option<&str>) -> Vec<Change> {
+    let mut changes: Vec<Change> = (caller.and_then(|c| ops::remember_caller(cx.state, c)))
+        .into_iter()
+        .collect();
+    if cx.state.has_due(cx.now) {
+        changes.extend(ops::settle(cx.state, cx.now, cx.limits));
+    }
+    changes
 }
 
 /// Wraps a write operation as a job whose output goes to a cell of its own.

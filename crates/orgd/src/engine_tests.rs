@@ -61,10 +61,15 @@ impl Store for SlowStore {
 
 /// An engine over a fresh `SlowStore` with an organization of `MGMT`; its root's id.
 fn engine() -> (Arc<Engine>, Arc<Log>, String) {
+    engine_with(Limits::default())
+}
+
+/// `engine` with these limits.
+fn engine_with(limits: Limits) -> (Arc<Engine>, Arc<Log>, String) {
     let log = Arc::new(Log::default());
     let engine = Engine::open(
         Box::new(SlowStore(log.clone())),
-        Limits::default(),
+        limits,
         Arc::new(Clock::default()),
     )
     .unwrap();
@@ -145,25 +150,10 @@ fn writes_that_queue_up_share_a_commit_and_see_each_other() {
 
 #[test]
 fn a_quota_holds_across_a_group() {
-    let log = Arc::new(Log::default());
-    let limits = Limits {
+    let (engine, _log, root) = engine_with(Limits {
         max_ous: 5,
         ..Limits::default()
-    };
-    let engine = Engine::open(
-        Box::new(SlowStore(log.clone())),
-        limits,
-        Arc::new(Clock::default()),
-    )
-    .unwrap();
-    engine.remember(MGMT).unwrap();
-    engine
-        .write(MGMT, |cx, ids| {
-            ops::create_organization(cx, ids, Some(FeatureSet::All), IdScheme::Aws)
-        })
-        .unwrap();
-    let root = engine.inspect(|s| s.roots.keys().next().unwrap().clone());
-    let engine = Arc::new(engine);
+    });
     let e = engine.clone();
     let results = at_once(24, move |i| create_ou(&e, &root, format!("Unit {i}")));
     let refused = results

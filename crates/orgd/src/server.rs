@@ -249,13 +249,10 @@ async fn tick(engine: Arc<Engine>) {
     let mut every = tokio::time::interval(Duration::from_millis(100));
     loop {
         every.tick().await;
-        if engine.is_due() {
-            let e = engine.clone();
-            match tokio::task::spawn_blocking(move || e.settle()).await {
-                Ok(Err(err)) => tracing::error!(%err, "settling due transitions failed"),
-                Err(err) => tracing::error!(%err, "settling task failed"),
-                Ok(Ok(())) => {}
-            }
+        if engine.is_due()
+            && let Err(err) = engine.settle_async().await
+        {
+            tracing::error!(%err, "settling due transitions failed");
         }
     }
 }
@@ -549,10 +546,8 @@ async fn advance_clock(State(app): State<Arc<App>>, body: Bytes) -> Response {
             .into_response();
     };
     app.engine.clock().advance(ms);
-    let engine = app.engine.clone();
-    match tokio::task::spawn_blocking(move || engine.settle()).await {
-        Ok(Ok(())) => clock_now(State(app)).await,
-        Ok(Err(e)) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    match app.engine.settle_async().await {
+        Ok(()) => clock_now(State(app)).await,
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
     }
 }

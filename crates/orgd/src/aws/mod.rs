@@ -740,23 +740,7 @@ impl AwsApi {
 
     /// Remembers a first-time caller and settles whatever time made due, before the operation.
     async fn prepare(&self, caller: &str) -> Result<(), WireError> {
-        let known = self.engine.knows(caller);
-        let due = self.engine.is_due();
-        if known && !due {
-            return Ok(());
-        }
-        let engine = self.engine.clone();
-        let caller = caller.to_string();
-        joined(
-            tokio::task::spawn_blocking(move || {
-                if !known {
-                    engine.remember(&caller)?;
-                }
-                engine.settle()
-            })
-            .await,
-        )?
-        .map_err(|e| WireError::Service(e.to_string()))
+        Ok(self.engine.prepare(caller).await?)
     }
 
     fn read<T>(
@@ -1379,16 +1363,6 @@ impl AwsApi {
                 json!({ "CreateAccountStatus": wire::create_account_status(&status) })
             }
         }))
-    }
-}
-
-/// The result of a blocking task. A panic in it goes on unwinding here, so the server answers it
-/// as it answers every panic (500 `InternalFailure`, logged once).
-fn joined<T>(r: Result<T, tokio::task::JoinError>) -> Result<T, WireError> {
-    match r {
-        Ok(v) => Ok(v),
-        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-        Err(_) => Err(WireError::Service("The request was cancelled.".into())),
     }
 }
 

@@ -181,23 +181,7 @@ impl HuaweiApi {
 
     /// Remembers a first-time caller and settles whatever time made due, before the operation.
     async fn prepare(&self, caller: &str) -> Result<(), HwError> {
-        let known = self.engine.knows(caller);
-        if known && !self.engine.is_due() {
-            return Ok(());
-        }
-        let engine = self.engine.clone();
-        let caller = caller.to_string();
-        blocking(move || {
-            if !known {
-                engine.remember(&caller)?;
-            }
-            engine.settle()
-        })
-        .await?
-        .map_err(|e| {
-            tracing::error!(error = %e, "storage failed");
-            HwError::internal()
-        })
+        self.engine.prepare(caller).await.map_err(engine_error)
     }
 
     /// Runs a read operation for `caller`.
@@ -323,15 +307,5 @@ fn engine_error(e: EngineError) -> HwError {
             tracing::error!(error = %e, "storage failed");
             HwError::internal()
         }
-    }
-}
-
-/// Runs blocking work (the store's disk writes) off the async workers. A panic in it goes on
-/// unwinding here, so the server answers it as every panic (500, logged once).
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, HwError> {
-    match tokio::task::spawn_blocking(f).await {
-        Ok(v) => Ok(v),
-        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-        Err(_) => Err(HwError::internal()),
     }
 }
