@@ -164,7 +164,7 @@ impl World {
             .as_str()
             .unwrap()
             .to_string();
-        w.engine.settle().unwrap();
+        w.engine.settle_async().await.unwrap();
         let done = w
             .ok(
                 MGMT,
@@ -548,7 +548,7 @@ fn every_answer_is_below_500_in_aws_shape_and_refusals_change_nothing() {
             let (world, _) = World::new().await;
             let callers = [MGMT.to_string(), world.member.clone(), OUTSIDER.to_string()];
             for call in &calls {
-                world.engine.settle().unwrap();
+                world.engine.settle_async().await.unwrap();
                 let before = world.fingerprint();
                 let (status, answer) = world
                     .call(&callers[call.caller], &call.operation, &call.body)
