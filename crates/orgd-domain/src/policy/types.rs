@@ -82,7 +82,7 @@ policy_types! {
     ServiceControl = "SERVICE_CONTROL_POLICY", Authorization,
         size 10_240, attach 1..=10, per_org 10_000;
     ResourceControl = "RESOURCE_CONTROL_POLICY", Authorization,
-        size 5_120, attach 1..=5, per_org 2_000;
+        size 5_120, attach 1..=5, per_org 1_000;
     Tag = "TAG_POLICY", Management,
         size 10_000, attach 0..=10, per_org 1_000;
     Backup = "BACKUP_POLICY", Management,
@@ -229,7 +229,7 @@ mod tests {
         );
         assert_eq!(
             PolicyType::ResourceControl.max_policies_per_organization(),
-            2_000
+            1_000
         );
         assert_eq!(PolicyType::Tag.max_policies_per_organization(), 1_000);
     }
