@@ -233,12 +233,14 @@ impl Engine {
     /// writes it holds and those queued are dropped (their callers see a panic) and the lead is
     /// given up, so later writes find a leader.
     fn lead(&self) {
+        /// Gives the lead up on a panic only: a leader that found the queue empty gave it up
+        /// under the queue's lock, and another thread may be leading by the time this drops.
         struct GiveUp<'e>(&'e Engine);
         impl Drop for GiveUp<'_> {
             fn drop(&mut self) {
-                let mut queue = self.0.queue.lock();
-                queue.leading = false;
                 if std::thread::panicking() {
+                    let mut queue = self.0.queue.lock();
+                    queue.leading = false;
                     queue.jobs.clear();
                 }
             }
