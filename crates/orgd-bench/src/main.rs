@@ -518,25 +518,8 @@ async fn run(
                 (Some((member, _)), true) => Arc::new(srv.api.as_account(member)),
                 _ => srv.api.clone(),
             };
-            let cpu_before = (cpu_time(Some(srv.proc.pid())), cpu_time(None));
-            let m: Measured = load::run(
-                api,
-                plan,
-                s.concurrency,
-                s.duration,
-                args.min_ops_per_client,
-                args.max_requests,
-            )
-            .await;
-            let cpu_after = (cpu_time(Some(srv.proc.pid())), cpu_time(None));
+            let (m, (server_cpu, client_cpu)) = run_load(args, s, api, plan, srv.proc.pid()).await;
             let elapsed = m.elapsed;
-            let cpu = |before: Option<Duration>, after: Option<Duration>| {
-                Some(after?.saturating_sub(before?))
-            };
-            let (server_cpu, client_cpu) = (
-                cpu(cpu_before.0, cpu_after.0),
-                cpu(cpu_before.1, cpu_after.1),
-            );
             if wl.is_listing() {
                 let mut c = Cell::from_latencies(m.pages, elapsed, 0, None);
                 (c.server_cpu, c.client_cpu) = (server_cpu, client_cpu);
@@ -981,7 +964,23 @@ async fn measure_ceiling(
     .await?;
     eprintln!("hyper ceiling: {op}...");
     let plan = Arc::new(Plan::new(wl, org, s.concurrency));
-    let before = (cpu_time(Some(proc.pid())), cpu_time(None));
+    let (m, (server_cpu, client_cpu)) = run_load(args, s, api, plan, proc.pid()).await;
+    proc.stop(Duration::from_secs(3));
+    let mut c = Cell::from_latencies(m.ops, m.elapsed, m.errors, m.first_error);
+    (c.server_cpu, c.client_cpu) = (server_cpu, client_cpu);
+    Ok((c, body.len()))
+}
+
+/// One measured load of `plan` on `api` with the settings' clients and duration, and the CPU
+/// time the server (`pid`) and this bench used meanwhile.
+async fn run_load(
+    args: &Args,
+    s: &Settings,
+    api: Arc<Api>,
+    plan: Arc<Plan>,
+    pid: u32,
+) -> (Measured, (Option<Duration>, Option<Duration>)) {
+    let before = (cpu_time(Some(pid)), cpu_time(None));
     let m = load::run(
         api,
         plan,
@@ -991,12 +990,9 @@ async fn measure_ceiling(
         args.max_requests,
     )
     .await;
-    let after = (cpu_time(Some(proc.pid())), cpu_time(None));
-    proc.stop(Duration::from_secs(3));
-    let mut c = Cell::from_latencies(m.ops, m.elapsed, m.errors, m.first_error);
-    c.server_cpu = after.0.zip(before.0).map(|(a, b)| a.saturating_sub(b));
-    c.client_cpu = after.1.zip(before.1).map(|(a, b)| a.saturating_sub(b));
-    Ok((c, body.len()))
+    let after = (cpu_time(Some(pid)), cpu_time(None));
+    let used = |b: Option<Duration>, a: Option<Duration>| Some(a?.saturating_sub(b?));
+    (m, (used(before.0, after.0), used(before.1, after.1)))
 }
 
 fn print_beside_ceiling(ceiling: &Ceilings, beside: &[(String, f64, bool)]) {
